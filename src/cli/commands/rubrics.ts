@@ -1,0 +1,21 @@
+import { renderRubricsJson, renderRubricsText } from "../../report/rubrics.js";
+import { loadRubricSet } from "../load.js";
+import { type GlobalOptions, terminalWidth, wantsColor } from "../output.js";
+
+export interface RubricsOptions {
+  rubrics: string[];
+  format: "text" | "json";
+}
+
+export async function runRubrics(options: RubricsOptions, global: GlobalOptions): Promise<void> {
+  const { loaded } = await loadRubricSet(options.rubrics);
+  const rubrics = loaded.map((entry) => entry.rubric).sort((a, b) => a.id.localeCompare(b.id));
+  process.stdout.write(
+    options.format === "json"
+      ? renderRubricsJson(rubrics)
+      : renderRubricsText(rubrics, {
+          color: wantsColor(process.stdout, global),
+          width: terminalWidth(),
+        }),
+  );
+}

@@ -1,0 +1,87 @@
+import { UserError } from "../../io/errors.js";
+import { expandYamlPath, readTextFile } from "../../io/read.js";
+import { renderDiagnosticsText } from "../../report/diagnostics.js";
+import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
+import {
+  checkRubricSet,
+  type LoadedRubric,
+  parseOrganization,
+  parseRubric,
+} from "../../rubric/load.js";
+import { parseYaml } from "../../rubric/yaml.js";
+import { BUILT_IN_RUBRICS, loadRubricSet } from "../load.js";
+import { type GlobalOptions, wantsColor } from "../output.js";
+
+export interface ValidateOptions {
+  rubrics: string[];
+  format: "text" | "json";
+}
+
+function kindOf(text: string, file: string): string | undefined {
+  const data = parseYaml(text, file).source.data;
+  const kind =
+    data && typeof data === "object" && !Array.isArray(data)
+      ? (data as Record<string, unknown>).kind
+      : undefined;
+  return typeof kind === "string" ? kind : undefined;
+}
+
+/** Every problem in every file, found in one pass: rubric files as a set, org files against the rubrics. */
+export async function runValidate(
+  paths: string[],
+  options: ValidateOptions,
+  global: GlobalOptions,
+): Promise<void> {
+  const files = (
+    await Promise.all((paths.length > 0 ? paths : [BUILT_IN_RUBRICS]).map(expandYamlPath))
+  ).flat();
+  const sources = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  const rubrics: LoadedRubric[] = [];
+  let rubricFiles = 0;
+  const orgs: string[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readTextFile(file);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      diagnostics.push({
+        file,
+        line: 0,
+        column: 0,
+        code: "unreadable",
+        severity: "error",
+        message: error.message.replace(`${file}: `, ""),
+      });
+      continue;
+    }
+    sources.set(file, text);
+    if (kindOf(text, file) === "Organization") {
+      orgs.push(file);
+      continue;
+    }
+    // Anything not declaring itself an org is checked as a rubric, so its errors say what is missing.
+    rubricFiles++;
+    const result = parseRubric(text, file);
+    diagnostics.push(...result.diagnostics);
+    if (result.value) rubrics.push(result.value);
+  }
+  diagnostics.push(...checkRubricSet(rubrics, { complete: rubrics.length === rubricFiles }));
+  if (orgs.length > 0) {
+    const { index } = await loadRubricSet(options.rubrics);
+    for (const file of orgs)
+      diagnostics.push(...parseOrganization(sources.get(file) ?? "", file, index).diagnostics);
+  }
+  diagnostics.sort(byPosition);
+  process.stdout.write(
+    options.format === "json"
+      ? `${JSON.stringify(diagnostics, null, 2)}\n`
+      : renderDiagnosticsText(diagnostics, {
+          color: wantsColor(process.stdout, global),
+          sources,
+          filesChecked: files.length,
+        }),
+  );
+  if (diagnostics.some((d) => d.severity === "error")) process.exitCode = 1;
+}

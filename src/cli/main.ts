@@ -1,0 +1,118 @@
+import { Command, CommanderError, Option } from "commander";
+import { RuleConflictError } from "../engine/assess.js";
+import { EXIT, UserError } from "../io/errors.js";
+import { VERSION } from "./version.js";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function buildProgram(): Command {
+  const program = new Command("rolefit")
+    .description("Assess whether to combine, separate or matrix the CTO and CIO roles.")
+    .version(VERSION, "-V, --version")
+    .option("--no-color", "plain output, without colour")
+    .option("--debug", "show stack traces for internal errors")
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({
+      outputError: (text, write) => write(text.replace(/^error: /, "rolefit: ")),
+    });
+
+  program
+    .command("assess")
+    .description("assess an organisation from an org file and print the recommendation")
+    .option("--org <file>", "org file to assess (- reads standard input)")
+    .option(
+      "--set <question=value>",
+      "override one answer, e.g. --set employees=900 (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "--rubrics <dir>",
+      "rubric folder or file to use instead of the built-in set (repeatable)",
+      collect,
+      [],
+    )
+    .addOption(
+      new Option("--format <format>", "output format").choices(["text", "json"]).default("text"),
+    )
+    .option("--out <file>", "write the result to this file (atomically) instead of standard output")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  rolefit assess --org examples/northwind-payments.yaml\n  rolefit assess --org org.yaml --set major_incidents_12m=8 --format json",
+    )
+    .action(async (options) =>
+      (await import("./commands/assess.js")).runAssess(options, program.opts()),
+    );
+
+  program
+    .command("validate")
+    .description("validate rubric and org files (the built-in rubrics when no path is given)")
+    .argument("[paths...]", "files or folders to validate")
+    .option("--rubrics <dir>", "rubrics to check org files against (repeatable)", collect, [])
+    .addOption(
+      new Option("--format <format>", "output format").choices(["text", "json"]).default("text"),
+    )
+    .action(async (paths: string[], options) =>
+      (await import("./commands/validate.js")).runValidate(paths, options, program.opts()),
+    );
+
+  program
+    .command("rubrics")
+    .description("list the loaded rubrics and their questions, types and allowed values")
+    .option(
+      "--rubrics <dir>",
+      "rubric folder or file to use instead of the built-in set (repeatable)",
+      collect,
+      [],
+    )
+    .addOption(
+      new Option("--format <format>", "output format").choices(["text", "json"]).default("text"),
+    )
+    .action(async (options) =>
+      (await import("./commands/rubrics.js")).runRubrics(options, program.opts()),
+    );
+
+  return program;
+}
+
+/** The one place that turns errors into messages and exit codes. */
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    process.exitCode = exitCodeFor(error, program.opts().debug === true);
+  }
+}
+
+function exitCodeFor(error: unknown, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // Help and version are successes that commander reports by throwing.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof UserError) {
+    // Located problems already start with FILE:LINE:COL; other messages get the program's name.
+    const text =
+      error.diagnostics.length > 0 ? error.message : error.message.replace(/^/gm, "rolefit: ");
+    process.stderr.write(`${text}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof RuleConflictError) {
+    process.stderr.write(`rolefit: no assessment possible: ${error.message}\n`);
+    return EXIT.input;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`rolefit: internal error: ${message}\n`);
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  else process.stderr.write("rolefit: run again with --debug for details, and please report it\n");
+  return EXIT.input;
+}
+
+// A closed pipe (`rolefit … | head`) is the reader's choice, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+await main(process.argv);

@@ -1,0 +1,24 @@
+import { writeFileAtomic } from "../io/write.js";
+
+export interface GlobalOptions {
+  color?: boolean;
+  debug?: boolean;
+}
+
+/** Colour only for a terminal that wants it: NO_COLOR, --no-color, pipes and TERM=dumb are plain. */
+export function wantsColor(stream: NodeJS.WriteStream, global: GlobalOptions): boolean {
+  if (global.color === false) return false;
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "") return false;
+  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== "0") return true;
+  return stream.isTTY === true && process.env.TERM !== "dumb";
+}
+
+export function terminalWidth(): number {
+  return process.stdout.isTTY ? process.stdout.columns || 80 : 80;
+}
+
+/** Prints the result, or writes it atomically to `--out`. */
+export async function emit(content: string, out: string | undefined): Promise<void> {
+  if (out) await writeFileAtomic(out, content);
+  else process.stdout.write(content);
+}

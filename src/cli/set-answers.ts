@@ -1,0 +1,42 @@
+import { parseDocument } from "yaml";
+import { UsageError } from "../io/errors.js";
+import { checkAnswers, type QuestionIndex } from "../rubric/load.js";
+import type { Answers, AnswerValue } from "../rubric/schema.js";
+
+const NO_POSITION = () => ({ file: "--set", line: 0, column: 0 });
+
+/**
+ * `--set QUESTION=VALUE` overrides, VALUE read as a YAML flow value and checked exactly like an
+ * answer in an org file. Later flags win over earlier ones and over the file.
+ */
+export function applySetFlags(
+  answers: Answers,
+  flags: readonly string[],
+  index: QuestionIndex,
+): Answers {
+  const raw: Record<string, unknown> = Object.create(null);
+  for (const flag of flags) {
+    const at = flag.indexOf("=");
+    if (at <= 0)
+      throw new UsageError(`--set ${flag}: expected QUESTION=VALUE, e.g. --set employees=900`);
+    const id = flag.slice(0, at).trim();
+    const doc = parseDocument(flag.slice(at + 1), { strict: true, merge: false, uniqueKeys: true });
+    if (doc.errors.length > 0 || doc.warnings.length > 0) {
+      throw new UsageError(
+        `--set ${flag}: the value is not valid YAML; write a word, a number, true/false or a list like [a,b]`,
+      );
+    }
+    raw[id] = doc.toJS({ maxAliasCount: 0 });
+  }
+  const { answers: overrides, diagnostics } = checkAnswers(raw, index, NO_POSITION, NO_POSITION);
+  if (diagnostics.length > 0)
+    throw new UsageError(diagnostics.map((d) => `--set ${d.message}`).join("\n"));
+  const merged: Record<string, AnswerValue> = Object.assign(Object.create(null), answers);
+  for (const id of Object.keys(raw)) {
+    const value = overrides[id];
+    // `--set q=null` (or `~`) clears an answer, to ask "what if we did not know this?".
+    if (value === undefined) delete merged[id];
+    else merged[id] = value;
+  }
+  return merged;
+}

@@ -1,0 +1,244 @@
+import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
+import type { Answers, AnswerValue, Metric } from "../rubric/schema.js";
+import type { CompiledRubrics } from "./compile.js";
+import { conditionHolds } from "./condition.js";
+import { decide, type LedgerEntry, type Scored, type Scores, scoreAnswers } from "./score.js";
+import { type AnswerChange, findWhatWouldChange } from "./what-would-change.js";
+
+export const SCHEMA_VERSION = 1;
+
+/** Confidence thresholds, in score points of lead over the runner-up. */
+export const CONFIDENCE = {
+  highMargin: 6,
+  lowMargin: 2,
+  /** Share of questions answered below which confidence cannot be high, and below that low. */
+  highCoverage: 0.8,
+  lowCoverage: 0.5,
+  /** The winner must hold when every rubric weight moves this much either way. */
+  weightSwing: 0.25,
+} as const;
+
+export type Confidence = "high" | "medium" | "low";
+
+export interface Reason {
+  questionId: string;
+  answer: AnswerValue;
+  outcome: Outcome;
+  /** Score points this answer puts between `outcome` and the outcome it is compared with. */
+  contribution: number;
+  text: string;
+}
+
+export interface FiredRule {
+  id: string;
+  effect: "forbid" | "require";
+  outcome: Outcome;
+  reason: string;
+}
+
+export interface MechanismAdvice {
+  id: string;
+  text: string;
+  status: "in-place" | "to-establish";
+}
+
+export interface Assessment {
+  schemaVersion: typeof SCHEMA_VERSION;
+  organization: string;
+  source: string | null;
+  recommendation: Outcome;
+  runnerUp: Outcome;
+  scores: Scores;
+  margin: number;
+  confidence: Confidence;
+  /** What confidence was made from, so a reader can check it. */
+  confidenceFactors: {
+    answeredShare: number;
+    /** How far (as a share, 0–1) every rubric weight can move before the winner changes. */
+    weightTolerance: number;
+    holdsUnderWeightSwing: boolean;
+    unansweredCouldFlip: boolean;
+    decidedByRule: boolean;
+  };
+  unanswered: string[];
+  rules: FiredRule[];
+  reasons: Reason[];
+  counterReasons: Reason[];
+  whatWouldChange: AnswerChange[];
+  mechanisms: MechanismAdvice[];
+  metrics: Metric[];
+  answers: Record<string, AnswerValue>;
+  rubrics: Array<{ id: string; version: string; title: string; weight: number }>;
+}
+
+export interface AssessInput {
+  organization: string;
+  source: string | null;
+  answers: Answers;
+}
+
+/** An assessment that cannot be made: the rubrics' hard rules contradict each other for these answers. */
+export class RuleConflictError extends Error {
+  override name = "RuleConflictError";
+}
+
+const round = (value: number, digits = 2): number => {
+  const factor = 10 ** digits;
+  const rounded = Math.round(value * factor) / factor;
+  return Object.is(rounded, -0) ? 0 : rounded;
+};
+
+const roundScores = (scores: Scores): Scores => ({
+  combine: round(scores.combine),
+  separate: round(scores.separate),
+  matrix: round(scores.matrix),
+});
+
+/**
+ * How far all rubric weights may move (each independently, as a share of its value) before an
+ * open rival overtakes the winner. The lead is linear in the weights, so the worst case puts every
+ * rubric that favours the winner at its low end and every other at its high end.
+ */
+function weightTolerance(
+  compiled: CompiledRubrics,
+  scored: Scored,
+  winner: Outcome,
+  rivals: readonly Outcome[],
+): number {
+  let tolerance = 1;
+  for (const rival of rivals) {
+    let lead = 0;
+    let swing = 0;
+    for (const rubric of compiled.rubrics) {
+      const points = scored.rubricPoints.get(rubric.id);
+      if (!points || rubric.maxPoints === 0) continue;
+      const gap = (rubric.weight * (points[winner] - points[rival])) / rubric.maxPoints;
+      lead += gap;
+      swing += Math.abs(gap);
+    }
+    tolerance = Math.min(tolerance, swing === 0 ? (lead > 0 ? 1 : 0) : Math.max(0, lead / swing));
+  }
+  return tolerance;
+}
+
+function toReason(entry: LedgerEntry, outcome: Outcome, contribution: number): Reason {
+  return {
+    questionId: entry.questionId,
+    answer: entry.answer,
+    outcome,
+    contribution: round(contribution),
+    text: entry.reason,
+  };
+}
+
+/** The answers that put the most between winner and runner-up, each way. */
+function explain(ledger: readonly LedgerEntry[], winner: Outcome, runnerUp: Outcome) {
+  const byStrength = (a: Reason, b: Reason) => b.contribution - a.contribution;
+  const reasons = ledger
+    .map((entry) => toReason(entry, winner, entry.points[winner] - entry.points[runnerUp]))
+    .filter((reason) => reason.contribution > 0)
+    .sort(byStrength);
+  const counterReasons = ledger
+    .map((entry) => {
+      // An answer points elsewhere when some other outcome gains more from it than the winner.
+      const [rival] = OUTCOMES.filter((o) => o !== winner).sort(
+        (a, b) => entry.points[b] - entry.points[a],
+      );
+      const target = rival ?? runnerUp;
+      return toReason(entry, target, entry.points[target] - entry.points[winner]);
+    })
+    .filter((reason) => reason.contribution > 0)
+    .sort(byStrength);
+  return { reasons, counterReasons };
+}
+
+function confidenceOf(factors: Assessment["confidenceFactors"], margin: number): Confidence {
+  const levels: Confidence[] = ["low", "medium", "high"];
+  let level = 2;
+  if (!factors.decidedByRule) {
+    if (margin < CONFIDENCE.highMargin) level = 1;
+    if (margin < CONFIDENCE.lowMargin) level = 0;
+    if (!factors.holdsUnderWeightSwing) level -= 1;
+  }
+  if (factors.answeredShare < CONFIDENCE.highCoverage || factors.unansweredCouldFlip)
+    level = Math.min(level, 1);
+  if (factors.answeredShare < CONFIDENCE.lowCoverage) level = 0;
+  return levels[Math.max(0, level)] ?? "low";
+}
+
+/** Rubrics and answers in, the full assessment out. Pure: the same input always gives the same output. */
+export function assess(compiled: CompiledRubrics, input: AssessInput): Assessment {
+  const { answers } = input;
+  const scored = scoreAnswers(compiled, answers);
+  const decision = decide(compiled, answers, scored.scores);
+  if (!decision.ok) throw new RuleConflictError(decision.message);
+  const { recommendation, runnerUp, allowed, fired } = decision;
+  const { scores } = scored;
+
+  const unanswered = compiled.questions
+    .filter(({ question }) => answers[question.id] === undefined)
+    .map(({ question }) => question.id);
+  const whatWouldChange = findWhatWouldChange(compiled, answers, recommendation).map((change) => ({
+    ...change,
+    margin: round(change.margin),
+  }));
+  const tolerance = weightTolerance(
+    compiled,
+    scored,
+    recommendation,
+    allowed.filter((o) => o !== recommendation),
+  );
+  const topScorer = OUTCOMES.reduce((best, outcome) =>
+    scores[outcome] > scores[best] ? outcome : best,
+  );
+  const margin = scores[recommendation] - scores[runnerUp];
+  const factors = {
+    answeredShare: round(1 - unanswered.length / Math.max(1, compiled.questions.length)),
+    weightTolerance: round(tolerance),
+    holdsUnderWeightSwing: tolerance >= CONFIDENCE.weightSwing,
+    unansweredCouldFlip: whatWouldChange.some((change) => change.from === null),
+    decidedByRule: fired.length > 0 && scores[topScorer] > scores[recommendation],
+  };
+  const guidance = compiled.guidance[recommendation];
+  const answerCopy: Record<string, AnswerValue> = {};
+  for (const { question } of compiled.questions) {
+    const value = answers[question.id];
+    if (value !== undefined) answerCopy[question.id] = value;
+  }
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    organization: input.organization,
+    source: input.source,
+    recommendation,
+    runnerUp,
+    scores: roundScores(scores),
+    margin: round(margin),
+    confidence: confidenceOf(factors, margin),
+    confidenceFactors: factors,
+    unanswered,
+    rules: fired.map((rule) => ({
+      id: rule.id,
+      effect: rule.effect,
+      outcome: rule.outcome,
+      reason: rule.reason,
+    })),
+    ...explain(scored.ledger, recommendation, runnerUp),
+    whatWouldChange,
+    mechanisms: guidance.mechanisms.map((mechanism) => ({
+      id: mechanism.id,
+      text: mechanism.text,
+      status:
+        mechanism.inPlaceWhen && conditionHolds(mechanism.inPlaceWhen, answers)
+          ? "in-place"
+          : "to-establish",
+    })),
+    metrics: guidance.metrics,
+    answers: answerCopy,
+    rubrics: compiled.rubrics.map(({ id, version, title, weight }) => ({
+      id,
+      version,
+      title,
+      weight,
+    })),
+  };
+}

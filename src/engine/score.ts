@@ -1,0 +1,132 @@
+import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
+import { effectsOf } from "../rubric/question.js";
+import type { Answers, AnswerValue, Rule } from "../rubric/schema.js";
+import type { CompiledRubrics } from "./compile.js";
+import { conditionHolds } from "./condition.js";
+
+export type Scores = Record<Outcome, number>;
+
+/** The neutral score: what every outcome gets when nothing is answered. */
+export const NEUTRAL_SCORE = 50;
+
+/** One answer's share of the scores: the per-answer ledger that explanations are read from. */
+export interface LedgerEntry {
+  questionId: string;
+  rubricId: string;
+  order: number;
+  answer: AnswerValue;
+  label: string;
+  reason: string;
+  /** Score points this answer adds to each outcome (negative takes away). */
+  points: Scores;
+}
+
+export interface Scored {
+  scores: Scores;
+  ledger: LedgerEntry[];
+  /** Per rubric, the points each outcome got before rubric weights were applied. */
+  rubricPoints: Map<string, Scores>;
+}
+
+const zeroScores = (): Scores => ({ combine: 0, separate: 0, matrix: 0 });
+
+/**
+ * The weighted sum: each rubric's points are divided by the most it could give, so a rubric with
+ * more questions does not weigh more, then scaled by the rubric's share of all weights. Scores run
+ * from 0 to 100 with 50 as neutral: 100 means every question gave the outcome its maximum.
+ */
+export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Scored {
+  const scale = new Map(
+    compiled.rubrics.map((rubric) => [
+      rubric.id,
+      rubric.maxPoints > 0
+        ? (NEUTRAL_SCORE * rubric.weight) / (compiled.totalWeight * rubric.maxPoints)
+        : 0,
+    ]),
+  );
+  const scores: Scores = { combine: NEUTRAL_SCORE, separate: NEUTRAL_SCORE, matrix: NEUTRAL_SCORE };
+  const ledger: LedgerEntry[] = [];
+  const rubricPoints = new Map<string, Scores>(
+    compiled.rubrics.map((rubric) => [rubric.id, zeroScores()]),
+  );
+  for (const { question, rubricId, order } of compiled.questions) {
+    const value = answers[question.id];
+    if (value === undefined) continue;
+    const factor = scale.get(rubricId) ?? 0;
+    const raw = rubricPoints.get(rubricId) ?? zeroScores();
+    for (const entry of effectsOf(question, value)) {
+      const points = zeroScores();
+      for (const outcome of OUTCOMES) {
+        const effect = entry.effect[outcome] ?? 0;
+        points[outcome] = effect * factor;
+        scores[outcome] += points[outcome];
+        raw[outcome] += effect;
+      }
+      ledger.push({
+        questionId: question.id,
+        rubricId,
+        order,
+        answer: entry.answer,
+        label: entry.label,
+        reason: entry.reason,
+        points,
+      });
+    }
+  }
+  return { scores, ledger, rubricPoints };
+}
+
+export type Decision =
+  | {
+      ok: true;
+      recommendation: Outcome;
+      runnerUp: Outcome;
+      /** Outcomes the fired rules leave open. */
+      allowed: Outcome[];
+      fired: Rule[];
+    }
+  | { ok: false; fired: Rule[]; message: string };
+
+/** Best first; exact ties go to the simpler structure (the order of OUTCOMES). */
+export function rank(scores: Scores, among: readonly Outcome[] = OUTCOMES): Outcome[] {
+  return OUTCOMES.filter((outcome) => among.includes(outcome)).sort(
+    (a, b) => scores[b] - scores[a],
+  );
+}
+
+/** Applies the hard rules to the scores: forbidden outcomes drop out, a required one wins. */
+export function decide(compiled: CompiledRubrics, answers: Answers, scores: Scores): Decision {
+  const fired = compiled.rules.filter((rule) => conditionHolds(rule.when, answers));
+  const forbidden = new Set(
+    fired.filter((rule) => rule.effect === "forbid").map((rule) => rule.outcome),
+  );
+  const required = [
+    ...new Set(fired.filter((rule) => rule.effect === "require").map((rule) => rule.outcome)),
+  ];
+  let allowed = OUTCOMES.filter((outcome) => !forbidden.has(outcome));
+  if (required.length > 0) allowed = allowed.filter((outcome) => required.includes(outcome));
+  const [recommendation] = rank(scores, allowed);
+  if (recommendation === undefined || required.length > 1) {
+    const names = fired.map((rule) => `${rule.id} (${rule.effect}s ${rule.outcome})`).join(", ");
+    return {
+      ok: false,
+      fired,
+      message: `the hard rules that fired contradict each other: ${names}`,
+    };
+  }
+  const others = OUTCOMES.filter((outcome) => outcome !== recommendation);
+  const [runnerUp] = [
+    ...rank(
+      scores,
+      others.filter((o) => allowed.includes(o)),
+    ),
+    ...rank(scores, others),
+  ];
+  return {
+    ok: true,
+    recommendation,
+    runnerUp: runnerUp ?? others[0] ?? "separate",
+    allowed,
+    fired,
+  };
+}

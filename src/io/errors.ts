@@ -1,0 +1,23 @@
+import type { Diagnostic } from "../rubric/diagnostic.js";
+
+/** Exit codes of SPEC.md: 1 bad input or no assessment possible, 2 usage error. */
+export const EXIT = { ok: 0, input: 1, usage: 2, interrupted: 130 } as const;
+
+/** A problem the user can fix; printed as one line per problem, never with a stack. */
+export class UserError extends Error {
+  override name = "UserError";
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.input,
+    readonly diagnostics: readonly Diagnostic[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class UsageError extends UserError {
+  override name = "UsageError";
+  constructor(message: string) {
+    super(message, EXIT.usage);
+  }
+}

@@ -1,0 +1,120 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { UserError } from "./errors.js";
+
+/** Files larger than this are refused before they are read into memory. */
+export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
+
+function describeFsError(path: string, error: unknown): UserError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === "ENOENT"
+      ? "no such file or folder"
+      : code === "EACCES" || code === "EPERM"
+        ? "permission denied"
+        : code === "EISDIR"
+          ? "is a folder, expected a file"
+          : ((error as Error).message ?? String(error));
+  return new UserError(`${path}: ${why}`);
+}
+
+/** Bytes → text, refusing what is not UTF-8 text so the YAML parser only sees real text. */
+export function decodeText(
+  bytes: Uint8Array,
+  path: string,
+  maxBytes = DEFAULT_MAX_FILE_SIZE,
+): string {
+  if (bytes.length > maxBytes) {
+    throw new UserError(`${path}: file is ${bytes.length} bytes, over the ${maxBytes}-byte limit`);
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0)
+    throw new UserError(`${path}: contains a NUL byte at offset ${nul}; expected a YAML text file`);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8(bytes);
+    throw new UserError(
+      `${path}: not valid UTF-8 (bad byte at offset ${offset}); save the file as UTF-8`,
+    );
+  }
+}
+
+/** Offset of the first byte that breaks UTF-8, for the error message; -1 if none. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] ?? 0;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const length =
+      lead >= 0xc2 && lead <= 0xdf
+        ? 2
+        : lead >= 0xe0 && lead <= 0xef
+          ? 3
+          : lead >= 0xf0 && lead <= 0xf4
+            ? 4
+            : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    const second = bytes[i + 1] ?? 0;
+    // Overlong forms, UTF-16 surrogates and code points above U+10FFFF are invalid too.
+    const secondMin = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+    const secondMax = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+    if (second < secondMin || second > secondMax) return i + 1;
+    for (let k = 2; k < length; k++) {
+      if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i + k;
+    }
+    i += length;
+  }
+  return -1;
+}
+
+export async function readTextFile(
+  path: string,
+  maxBytes = DEFAULT_MAX_FILE_SIZE,
+): Promise<string> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
+    size = info.size;
+  } catch (error) {
+    throw describeFsError(path, error);
+  }
+  if (size > maxBytes)
+    throw new UserError(`${path}: file is ${size} bytes, over the ${maxBytes}-byte limit`);
+  try {
+    return decodeText(await readFile(path), path, maxBytes);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw describeFsError(path, error);
+  }
+}
+
+export async function readStdin(maxBytes = DEFAULT_MAX_FILE_SIZE): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    total += (chunk as Buffer).length;
+    if (total > maxBytes)
+      throw new UserError(`-: standard input is over the ${maxBytes}-byte limit`);
+    chunks.push(chunk as Buffer);
+  }
+  return decodeText(Buffer.concat(chunks), "-", maxBytes);
+}
+
+/** A file as given, or every *.yaml / *.yml file of a folder, sorted by name. */
+export async function expandYamlPath(path: string): Promise<string[]> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw describeFsError(path, error);
+  }
+  if (!info.isDirectory()) return [path];
+  const names = (await readdir(path)).filter((name) => /\.ya?ml$/i.test(name)).sort();
+  if (names.length === 0) throw new UserError(`${path}: folder holds no .yaml or .yml files`);
+  return names.map((name) => join(path, name));
+}

@@ -1,0 +1,44 @@
+import { Chalk } from "chalk";
+import type { Diagnostic } from "../rubric/diagnostic.js";
+
+export interface DiagnosticTextOptions {
+  color: boolean;
+  /** File name → its text, to quote the offending line under each finding. */
+  sources: ReadonlyMap<string, string>;
+  filesChecked: number;
+}
+
+/** `FILE:LINE:COL severity code message`, then the line and a caret under the spot. */
+export function renderDiagnosticsText(
+  diagnostics: readonly Diagnostic[],
+  options: DiagnosticTextOptions,
+): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const out: string[] = [];
+  for (const d of diagnostics) {
+    const severity = d.severity === "error" ? c.red("error") : c.yellow("warning");
+    const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
+    out.push(`${c.bold(where)} ${severity} ${c.dim(d.code)} ${d.message}`);
+    const line = d.line > 0 ? options.sources.get(d.file)?.split(/\r?\n/)[d.line - 1] : undefined;
+    if (line !== undefined && line.trim() !== "") {
+      const shown = line.length > 160 ? `${line.slice(0, 157)}...` : line;
+      const caretWidth =
+        d.endLine === d.line && d.endColumn && d.endColumn > d.column ? d.endColumn - d.column : 1;
+      out.push(`  ${c.dim(`${String(d.line).padStart(4)} |`)} ${shown}`);
+      out.push(
+        `  ${c.dim("     |")} ${" ".repeat(Math.max(0, d.column - 1))}${c.red("^".repeat(Math.min(caretWidth, 80)))}`,
+      );
+    }
+  }
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.length - errors;
+  const files = `${options.filesChecked} file${options.filesChecked === 1 ? "" : "s"}`;
+  if (diagnostics.length === 0) out.push(c.green(`✓ ${files} valid`));
+  else {
+    if (out.length > 0) out.push("");
+    out.push(
+      `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"} in ${files}`,
+    );
+  }
+  return `${out.join("\n")}\n`;
+}

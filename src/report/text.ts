@@ -1,0 +1,227 @@
+import { stripVTControlCharacters } from "node:util";
+import { Chalk, type ChalkInstance } from "chalk";
+import Table from "cli-table3";
+import type { Assessment, Reason } from "../engine/assess.js";
+import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
+import type { AnswerValue } from "../rubric/schema.js";
+
+export interface TextOptions {
+  color: boolean;
+  /** Terminal width in columns; output never runs wider. */
+  width: number;
+  /** How many reasons, counter-reasons and changes to list. */
+  top?: number;
+}
+
+const OUTCOME_COLOR: Record<Outcome, keyof ChalkInstance> = {
+  combine: "cyan",
+  separate: "magenta",
+  matrix: "yellow",
+};
+
+export function formatAnswer(value: AnswerValue | null): string {
+  if (value === null) return "(unanswered)";
+  if (Array.isArray(value)) return value.length === 0 ? "none" : value.join(", ");
+  return String(value);
+}
+
+function bar(score: number, width: number): string {
+  const filled = Math.round((Math.max(0, Math.min(100, score)) / 100) * width);
+  return "█".repeat(filled) + "░".repeat(width - filled);
+}
+
+/** A plain or coloured renderer for one assessment, as read in a terminal. */
+export function renderText(assessment: Assessment, options: TextOptions): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const width = Math.max(60, Math.min(options.width, 160));
+  const top = options.top ?? 5;
+  const paint = (outcome: Outcome, text: string) =>
+    (c[OUTCOME_COLOR[outcome]] as ChalkInstance)(text);
+  const heading = (text: string) => c.bold(text);
+  const lines: string[] = [];
+  const { recommendation: rec, runnerUp } = assessment;
+
+  lines.push(
+    c.bold(assessment.organization) +
+      (assessment.source && assessment.source !== "-" ? c.dim(`  ${assessment.source}`) : ""),
+  );
+  lines.push("");
+  const confidenceColor =
+    assessment.confidence === "high"
+      ? c.green
+      : assessment.confidence === "medium"
+        ? c.yellow
+        : c.red;
+  lines.push(
+    `  Recommendation  ${c.bold(paint(rec, rec.toUpperCase()))}   confidence ${confidenceColor(assessment.confidence)}`,
+  );
+  const lead =
+    assessment.margin >= 0
+      ? `${assessment.margin.toFixed(1)} points behind`
+      : `${(-assessment.margin).toFixed(1)} points ahead on score, set aside by a hard rule`;
+  lines.push(`  Runner-up       ${runnerUp}, ${lead}`);
+  const factors = assessment.confidenceFactors;
+  const answered = Math.round(factors.answeredShare * 100);
+  const holds =
+    factors.weightTolerance >= 1
+      ? "at any rubric weights"
+      : `while rubric weights move up to ±${Math.round(factors.weightTolerance * 100)}%`;
+  lines.push(c.dim(`                  ${answered}% answered; holds ${holds}`));
+  lines.push("");
+
+  lines.push(heading("Scores") + c.dim("  (0–100, 50 = neutral)"));
+  const barWidth = Math.max(10, Math.min(40, width - 30));
+  const ranked = [...OUTCOMES].sort((a, b) => assessment.scores[b] - assessment.scores[a]);
+  for (const outcome of ranked) {
+    const score = assessment.scores[outcome];
+    const mark = outcome === rec ? "▶" : " ";
+    const forbidden = assessment.rules.some(
+      (rule) => rule.effect === "forbid" && rule.outcome === outcome,
+    );
+    lines.push(
+      `  ${mark} ${paint(outcome, outcome.padEnd(9))}${paint(outcome, bar(score, barWidth))} ${score.toFixed(1).padStart(5)}${forbidden ? c.red("  ruled out") : ""}`,
+    );
+  }
+
+  if (assessment.rules.length > 0) {
+    lines.push("");
+    lines.push(heading("Hard rules that fired"));
+    for (const rule of assessment.rules) {
+      lines.push(
+        ...wrap(
+          `${rule.effect === "forbid" ? c.red("✗") : c.green("✓")} ${c.bold(rule.id)}: ${rule.effect}s ${rule.outcome}. ${rule.reason}`,
+          width - 4,
+          "  ",
+          "    ",
+        ),
+      );
+    }
+  }
+
+  const reasonTable = (reasons: readonly Reason[], against: string) => {
+    const table = new Table({
+      head: ["question", "answer", "points", against],
+      style: { head: options.color ? ["bold"] : [], border: options.color ? ["grey"] : [] },
+      wordWrap: true,
+      wrapOnWordBoundary: true,
+      colWidths: tableWidths(width),
+    });
+    for (const reason of reasons.slice(0, top)) {
+      table.push([
+        reason.questionId,
+        formatAnswer(reason.answer),
+        `+${reason.contribution.toFixed(1)}`,
+        reason.text,
+      ]);
+    }
+    return indent(table.toString(), "  ");
+  };
+
+  lines.push("");
+  lines.push(heading(`Why ${rec} rather than ${runnerUp}`));
+  lines.push(
+    assessment.reasons.length > 0
+      ? reasonTable(assessment.reasons, "why")
+      : c.dim("  No answer favours it over the runner-up; a hard rule decided."),
+  );
+
+  if (assessment.counterReasons.length > 0) {
+    lines.push("");
+    lines.push(heading("What points elsewhere"));
+    lines.push(reasonTable(assessment.counterReasons, "why"));
+  }
+
+  lines.push("");
+  lines.push(heading("What would change it"));
+  if (assessment.whatWouldChange.length === 0) {
+    lines.push(c.dim("  No single answer change flips the recommendation."));
+  } else {
+    for (const change of assessment.whatWouldChange.slice(0, top)) {
+      const from = change.from === null ? "unanswered" : formatAnswer(change.from);
+      lines.push(
+        ...wrap(
+          `• ${change.questionId}: ${from} → ${c.bold(formatAnswer(change.to))} makes it ${paint(change.recommendation, change.recommendation)} (by ${change.margin.toFixed(1)} points)`,
+          width - 4,
+          "  ",
+          "    ",
+        ),
+      );
+    }
+    if (assessment.whatWouldChange.length > top) {
+      lines.push(
+        c.dim(`  … and ${assessment.whatWouldChange.length - top} more (see --format json)`),
+      );
+    }
+  }
+
+  if (assessment.unanswered.length > 0) {
+    lines.push("");
+    lines.push(heading(`Not answered (${assessment.unanswered.length})`));
+    lines.push(...wrap(assessment.unanswered.join(", "), width - 4, "  ", "  "));
+  }
+
+  lines.push("");
+  lines.push(heading(`To make ${rec} work`));
+  for (const mechanism of assessment.mechanisms) {
+    const done = mechanism.status === "in-place";
+    lines.push(
+      ...wrap(
+        `${done ? c.green("✓") : c.yellow("○")} ${mechanism.text}${done ? c.dim(" (in place)") : ""}`,
+        width - 4,
+        "  ",
+        "    ",
+      ),
+    );
+  }
+
+  lines.push("");
+  lines.push(heading("Scorecard to track"));
+  for (const side of ["cto", "cio", "shared"] as const) {
+    const metrics = assessment.metrics.filter((metric) => metric.side === side);
+    if (metrics.length === 0) continue;
+    const label = side === "shared" ? "Shared" : `${side.toUpperCase()} side`;
+    lines.push(
+      ...wrap(
+        `${c.bold(label)}: ${metrics.map((metric) => metric.name).join(" · ")}`,
+        width - 4,
+        "  ",
+        "    ",
+      ),
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function tableWidths(width: number): number[] {
+  const question = 26;
+  const answer = 14;
+  const points = 8;
+  // cli-table3 counts borders: 5 vertical bars around 4 columns, plus the 2-space indent.
+  return [question, answer, points, Math.max(20, width - question - answer - points - 7)];
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split("\n")
+    .map((line) => prefix + line)
+    .join("\n");
+}
+
+/** Word-wraps text that may hold colour codes, measuring only the visible characters. */
+export function wrap(text: string, width: number, first: string, rest: string): string[] {
+  const lines: string[] = [];
+  let current: string[] = [];
+  let visible = 0;
+  for (const word of text.split(" ")) {
+    const length = stripVTControlCharacters(word).length;
+    if (current.length > 0 && visible + 1 + length > width) {
+      lines.push(current.join(" "));
+      current = [];
+      visible = 0;
+    }
+    visible += (current.length > 0 ? 1 : 0) + length;
+    current.push(word);
+  }
+  if (current.length > 0) lines.push(current.join(" "));
+  return lines.map((l, i) => (i === 0 ? first : rest) + l);
+}

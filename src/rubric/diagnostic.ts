@@ -1,0 +1,26 @@
+export type Severity = "error" | "warning";
+
+/** One located problem in one file. Loaders return these instead of throwing. */
+export interface Diagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  /** Stable kebab-case identifier, e.g. `unknown-key`. */
+  code: string;
+  severity: Severity;
+  message: string;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  return d.line > 0 ? `${d.file}:${d.line}:${d.column}: ${d.message}` : `${d.file}: ${d.message}`;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
+}
+
+export function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+}

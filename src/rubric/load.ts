@@ -1,0 +1,389 @@
+import { conditionLeaves } from "./conditions.js";
+import type { Diagnostic } from "./diagnostic.js";
+import { allowedValues, checkAnswer, numericDomain } from "./question.js";
+import {
+  type Answers,
+  type AnswerValue,
+  type Condition,
+  type LeafCondition,
+  organizationSchema,
+  type Question,
+  type Rubric,
+  rubricSchema,
+} from "./schema.js";
+import { didYouMean, listOf } from "./suggest.js";
+import { locate, locateKey, type Path, parseYaml, type SourceDocument } from "./yaml.js";
+import { diagnosticsFromZod } from "./zod-issues.js";
+
+export interface LoadedRubric {
+  rubric: Rubric;
+  source: SourceDocument;
+}
+
+export interface Organization {
+  name: string;
+  description?: string;
+  /** Only answered questions; a prototype-less map. */
+  answers: Answers;
+  source: SourceDocument;
+}
+
+type Parsed<T> = { value?: T; diagnostics: Diagnostic[] };
+
+function parseKind(text: string, file: string, kind: "Rubric" | "Organization") {
+  const { source, diagnostics } = parseYaml(text, file);
+  if (diagnostics.length > 0) return { source, diagnostics };
+  const data = source.data;
+  if (data === null || data === undefined) {
+    return {
+      source,
+      diagnostics: [
+        problem(source, [], "empty-file", `the file has no content; expected a ${kind} document`),
+      ],
+    };
+  }
+  if (typeof data !== "object" || Array.isArray(data)) {
+    const found = Array.isArray(data) ? "a list" : `a single value`;
+    return {
+      source,
+      diagnostics: [
+        problem(
+          source,
+          [],
+          "not-a-mapping",
+          `expected a mapping with apiVersion and kind: ${kind}, found ${found}`,
+        ),
+      ],
+    };
+  }
+  const actual = (data as Record<string, unknown>).kind;
+  if (
+    typeof actual === "string" &&
+    actual !== kind &&
+    (actual === "Rubric" || actual === "Organization")
+  ) {
+    return {
+      source,
+      diagnostics: [
+        problem(source, ["kind"], "wrong-kind", `expected kind: ${kind}, found kind: ${actual}`),
+      ],
+    };
+  }
+  return { source, diagnostics: [] };
+}
+
+function problem(source: SourceDocument, path: Path, code: string, message: string): Diagnostic {
+  return { ...locate(source, path), code, severity: "error", message };
+}
+
+/** YAML text → one rubric, or every problem found in it. Pure: never reads the disk. */
+export function parseRubric(text: string, file: string): Parsed<LoadedRubric> {
+  const { source, diagnostics } = parseKind(text, file, "Rubric");
+  if (diagnostics.length > 0) return { diagnostics };
+  const result = rubricSchema.safeParse(source.data);
+  if (!result.success)
+    return { diagnostics: diagnosticsFromZod(source, rubricSchema, result.error.issues) };
+  return { value: { rubric: result.data, source }, diagnostics: [] };
+}
+
+export interface QuestionEntry {
+  question: Question;
+  rubricId: string;
+}
+export type QuestionIndex = ReadonlyMap<string, QuestionEntry>;
+
+export function indexQuestions(rubrics: readonly LoadedRubric[]): QuestionIndex {
+  const index = new Map<string, QuestionEntry>();
+  for (const { rubric } of rubrics) {
+    for (const question of rubric.questions) {
+      if (!index.has(question.id)) index.set(question.id, { question, rubricId: rubric.id });
+    }
+  }
+  return index;
+}
+
+/** YAML text → one organisation with answers checked against the rubrics' questions. */
+export function parseOrganization(
+  text: string,
+  file: string,
+  questions: QuestionIndex,
+): Parsed<Organization> {
+  const { source, diagnostics } = parseKind(text, file, "Organization");
+  if (diagnostics.length > 0) return { diagnostics };
+  const result = organizationSchema.safeParse(source.data);
+  if (!result.success)
+    return { diagnostics: diagnosticsFromZod(source, organizationSchema, result.error.issues) };
+  const raw = result.data.answers ?? {};
+  const { answers, diagnostics: answerProblems } = checkAnswers(
+    raw,
+    questions,
+    (id) => locateKey(source, ["answers"], id),
+    (id) => locate(source, ["answers", id]),
+  );
+  if (answerProblems.length > 0)
+    return { diagnostics: answerProblems.map((d) => ({ ...d, file })) };
+  const org: Organization = { name: result.data.name, answers, source };
+  if (result.data.description !== undefined) org.description = result.data.description;
+  return { value: org, diagnostics: [] };
+}
+
+type Locator = (
+  questionId: string,
+) => Pick<Diagnostic, "file" | "line" | "column" | "endLine" | "endColumn">;
+
+/**
+ * Raw answers → a prototype-less answer map, or a diagnostic per bad answer.
+ * Shared by org files and `--set`, so both accept exactly the same values.
+ */
+export function checkAnswers(
+  raw: Readonly<Record<string, unknown>>,
+  questions: QuestionIndex,
+  locateId: Locator,
+  locateValue: Locator,
+): { answers: Answers; diagnostics: Diagnostic[] } {
+  const answers: Record<string, AnswerValue> = Object.create(null);
+  const diagnostics: Diagnostic[] = [];
+  const ids = [...questions.keys()];
+  for (const id of Object.keys(raw)) {
+    const entry = questions.get(id);
+    if (!entry) {
+      diagnostics.push({
+        ...locateId(id),
+        code: "unknown-question",
+        severity: "error",
+        message: `unknown question "${id}"${didYouMean(id, ids)}; run \`rolefit rubrics\` to list the questions`,
+      });
+      continue;
+    }
+    const checked = checkAnswer(entry.question, raw[id]);
+    if (!checked.ok) {
+      diagnostics.push({
+        ...locateValue(id),
+        code: "invalid-answer",
+        severity: "error",
+        message: checked.message,
+      });
+    } else if (checked.value !== null) {
+      answers[id] = checked.value;
+    }
+  }
+  return { answers, diagnostics };
+}
+
+/**
+ * Checks that only make sense across files or beyond the schema: duplicate ids, bands that do
+ * not tile their range, and rules that name questions or answers that do not exist. Pass
+ * `complete: false` when some rubric files failed to parse.
+ */
+export function checkRubricSet(
+  rubrics: readonly LoadedRubric[],
+  { complete = true } = {},
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const report = (source: SourceDocument, path: Path, code: string, message: string) =>
+    diagnostics.push(problem(source, path, code, message));
+
+  const rubricIds = new Map<string, string>();
+  const questionHome = new Map<string, string>();
+  const ruleIds = new Map<string, string>();
+  for (const { rubric, source } of rubrics) {
+    const seenRubric = rubricIds.get(rubric.id);
+    if (seenRubric)
+      report(
+        source,
+        ["id"],
+        "duplicate-rubric-id",
+        `rubric id "${rubric.id}" is also used in ${seenRubric}`,
+      );
+    else rubricIds.set(rubric.id, source.file);
+
+    rubric.questions.forEach((question, q) => {
+      const seen = questionHome.get(question.id);
+      if (seen) {
+        report(
+          source,
+          ["questions", q, "id"],
+          "duplicate-question-id",
+          `question id "${question.id}" is also defined in ${seen}; question ids must be unique across all rubrics`,
+        );
+      } else {
+        questionHome.set(question.id, source.file);
+      }
+      checkQuestion(question, (path, code, message) =>
+        report(source, ["questions", q, ...path], code, message),
+      );
+    });
+    rubric.rules.forEach((rule, r) => {
+      const seen = ruleIds.get(rule.id);
+      if (seen)
+        report(
+          source,
+          ["rules", r, "id"],
+          "duplicate-rule-id",
+          `rule id "${rule.id}" is also used in ${seen}`,
+        );
+      else ruleIds.set(rule.id, source.file);
+    });
+  }
+
+  // With a file missing, a rule naming its questions would be reported as unknown by mistake.
+  if (!complete) return diagnostics;
+  const index = indexQuestions(rubrics);
+  for (const { rubric, source } of rubrics) {
+    rubric.rules.forEach((rule, r) => {
+      checkCondition(rule.when, index, ["rules", r, "when"], (path, code, message) =>
+        report(source, path, code, message),
+      );
+    });
+    for (const outcome of ["combine", "separate", "matrix"] as const) {
+      rubric.guidance?.[outcome]?.mechanisms.forEach((mechanism, m) => {
+        if (!mechanism.inPlaceWhen) return;
+        const path = ["guidance", outcome, "mechanisms", m, "inPlaceWhen"];
+        checkCondition(mechanism.inPlaceWhen, index, path, (at, code, message) =>
+          report(source, at, code, message),
+        );
+      });
+    }
+  }
+  return diagnostics;
+}
+
+type Reporter = (path: Path, code: string, message: string) => void;
+
+function checkQuestion(question: Question, report: Reporter): void {
+  const values =
+    question.type === "multi"
+      ? question.options
+      : question.type === "integer" || question.type === "percent"
+        ? []
+        : question.answers;
+  const seen = new Set<unknown>();
+  values.forEach((answer, a) => {
+    if (seen.has(answer.value)) {
+      report(
+        [question.type === "multi" ? "options" : "answers", a, "value"],
+        "duplicate-answer",
+        `answer "${String(answer.value)}" is listed twice in question ${question.id}`,
+      );
+    }
+    seen.add(answer.value);
+  });
+  if (question.type === "boolean" && !(seen.has(true) && seen.has(false))) {
+    report(
+      ["answers"],
+      "boolean-answers",
+      `a boolean question needs one answer for true and one for false`,
+    );
+  }
+  if (question.type === "integer" || question.type === "percent") {
+    const { min, max } = numericDomain(question);
+    if (min > max) report(["min"], "empty-range", `min (${min}) is above max (${max})`);
+    const first = question.bands[0];
+    if (first && question.min !== undefined && first.from !== question.min) {
+      report(
+        ["bands", 0, "from"],
+        "band-gap",
+        `the first band must start at min (${question.min}), found ${first.from}`,
+      );
+    }
+    question.bands.forEach((band, b) => {
+      const previous = question.bands[b - 1];
+      if (previous && band.from <= previous.from) {
+        report(
+          ["bands", b, "from"],
+          "band-order",
+          `bands must start in increasing order: ${band.from} does not follow ${previous.from}`,
+        );
+      }
+      if (band.from > max)
+        report(
+          ["bands", b, "from"],
+          "band-out-of-range",
+          `band starts at ${band.from}, above max (${max})`,
+        );
+    });
+  }
+}
+
+function checkCondition(
+  condition: Condition,
+  index: QuestionIndex,
+  at: Path,
+  report: Reporter,
+): void {
+  for (const { leaf, path: inner } of conditionLeaves(condition))
+    checkLeaf(leaf, index, [...at, ...inner], report);
+}
+
+function checkLeaf(
+  condition: LeafCondition,
+  index: QuestionIndex,
+  path: Path,
+  report: Reporter,
+): void {
+  const entry = index.get(condition.question);
+  if (!entry) {
+    report(
+      [...path, "question"],
+      "unknown-question",
+      `unknown question "${condition.question}"${didYouMean(condition.question, [...index.keys()])}`,
+    );
+    return;
+  }
+  const { question } = entry;
+  const isNumeric =
+    question.type === "integer" || question.type === "percent" || question.type === "scale";
+  const allowed = allowedValues(question);
+  for (const test of ["in", "notIn"] as const) {
+    const listed = condition[test];
+    if (!listed) continue;
+    if (question.type === "multi" || question.type === "integer" || question.type === "percent") {
+      report(
+        [...path, test],
+        "invalid-test",
+        `\`${test}\` does not apply to ${question.type} question ${question.id}; use ${question.type === "multi" ? "includes/excludes" : "atLeast/atMost"}`,
+      );
+      continue;
+    }
+    listed.forEach((value, i) => {
+      if (!allowed.includes(value)) {
+        report(
+          [...path, test, i],
+          "unknown-answer",
+          `"${String(value)}" is not an answer of ${question.id}${didYouMean(String(value), allowed.map(String))}; allowed: ${listOf(allowed)}`,
+        );
+      }
+    });
+  }
+  for (const test of ["atLeast", "atMost"] as const) {
+    if (condition[test] !== undefined && !isNumeric) {
+      report(
+        [...path, test],
+        "invalid-test",
+        `\`${test}\` needs a numeric question; ${question.id} is ${question.type}`,
+      );
+    }
+  }
+  for (const test of ["includes", "excludes", "countAtLeast", "countAtMost"] as const) {
+    if (condition[test] === undefined) continue;
+    if (question.type !== "multi") {
+      report(
+        [...path, test],
+        "invalid-test",
+        `\`${test}\` needs a multi question; ${question.id} is ${question.type}`,
+      );
+      continue;
+    }
+    if (test === "includes" || test === "excludes") {
+      condition[test]?.forEach((value, i) => {
+        if (!allowed.includes(value)) {
+          report(
+            [...path, test, i],
+            "unknown-answer",
+            `"${value}" is not an option of ${question.id}${didYouMean(value, allowed.map(String))}; allowed: ${listOf(allowed)}`,
+          );
+        }
+      });
+    }
+  }
+}

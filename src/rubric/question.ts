@@ -1,0 +1,208 @@
+import type { AnswerValue, Band, Effect, NumericQuestion, Question } from "./schema.js";
+import { didYouMean, listOf } from "./suggest.js";
+
+/** The numeric range a question accepts; bands start at `min` unless it is set lower. */
+export function numericDomain(question: NumericQuestion): { min: number; max: number } {
+  const min = question.min ?? question.bands[0]?.from ?? 0;
+  const max = question.max ?? (question.type === "percent" ? 100 : Number.POSITIVE_INFINITY);
+  return { min, max };
+}
+
+/** The band a number falls in: the last band whose `from` it reaches. */
+export function bandFor(question: NumericQuestion, value: number): Band | undefined {
+  let found: Band | undefined;
+  for (const band of question.bands) {
+    if (value >= band.from) found = band;
+  }
+  return found;
+}
+
+/** Where a band ends (exclusive), or undefined for the last one. */
+export function bandEnd(question: NumericQuestion, band: Band): number | undefined {
+  const index = question.bands.indexOf(band);
+  return question.bands[index + 1]?.from;
+}
+
+/** `101–500`, `10 001 or more`: a band as a person reads it. */
+export function bandLabel(question: NumericQuestion, band: Band): string {
+  const end = bandEnd(question, band);
+  const unit = question.type === "percent" ? "%" : "";
+  const { max } = numericDomain(question);
+  if (end === undefined) {
+    return Number.isFinite(max) && max !== band.from
+      ? `${band.from}–${max}${unit}`
+      : `${band.from}${unit} or more`;
+  }
+  if (question.type === "integer")
+    return end - 1 === band.from ? `${band.from}` : `${band.from}–${end - 1}`;
+  return `${band.from}% to under ${end}%`;
+}
+
+/** Every value a closed question accepts, in the rubric's order. */
+export function allowedValues(question: Question): Array<string | number | boolean> {
+  switch (question.type) {
+    case "choice":
+    case "scale":
+    case "boolean":
+      return question.answers.map((answer) => answer.value);
+    case "multi":
+      return question.options.map((option) => option.value);
+    default:
+      return [];
+  }
+}
+
+/** What the question accepts, for messages and `rolefit rubrics`. */
+export function describeDomain(question: Question): string {
+  switch (question.type) {
+    case "choice":
+      return `one of ${listOf(allowedValues(question))}`;
+    case "scale":
+      return `a whole number from ${allowedValues(question).join(", ")}`;
+    case "boolean":
+      return "true or false";
+    case "multi":
+      return `a list of ${listOf(allowedValues(question))} (or [] for none)`;
+    case "integer":
+    case "percent": {
+      const { min, max } = numericDomain(question);
+      const kind = question.type === "integer" ? "a whole number" : "a percentage";
+      return Number.isFinite(max) ? `${kind} from ${min} to ${max}` : `${kind} of at least ${min}`;
+    }
+  }
+}
+
+export type CheckedAnswer =
+  | { ok: true; value: AnswerValue | null }
+  | { ok: false; message: string };
+
+function render(value: unknown): string {
+  if (typeof value === "string") return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  if (Array.isArray(value)) return "a list";
+  if (value !== null && typeof value === "object") return "a mapping";
+  return String(value);
+}
+
+function numberFrom(raw: unknown, percent: boolean): number | undefined {
+  if (typeof raw === "number") return raw;
+  // "45%" is how people write a share; accept it for percent questions only.
+  if (percent && typeof raw === "string" && /^-?\d+(\.\d+)?\s*%$/.test(raw.trim())) {
+    return Number.parseFloat(raw);
+  }
+  return undefined;
+}
+
+/** Checks one raw answer against its question; null means "not answered". */
+export function checkAnswer(question: Question, raw: unknown): CheckedAnswer {
+  if (raw === null || raw === undefined) return { ok: true, value: null };
+  const fail = (message: string): CheckedAnswer => ({
+    ok: false,
+    message: `${question.id}: ${message}; allowed: ${describeDomain(question)}`,
+  });
+  switch (question.type) {
+    case "choice":
+    case "scale":
+    case "boolean": {
+      const values = allowedValues(question);
+      if (values.includes(raw as string | number | boolean))
+        return { ok: true, value: raw as AnswerValue };
+      const hint = typeof raw === "string" ? didYouMean(raw, values.map(String)) : "";
+      return fail(`${render(raw)} is not an allowed answer${hint}`);
+    }
+    case "multi": {
+      const list = Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : undefined;
+      if (!list) return fail(`expected a list, found ${render(raw)}`);
+      const values = allowedValues(question).map(String);
+      const seen = new Set<string>();
+      for (const item of list) {
+        if (typeof item !== "string" || !values.includes(item)) {
+          const hint = typeof item === "string" ? didYouMean(item, values) : "";
+          return fail(`${render(item)} is not an allowed option${hint}`);
+        }
+        if (seen.has(item)) return fail(`"${item}" is listed twice`);
+        seen.add(item);
+      }
+      // Stored in the rubric's order so equal selections compare and print alike.
+      return { ok: true, value: values.filter((value) => seen.has(value)) };
+    }
+    case "integer":
+    case "percent": {
+      const value = numberFrom(raw, question.type === "percent");
+      if (value === undefined || !Number.isFinite(value))
+        return fail(`expected a number, found ${render(raw)}`);
+      if (question.type === "integer" && !Number.isInteger(value))
+        return fail(`expected a whole number, found ${value}`);
+      const { min, max } = numericDomain(question);
+      if (value < min || value > max) return fail(`${value} is out of range`);
+      return { ok: true, value };
+    }
+  }
+}
+
+/** The effect and reason of an answer (for multi: of one selected option, or of the empty list). */
+export interface AnswerEffect {
+  /** The answer, option or band this entry stands for, as shown to people. */
+  answer: AnswerValue;
+  label: string;
+  effect: Effect;
+  reason: string;
+}
+
+/** The scoring entries an answer produces: one for most types, one per option for multi. */
+export function effectsOf(question: Question, value: AnswerValue): AnswerEffect[] {
+  switch (question.type) {
+    case "choice":
+    case "scale":
+    case "boolean": {
+      const answer = question.answers.find((candidate) => candidate.value === value);
+      return answer
+        ? [
+            {
+              answer: value,
+              label: answer.label ?? String(value),
+              effect: answer.effect,
+              reason: answer.reason,
+            },
+          ]
+        : [];
+    }
+    case "multi": {
+      const selected = Array.isArray(value) ? value : [];
+      if (selected.length === 0) {
+        return question.none
+          ? [
+              {
+                answer: [],
+                label: "none",
+                effect: question.none.effect,
+                reason: question.none.reason,
+              },
+            ]
+          : [];
+      }
+      return question.options
+        .filter((option) => selected.includes(option.value))
+        .map((option) => ({
+          answer: option.value,
+          label: option.label ?? option.value,
+          effect: option.effect,
+          reason: option.reason,
+        }));
+    }
+    case "integer":
+    case "percent": {
+      if (typeof value !== "number") return [];
+      const band = bandFor(question, value);
+      return band
+        ? [
+            {
+              answer: value,
+              label: bandLabel(question, band),
+              effect: band.effect,
+              reason: band.reason,
+            },
+          ]
+        : [];
+    }
+  }
+}

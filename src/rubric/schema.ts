@@ -1,0 +1,213 @@
+import { z } from "zod";
+
+import { OUTCOMES } from "./outcomes.js";
+
+export { OUTCOMES, type Outcome } from "./outcomes.js";
+
+export const API_VERSION = "rolefit/v1";
+
+const id = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*$/, "expected a lowercase id (letters, digits, _ and -)");
+const text = z.string().trim().min(1, "expected a non-empty text");
+const finite = z.number().finite();
+
+/** Points an answer gives each outcome; an omitted outcome gets 0. */
+const effectSchema = z.strictObject({
+  combine: finite.optional(),
+  separate: finite.optional(),
+  matrix: finite.optional(),
+});
+
+const scored = {
+  effect: effectSchema,
+  reason: text,
+};
+
+const answerSchema = <V extends z.ZodType>(value: V) =>
+  z.strictObject({ value, label: text.optional(), ...scored });
+
+/** A numeric band runs from `from` (inclusive) up to the next band's `from` (exclusive). */
+const bandSchema = z.strictObject({ from: finite, ...scored });
+
+const questionBase = {
+  id,
+  prompt: text,
+  help: text,
+};
+
+const choiceQuestion = z.strictObject({
+  ...questionBase,
+  type: z.literal("choice"),
+  answers: z.array(answerSchema(id)).min(2, "expected at least two answers"),
+});
+
+const scaleQuestion = z.strictObject({
+  ...questionBase,
+  type: z.literal("scale"),
+  answers: z
+    .array(answerSchema(z.number().int().min(1).max(10)))
+    .min(2, "expected at least two answers"),
+});
+
+const booleanQuestion = z.strictObject({
+  ...questionBase,
+  type: z.literal("boolean"),
+  answers: z
+    .array(answerSchema(z.boolean()))
+    .length(2, "expected one answer for true, one for false"),
+});
+
+const multiQuestion = z.strictObject({
+  ...questionBase,
+  type: z.literal("multi"),
+  options: z.array(answerSchema(id)).min(1, "expected at least one option"),
+  /** What an empty selection means, when it means something. */
+  none: z.strictObject(scored).optional(),
+});
+
+const numericQuestion = <T extends "integer" | "percent">(type: T) =>
+  z.strictObject({
+    ...questionBase,
+    type: z.literal(type),
+    min: finite.optional(),
+    max: finite.optional(),
+    unit: text.optional(),
+    bands: z.array(bandSchema).min(1, "expected at least one band"),
+  });
+
+export const questionSchema = z.discriminatedUnion("type", [
+  choiceQuestion,
+  multiQuestion,
+  scaleQuestion,
+  numericQuestion("integer"),
+  numericQuestion("percent"),
+  booleanQuestion,
+]);
+
+export const QUESTION_TYPES = [
+  "choice",
+  "multi",
+  "scale",
+  "integer",
+  "percent",
+  "boolean",
+] as const;
+
+const answerValue = z.union([z.string(), finite, z.boolean()]);
+
+export interface LeafCondition {
+  question: string;
+  in?: Array<string | number | boolean>;
+  notIn?: Array<string | number | boolean>;
+  atLeast?: number;
+  atMost?: number;
+  includes?: string[];
+  excludes?: string[];
+  countAtLeast?: number;
+  countAtMost?: number;
+}
+export type Condition =
+  | LeafCondition
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+const leafCondition = z
+  .strictObject({
+    question: id,
+    in: z.array(answerValue).min(1).optional(),
+    notIn: z.array(answerValue).min(1).optional(),
+    atLeast: finite.optional(),
+    atMost: finite.optional(),
+    includes: z.array(id).min(1).optional(),
+    excludes: z.array(id).min(1).optional(),
+    countAtLeast: z.number().int().min(0).optional(),
+    countAtMost: z.number().int().min(0).optional(),
+  })
+  .refine((leaf) => Object.keys(leaf).length > 1, {
+    message:
+      "expected a test next to `question`: in, notIn, atLeast, atMost, includes, excludes, countAtLeast or countAtMost",
+  });
+
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    leafCondition,
+    z.strictObject({ all: z.array(conditionSchema).min(1) }),
+    z.strictObject({ any: z.array(conditionSchema).min(1) }),
+    z.strictObject({ not: conditionSchema }),
+  ]),
+);
+
+const ruleSchema = z.strictObject({
+  id,
+  effect: z.enum(["forbid", "require"]),
+  outcome: z.enum(OUTCOMES),
+  when: conditionSchema,
+  reason: text,
+});
+
+const mechanismSchema = z.strictObject({
+  id,
+  text,
+  /** When this holds, the organisation already has the mechanism. */
+  inPlaceWhen: conditionSchema.optional(),
+});
+
+const metricSchema = z.strictObject({
+  side: z.enum(["cto", "cio", "shared"]),
+  name: text,
+  description: text,
+});
+
+const guidanceSchema = z.strictObject({
+  mechanisms: z.array(mechanismSchema).default([]),
+  metrics: z.array(metricSchema).default([]),
+});
+
+export const rubricSchema = z.strictObject({
+  apiVersion: z.literal(API_VERSION),
+  kind: z.literal("Rubric"),
+  id,
+  version: z.string().min(1).default("1"),
+  title: text,
+  description: text,
+  weight: finite.positive("expected a weight above 0"),
+  questions: z.array(questionSchema).min(1, "expected at least one question"),
+  rules: z.array(ruleSchema).default([]),
+  guidance: z
+    .strictObject({
+      combine: guidanceSchema.optional(),
+      separate: guidanceSchema.optional(),
+      matrix: guidanceSchema.optional(),
+    })
+    .optional(),
+});
+
+export const organizationSchema = z.strictObject({
+  apiVersion: z.literal(API_VERSION),
+  kind: z.literal("Organization"),
+  name: text,
+  description: z.string().optional(),
+  /** Answer values are checked against the loaded rubrics, not here. */
+  answers: z.record(z.string(), z.unknown()).nullable().default({}),
+});
+
+export type Effect = z.infer<typeof effectSchema>;
+export type Question = z.infer<typeof questionSchema>;
+export type QuestionType = Question["type"];
+export type ChoiceQuestion = z.infer<typeof choiceQuestion>;
+export type MultiQuestion = z.infer<typeof multiQuestion>;
+export type NumericQuestion = Extract<Question, { type: "integer" | "percent" }>;
+export type Band = z.infer<typeof bandSchema>;
+export type Rule = z.infer<typeof ruleSchema>;
+export type Mechanism = z.infer<typeof mechanismSchema>;
+export type Metric = z.infer<typeof metricSchema>;
+export type Guidance = z.infer<typeof guidanceSchema>;
+export type Rubric = z.infer<typeof rubricSchema>;
+export type OrganizationFile = z.infer<typeof organizationSchema>;
+
+/** An answer as the engine sees it; multi questions take a list of option ids. */
+export type AnswerValue = string | number | boolean | string[];
+/** Question id → answer. Built without a prototype so hostile keys stay inert. */
+export type Answers = Readonly<Record<string, AnswerValue>>;

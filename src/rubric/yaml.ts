@@ -1,0 +1,141 @@
+import {
+  type Document,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+} from "yaml";
+import type { Diagnostic } from "./diagnostic.js";
+
+export type Path = ReadonlyArray<string | number>;
+
+/** A parsed YAML file that can say where any path in it sits. */
+export interface SourceDocument {
+  file: string;
+  doc: Document;
+  lineCounter: LineCounter;
+  /** Plain data, or undefined when the YAML itself is broken. */
+  data: unknown;
+}
+
+/** Aliases beyond this are treated as an expansion bomb, not as data. */
+const MAX_ALIAS_COUNT = 100;
+
+export function parseYaml(
+  text: string,
+  file: string,
+): { source: SourceDocument; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: false,
+    strict: true,
+  });
+  const source: SourceDocument = { file, doc, lineCounter, data: undefined };
+  const diagnostics: Diagnostic[] = [];
+  for (const problem of [...doc.errors, ...doc.warnings]) {
+    const [start, end] = problem.pos;
+    diagnostics.push({
+      ...spanAt(source, start, end),
+      code: problem.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax",
+      severity: "error",
+      message: yamlMessage(problem.code, problem.message),
+    });
+  }
+  if (diagnostics.length > 0) return { source, diagnostics };
+  try {
+    source.data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    diagnostics.push({
+      ...spanAt(source, 0, 0),
+      code: "yaml-alias-limit",
+      severity: "error",
+      message: `the YAML expands too much through aliases (${(error as Error).message})`,
+    });
+  }
+  return { source, diagnostics };
+}
+
+function yamlMessage(code: string, message: string): string {
+  // yaml's own text ends with a position suffix we already give in FILE:LINE:COL form.
+  const text = message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "");
+  if (code === "DUPLICATE_KEY") return `${text}; each key may appear once`;
+  if (code === "TAG_RESOLVE_FAILED") return `${text}; custom tags are not allowed`;
+  return text;
+}
+
+type Span = Pick<Diagnostic, "file" | "line" | "column" | "endLine" | "endColumn">;
+
+function spanAt(source: SourceDocument, start: number, end: number): Span {
+  const from = source.lineCounter.linePos(start);
+  const to = source.lineCounter.linePos(Math.max(start, end));
+  return {
+    file: source.file,
+    line: from.line,
+    column: from.col,
+    endLine: to.line,
+    endColumn: to.col,
+  };
+}
+
+function spanOf(source: SourceDocument, node: Node | null | undefined): Span {
+  const range = node?.range;
+  if (!range) return spanAt(source, 0, 0);
+  return spanAt(source, range[0], range[1]);
+}
+
+/**
+ * The deepest node on `path`. When the path goes further than the document (a missing key),
+ * the nearest existing ancestor stands in for it.
+ */
+function nodeAt(source: SourceDocument, path: Path): Node | null {
+  let node: unknown = source.doc.contents;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+      );
+      if (!pair || !isNode(pair.value)) return node;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === "number") {
+      const item = node.items[segment];
+      if (!isNode(item)) return node;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return isNode(node) ? node : null;
+}
+
+/** Where the value at `path` is. */
+export function locate(source: SourceDocument, path: Path): Span {
+  return spanOf(source, nodeAt(source, path));
+}
+
+/** Where the key `key` of the map at `path` is written (for unknown keys). */
+export function locateKey(source: SourceDocument, path: Path, key: string): Span {
+  const map = nodeAt(source, path);
+  if (isMap(map)) {
+    const pair = map.items.find(
+      (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === key,
+    );
+    if (pair && isNode(pair.key)) return spanOf(source, pair.key);
+  }
+  return spanOf(source, map);
+}
+
+/** `questions[2].answers[0].effect` — how a path reads in a message. */
+export function pathLabel(path: Path): string {
+  let label = "";
+  for (const segment of path) {
+    label += typeof segment === "number" ? `[${segment}]` : label === "" ? segment : `.${segment}`;
+  }
+  return label;
+}
