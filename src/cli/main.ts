@@ -1,5 +1,4 @@
 import { Command, CommanderError, Option } from "commander";
-import { RuleConflictError } from "../engine/assess.js";
 import { EXIT, UserError } from "../io/errors.js";
 import { VERSION } from "./version.js";
 
@@ -97,10 +96,6 @@ function exitCodeFor(error: unknown, debug: boolean): number {
       error.diagnostics.length > 0 ? error.message : error.message.replace(/^/gm, "rolefit: ");
     process.stderr.write(`${text}\n`);
     return error.exitCode;
-  }
-  if (error instanceof RuleConflictError) {
-    process.stderr.write(`rolefit: no assessment possible: ${error.message}\n`);
-    return EXIT.input;
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`rolefit: internal error: ${message}\n`);

@@ -13,8 +13,11 @@ export function wantsColor(stream: NodeJS.WriteStream, global: GlobalOptions): b
   return stream.isTTY === true && process.env.TERM !== "dumb";
 }
 
+/** The terminal's width; when piped, $COLUMNS if set, else 80. */
 export function terminalWidth(): number {
-  return process.stdout.isTTY ? process.stdout.columns || 80 : 80;
+  if (process.stdout.isTTY && process.stdout.columns) return process.stdout.columns;
+  const columns = Number.parseInt(process.env.COLUMNS ?? "", 10);
+  return Number.isFinite(columns) && columns > 0 ? columns : 80;
 }
 
 /** Prints the result, or writes it atomically to `--out`. */

@@ -59,9 +59,13 @@ export interface Assessment {
     holdsUnderWeightSwing: boolean;
     unansweredCouldFlip: boolean;
     decidedByRule: boolean;
+    /** The fired rules contradicted each other; the result is the scores' best guess. */
+    rulesConflict: boolean;
   };
   unanswered: string[];
   rules: FiredRule[];
+  /** Things the reader must know about this result, such as hard rules that contradict each other. */
+  warnings: string[];
   reasons: Reason[];
   counterReasons: Reason[];
   whatWouldChange: AnswerChange[];
@@ -75,11 +79,6 @@ export interface AssessInput {
   organization: string;
   source: string | null;
   answers: Answers;
-}
-
-/** An assessment that cannot be made: the rubrics' hard rules contradict each other for these answers. */
-export class RuleConflictError extends Error {
-  override name = "RuleConflictError";
 }
 
 const round = (value: number, digits = 2): number => {
@@ -162,7 +161,7 @@ function confidenceOf(factors: Assessment["confidenceFactors"], margin: number):
   }
   if (factors.answeredShare < CONFIDENCE.highCoverage || factors.unansweredCouldFlip)
     level = Math.min(level, 1);
-  if (factors.answeredShare < CONFIDENCE.lowCoverage) level = 0;
+  if (factors.answeredShare < CONFIDENCE.lowCoverage || factors.rulesConflict) level = 0;
   return levels[Math.max(0, level)] ?? "low";
 }
 
@@ -171,8 +170,7 @@ export function assess(compiled: CompiledRubrics, input: AssessInput): Assessmen
   const { answers } = input;
   const scored = scoreAnswers(compiled, answers);
   const decision = decide(compiled, answers, scored.scores);
-  if (!decision.ok) throw new RuleConflictError(decision.message);
-  const { recommendation, runnerUp, allowed, fired } = decision;
+  const { recommendation, runnerUp, allowed, fired, conflict } = decision;
   const { scores } = scored;
 
   const unanswered = compiled.questions
@@ -197,7 +195,12 @@ export function assess(compiled: CompiledRubrics, input: AssessInput): Assessmen
     weightTolerance: round(tolerance),
     holdsUnderWeightSwing: tolerance >= CONFIDENCE.weightSwing,
     unansweredCouldFlip: whatWouldChange.some((change) => change.from === null),
-    decidedByRule: fired.length > 0 && scores[topScorer] > scores[recommendation],
+    // A required outcome wins whatever the scores say, so its margin says nothing about it.
+    decidedByRule:
+      conflict === undefined &&
+      allowed.length === 1 &&
+      fired.some((rule) => rule.effect === "require"),
+    rulesConflict: conflict !== undefined,
   };
   const guidance = compiled.guidance[recommendation];
   const answerCopy: Record<string, AnswerValue> = {};
@@ -222,6 +225,7 @@ export function assess(compiled: CompiledRubrics, input: AssessInput): Assessmen
       outcome: rule.outcome,
       reason: rule.reason,
     })),
+    warnings: conflict === undefined ? [] : [conflict],
     ...explain(scored.ledger, recommendation, runnerUp),
     whatWouldChange,
     mechanisms: guidance.mechanisms.map((mechanism) => ({

@@ -76,16 +76,15 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
   return { scores, ledger, rubricPoints };
 }
 
-export type Decision =
-  | {
-      ok: true;
-      recommendation: Outcome;
-      runnerUp: Outcome;
-      /** Outcomes the fired rules leave open. */
-      allowed: Outcome[];
-      fired: Rule[];
-    }
-  | { ok: false; fired: Rule[]; message: string };
+export interface Decision {
+  recommendation: Outcome;
+  runnerUp: Outcome;
+  /** Outcomes the fired rules leave open. */
+  allowed: Outcome[];
+  fired: Rule[];
+  /** Set when the fired rules contradict each other and the scores had to decide among them. */
+  conflict?: string;
+}
 
 /** Best first; exact ties go to the simpler structure (the order of OUTCOMES). */
 export function rank(scores: Scores, among: readonly Outcome[] = OUTCOMES): Outcome[] {
@@ -94,7 +93,11 @@ export function rank(scores: Scores, among: readonly Outcome[] = OUTCOMES): Outc
   );
 }
 
-/** Applies the hard rules to the scores: forbidden outcomes drop out, a required one wins. */
+/**
+ * Applies the hard rules to the scores: forbidden outcomes drop out, a required one wins. When the
+ * rules leave nothing open (every outcome vetoed, or two requirements), the decision falls back to
+ * the scores among the outcomes the rules fight over, and says so, rather than giving no answer.
+ */
 export function decide(compiled: CompiledRubrics, answers: Answers, scores: Scores): Decision {
   const fired = compiled.rules.filter((rule) => conditionHolds(rule.when, answers));
   const forbidden = new Set(
@@ -105,28 +108,22 @@ export function decide(compiled: CompiledRubrics, answers: Answers, scores: Scor
   ];
   let allowed = OUTCOMES.filter((outcome) => !forbidden.has(outcome));
   if (required.length > 0) allowed = allowed.filter((outcome) => required.includes(outcome));
-  const [recommendation] = rank(scores, allowed);
-  if (recommendation === undefined || required.length > 1) {
-    const names = fired.map((rule) => `${rule.id} (${rule.effect}s ${rule.outcome})`).join(", ");
-    return {
-      ok: false,
-      fired,
-      message: `the hard rules that fired contradict each other: ${names}`,
-    };
+  let conflict: string | undefined;
+  if (allowed.length === 0 || required.length > 1) {
+    const names = fired.map((rule) => `${rule.id} ${rule.effect}s ${rule.outcome}`).join("; ");
+    conflict = `the hard rules contradict each other (${names}), so the scores decide among ${required.length > 0 ? "the required outcomes" : "all three"}`;
+    allowed = required.length > 0 ? required : [...OUTCOMES];
   }
+  const [recommendation = "combine"] = rank(scores, allowed);
   const others = OUTCOMES.filter((outcome) => outcome !== recommendation);
-  const [runnerUp] = [
+  const [runnerUp = "separate"] = [
     ...rank(
       scores,
       others.filter((o) => allowed.includes(o)),
     ),
     ...rank(scores, others),
   ];
-  return {
-    ok: true,
-    recommendation,
-    runnerUp: runnerUp ?? others[0] ?? "separate",
-    allowed,
-    fired,
-  };
+  return conflict === undefined
+    ? { recommendation, runnerUp, allowed, fired }
+    : { recommendation, runnerUp, allowed, fired, conflict };
 }

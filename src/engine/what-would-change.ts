@@ -139,7 +139,7 @@ export function findWhatWouldChange(
       changed[id] = candidate.to;
       const { scores } = scoreAnswers(compiled, changed);
       const decision = decide(compiled, changed, scores);
-      if (!decision.ok || decision.recommendation === current) continue;
+      if (decision.recommendation === current) continue;
       const key = `${candidate.direction}:${decision.recommendation}`;
       const kept = nearest.get(key);
       if (kept && !isNearer(candidate, kept, from)) continue;

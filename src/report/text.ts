@@ -41,10 +41,8 @@ export function renderText(assessment: Assessment, options: TextOptions): string
   const lines: string[] = [];
   const { recommendation: rec, runnerUp } = assessment;
 
-  lines.push(
-    c.bold(assessment.organization) +
-      (assessment.source && assessment.source !== "-" ? c.dim(`  ${assessment.source}`) : ""),
-  );
+  lines.push(c.bold(assessment.organization));
+  if (assessment.source && assessment.source !== "-") lines.push(c.dim(assessment.source));
   lines.push("");
   const confidenceColor =
     assessment.confidence === "high"
@@ -67,6 +65,9 @@ export function renderText(assessment: Assessment, options: TextOptions): string
       ? "at any rubric weights"
       : `while rubric weights move up to ±${Math.round(factors.weightTolerance * 100)}%`;
   lines.push(c.dim(`                  ${answered}% answered; holds ${holds}`));
+  for (const warning of assessment.warnings) {
+    lines.push(...wrap(`${c.yellow("⚠")} ${warning}`, width - 4, "  ", "    "));
+  }
   lines.push("");
 
   lines.push(heading("Scores") + c.dim("  (0–100, 50 = neutral)"));
@@ -98,19 +99,23 @@ export function renderText(assessment: Assessment, options: TextOptions): string
     }
   }
 
-  const reasonTable = (reasons: readonly Reason[], against: string) => {
+  /** answer | points (and for whom) | reason; `showOutcome` for factors pointing at different outcomes. */
+  const reasonTable = (reasons: readonly Reason[], showOutcome: boolean) => {
+    const [factorWidth, pointsWidth] = [30, showOutcome ? 16 : 8];
     const table = new Table({
-      head: ["question", "answer", "points", against],
+      // Row separators double the height of a table of sentences; keep only the outer frame.
+      chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
       style: { head: options.color ? ["bold"] : [], border: options.color ? ["grey"] : [] },
       wordWrap: true,
       wrapOnWordBoundary: true,
-      colWidths: tableWidths(width),
+      // Four border characters and the two-space indent are not part of the column widths.
+      colWidths: [factorWidth, pointsWidth, Math.max(24, width - factorWidth - pointsWidth - 6)],
     });
     for (const reason of reasons.slice(0, top)) {
+      const points = `+${reason.contribution.toFixed(1)}`;
       table.push([
-        reason.questionId,
-        formatAnswer(reason.answer),
-        `+${reason.contribution.toFixed(1)}`,
+        `${reason.questionId}: ${formatAnswer(reason.answer)}`,
+        showOutcome ? `${points} ${paint(reason.outcome, reason.outcome)}` : points,
         reason.text,
       ]);
     }
@@ -118,17 +123,22 @@ export function renderText(assessment: Assessment, options: TextOptions): string
   };
 
   lines.push("");
-  lines.push(heading(`Why ${rec} rather than ${runnerUp}`));
+  lines.push(
+    heading(`Why ${rec} rather than ${runnerUp}`) + c.dim("  (answer, points of lead, reason)"),
+  );
   lines.push(
     assessment.reasons.length > 0
-      ? reasonTable(assessment.reasons, "why")
+      ? reasonTable(assessment.reasons, false)
       : c.dim("  No answer favours it over the runner-up; a hard rule decided."),
   );
 
   if (assessment.counterReasons.length > 0) {
     lines.push("");
-    lines.push(heading("What points elsewhere"));
-    lines.push(reasonTable(assessment.counterReasons, "why"));
+    lines.push(
+      heading("What points elsewhere") +
+        c.dim("  (answer, points towards another outcome, reason)"),
+    );
+    lines.push(reasonTable(assessment.counterReasons, true));
   }
 
   lines.push("");
@@ -190,14 +200,6 @@ export function renderText(assessment: Assessment, options: TextOptions): string
     );
   }
   return `${lines.join("\n")}\n`;
-}
-
-function tableWidths(width: number): number[] {
-  const question = 26;
-  const answer = 14;
-  const points = 8;
-  // cli-table3 counts borders: 5 vertical bars around 4 columns, plus the 2-space indent.
-  return [question, answer, points, Math.max(20, width - question - answer - points - 7)];
 }
 
 function indent(text: string, prefix: string): string {

@@ -8,6 +8,7 @@ import {
   LineCounter,
   type Node,
   parseDocument,
+  visit,
 } from "yaml";
 import type { Diagnostic } from "./diagnostic.js";
 
@@ -48,6 +49,20 @@ export function parseYaml(
       message: yamlMessage(problem.code, problem.message),
     });
   }
+  // Converting to plain objects would turn a `__proto__` key into a prototype: refuse it first.
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === "__proto__") {
+        const range = pair.key.range ?? [0, 0];
+        diagnostics.push({
+          ...spanAt(source, range[0], range[1]),
+          code: "unknown-key",
+          severity: "error",
+          message: 'key "__proto__" is not allowed in rolefit files',
+        });
+      }
+    },
+  });
   if (diagnostics.length > 0) return { source, diagnostics };
   try {
     source.data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

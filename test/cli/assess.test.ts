@@ -1,0 +1,211 @@
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { json, rolefit } from "../helpers/cli.js";
+import { ROOT, RUBRICS_DIR } from "../helpers/rubrics.js";
+
+const FIXTURE = join(ROOT, "test", "fixtures", "calibration", "12-saas-shared-platforms.yaml");
+const tmp = () => mkdtempSync(join(tmpdir(), "rolefit-test-"));
+
+interface Result {
+  recommendation: string;
+  runnerUp: string;
+  scores: Record<string, number>;
+  whatWouldChange: Array<{
+    questionId: string;
+    from: unknown;
+    to: unknown;
+    recommendation: string;
+  }>;
+  reasons: unknown[];
+  [key: string]: unknown;
+}
+
+describe("rolefit assess --org", () => {
+  it("prints the recommendation, scores, reasons and guidance as text", () => {
+    const run = rolefit(["assess", "--org", FIXTURE]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toMatch(/Recommendation\s+MATRIX\s+confidence (high|medium|low)/);
+    for (const section of [
+      "Scores",
+      "Why matrix rather than",
+      "What would change it",
+      "To make matrix work",
+      "Scorecard to track",
+    ]) {
+      expect(run.stdout).toContain(section);
+    }
+    expect(run.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it("prints every SPEC field with the right type as JSON", () => {
+    const result = json<Result>(rolefit(["assess", "--org", FIXTURE, "--format", "json"]));
+    expect(result).toMatchObject({
+      schemaVersion: 1,
+      organization: expect.any(String),
+      source: FIXTURE,
+      recommendation: expect.stringMatching(/^(combine|separate|matrix)$/),
+      runnerUp: expect.stringMatching(/^(combine|separate|matrix)$/),
+      scores: {
+        combine: expect.any(Number),
+        separate: expect.any(Number),
+        matrix: expect.any(Number),
+      },
+      margin: expect.any(Number),
+      confidence: expect.stringMatching(/^(high|medium|low)$/),
+      unanswered: expect.any(Array),
+      rules: expect.any(Array),
+      reasons: expect.any(Array),
+      counterReasons: expect.any(Array),
+      whatWouldChange: expect.any(Array),
+      mechanisms: expect.any(Array),
+      metrics: expect.any(Array),
+    });
+    expect(result.reasons[0]).toMatchObject({
+      questionId: expect.any(String),
+      outcome: "matrix",
+      contribution: expect.any(Number),
+      text: expect.any(String),
+    });
+  });
+
+  it("reads an org from standard input with --org -", () => {
+    const result = json<Result>(
+      rolefit(["assess", "--org", "-", "--format", "json"], {
+        input: readFileSync(FIXTURE, "utf8"),
+      }),
+    );
+    expect(result.source).toBe("-");
+    expect(result.recommendation).toBe("matrix");
+  });
+
+  it("applies --set overrides, and every what-would-change entry holds when applied", () => {
+    const base = json<Result>(rolefit(["assess", "--org", FIXTURE, "--format", "json"]));
+    expect(base.whatWouldChange.length).toBeGreaterThan(0);
+    for (const change of base.whatWouldChange) {
+      const value = Array.isArray(change.to) ? `[${change.to.join(",")}]` : String(change.to);
+      const flipped = json<Result>(
+        rolefit([
+          "assess",
+          "--org",
+          FIXTURE,
+          "--format",
+          "json",
+          "--set",
+          `${change.questionId}=${value}`,
+        ]),
+      );
+      expect(flipped.recommendation, `${change.questionId}=${value}`).toBe(change.recommendation);
+    }
+  });
+
+  it("rejects a bad --set with exit 2 and says what is allowed", () => {
+    const unknown = rolefit(["assess", "--org", FIXTURE, "--set", "stge=startup"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown question "stge" \(did you mean "stage"\?\)/);
+    const badValue = rolefit(["assess", "--org", FIXTURE, "--set", "employees=lots"]);
+    expect(badValue.status).toBe(2);
+    expect(badValue.stderr).toMatch(
+      /employees: expected a number, found "lots"; allowed: a whole number of at least 1/,
+    );
+    expect(rolefit(["assess", "--org", FIXTURE, "--set", "employees"]).status).toBe(2);
+  });
+
+  it("writes the result atomically with --out and prints nothing", () => {
+    const out = join(tmp(), "result.json");
+    const run = rolefit(["assess", "--org", FIXTURE, "--format", "json", "--out", out]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe("");
+    expect(JSON.parse(readFileSync(out, "utf8")).recommendation).toBe("matrix");
+    const missing = rolefit([
+      "assess",
+      "--org",
+      FIXTURE,
+      "--out",
+      join(tmp(), "no", "such", "dir", "x.txt"),
+    ]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/cannot write: folder .* does not exist/);
+  });
+
+  it("gives the same output whatever order the rubric files are loaded in", () => {
+    const [a, b] = [tmp(), tmp()];
+    const names = readdirSync(RUBRICS_DIR)
+      .filter((n) => n.endsWith(".yaml"))
+      .sort();
+    names.forEach((name, i) => copyFileSync(join(RUBRICS_DIR, name), join(a, `${i}-${name}`)));
+    names.forEach((name, i) =>
+      copyFileSync(join(RUBRICS_DIR, name), join(b, `${names.length - i}-${name}`)),
+    );
+    const runA = rolefit(["assess", "--org", FIXTURE, "--format", "json", "--rubrics", a]);
+    const runB = rolefit(["assess", "--org", FIXTURE, "--format", "json", "--rubrics", b]);
+    expect(runA.status).toBe(0);
+    expect(runB.stdout).toBe(runA.stdout);
+    expect(rolefit(["assess", "--org", FIXTURE, "--format", "json"]).stdout).toBe(runA.stdout);
+  });
+});
+
+describe("rolefit assess errors", () => {
+  it("reports a bad org file as FILE:LINE:COL lines, exit 1, no stack trace", () => {
+    const file = join(tmp(), "bad.yaml");
+    writeFileSync(
+      file,
+      "apiVersion: rolefit/v1\nkind: Organization\nname: Bad\nanswers:\n  stage: scalup\n  employes: 4\n",
+    );
+    const run = rolefit(["assess", "--org", file]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.trim().split("\n")).toEqual([
+      `${file}:5:10: stage: "scalup" is not an allowed answer (did you mean "scaleup"?); allowed: one of startup, scaleup, growth, mature, enterprise`,
+      `${file}:6:3: unknown question "employes" (did you mean "employees"?); run \`rolefit rubrics\` to list the questions`,
+    ]);
+  });
+
+  it.each([
+    [
+      "a missing file",
+      ["--org", "/no/such/file.yaml"],
+      /\/no\/such\/file.yaml: no such file or folder/,
+    ],
+    ["a folder", ["--org", "/tmp"], /\/tmp: is a folder, expected a file/],
+    ["invalid UTF-8", ["--org", "BINARY"], /not valid UTF-8 \(bad byte at offset 3\)/],
+  ])("reports %s with exit 1", (_name, args, message) => {
+    const binary = join(tmp(), "binary.yaml");
+    writeFileSync(binary, Buffer.from([0x61, 0x3a, 0x20, 0xff, 0xfe, 0x0a]));
+    const run = rolefit(["assess", ...args.map((a) => (a === "BINARY" ? binary : a))]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    [["assess", "--bogus"], /unknown option '--bogus'/],
+    [["assess", "--org"], /option '--org <file>' argument missing/],
+    [
+      ["assess", "--org", FIXTURE, "--format", "xml"],
+      /argument 'xml' is invalid. Allowed choices are text, json/,
+    ],
+    [["asess"], /unknown command 'asess'/],
+    [
+      ["assess"],
+      /no --org file and no terminal for an interview; pass an org file: rolefit assess --org FILE/,
+    ],
+  ])("exits 2 on usage error %j", (args, message) => {
+    const run = rolefit(args);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it("prints help and version with exit 0", () => {
+    const help = rolefit(["assess", "--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/--set <question=value>/);
+    const version = rolefit(["--version"]);
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toBe(
+      JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version,
+    );
+  });
+});

@@ -1,0 +1,111 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { json, rolefit } from "../helpers/cli.js";
+import { ROOT, RUBRICS_DIR } from "../helpers/rubrics.js";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "rolefit-validate-"));
+
+describe("rolefit validate", () => {
+  it("passes the built-in rubrics with no path", () => {
+    const run = rolefit(["validate"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/✓ 3 files valid/);
+  });
+
+  it("passes the examples and the rubrics folder together", () => {
+    const run = rolefit(["validate", RUBRICS_DIR, join(ROOT, "examples")]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+  });
+
+  it("reports every problem with file, line, column, code, and a caret under the spot", () => {
+    const dir = tmp();
+    const broken = readFileSync(join(RUBRICS_DIR, "maturity-stage.yaml"), "utf8")
+      .replace("weight: 0.8", "wieght: 0.8")
+      .replace("type: scale", "type: scael");
+    writeFileSync(join(dir, "maturity-stage.yaml"), broken);
+    const run = rolefit(["validate", join(dir, "maturity-stage.yaml")]);
+    expect(run.status).toBe(1);
+    const lines = broken.split("\n");
+    const weightLine = lines.findIndex((l) => l.startsWith("wieght")) + 1;
+    expect(run.stdout).toContain(
+      `${join(dir, "maturity-stage.yaml")}:${weightLine}:1 error unknown-key unknown key "wieght" (did you mean "weight"?)`,
+    );
+    expect(run.stdout).toMatch(
+      /error invalid-value questions\[3\]\.type: expected one of .* found "scael" \(did you mean "scale"\?\)/,
+    );
+    expect(run.stdout).toMatch(/\| wieght: 0\.8\n\s+\| \^{6}/);
+    // Renaming weight also leaves the required key missing: three findings in all.
+    expect(run.stdout).toMatch(/weight: is required \(a number\)/);
+    expect(run.stdout).toMatch(/3 errors, 0 warnings in 1 file/);
+  });
+
+  it("finds duplicate question ids and rules naming unknown questions across files", () => {
+    const dir = tmp();
+    for (const name of [
+      "maturity-stage.yaml",
+      "decision-rights.yaml",
+      "consolidation-triggers.yaml",
+    ])
+      copyFileSync(join(RUBRICS_DIR, name), join(dir, name));
+    const twin = readFileSync(join(RUBRICS_DIR, "maturity-stage.yaml"), "utf8")
+      .replace("id: maturity-stage", "id: maturity-twin")
+      .replace("id: small-organisation-one-leader", "id: twin-rule");
+    writeFileSync(join(dir, "twin.yaml"), twin);
+    const rules = readFileSync(join(dir, "decision-rights.yaml"), "utf8").replace(
+      "question: role_conflict, in: [severe]",
+      "question: role_confict, in: [severe]",
+    );
+    writeFileSync(join(dir, "decision-rights.yaml"), rules);
+    const findings = json<
+      Array<{ file: string; line: number; column: number; code: string; message: string }>
+    >({
+      ...rolefit(["validate", dir, "--format", "json"]),
+      status: 0,
+    });
+    const codes = new Set(findings.map((f) => f.code));
+    expect(codes).toContain("duplicate-question-id");
+    const unknown = findings.find((f) => f.code === "unknown-question");
+    expect(unknown?.message).toMatch(
+      /unknown question "role_confict" \(did you mean "role_conflict"\?\)/,
+    );
+    expect(unknown?.line).toBe(rules.split("\n").findIndex((l) => l.includes("role_confict")) + 1);
+  });
+
+  it("checks org files against the rubrics", () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, "org.yaml"),
+      "apiVersion: rolefit/v1\nkind: Organization\nname: X\nanswers:\n  regulatory_complexity: severe\n",
+    );
+    const run = rolefit(["validate", join(dir, "org.yaml")]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(
+      /org\.yaml:5:26 error invalid-answer regulatory_complexity: "severe" is not an allowed answer/,
+    );
+  });
+});
+
+describe("rolefit rubrics", () => {
+  it("lists every question with its type and allowed values", () => {
+    const run = rolefit(["rubrics"], { env: { COLUMNS: "160" } });
+    expect(run.status).toBe(0);
+    for (const text of [
+      "Maturity stage",
+      "collaboration_mechanisms",
+      "a whole number of at least 1",
+      "one of none, low, moderate, high, extreme",
+    ]) {
+      expect(run.stdout).toContain(text);
+    }
+  });
+
+  it("prints JSON with --format json", () => {
+    const list = json<Array<{ id: string; questions: Array<{ id: string }> }>>(
+      rolefit(["rubrics", "--format", "json"]),
+    );
+    expect(list.flatMap((r) => r.questions).length).toBeGreaterThanOrEqual(27);
+  });
+});

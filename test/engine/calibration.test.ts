@@ -1,0 +1,33 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { assess } from "../../src/engine/assess.js";
+import { builtInCompiled, loadOrg, ROOT } from "../helpers/rubrics.js";
+
+/**
+ * Organisation profiles written by consultants without sight of the rubrics, each with the
+ * structure they would recommend: the clear ones must match exactly, the borderline ones must be
+ * one of the two outcomes named.
+ */
+const SETS = ["calibration", "holdout"]
+  .map((name) => join(ROOT, "test", "fixtures", name))
+  .filter((dir) => existsSync(join(dir, "expected.yaml")));
+
+for (const dir of SETS) {
+  const expected = parse(readFileSync(join(dir, "expected.yaml"), "utf8")) as Record<
+    string,
+    { expect: string[]; clear: boolean }
+  >;
+  describe(`consultant profiles: ${dir.split("/").pop()}`, () => {
+    it.each(Object.entries(expected))("%s", (file, { expect: outcomes }) => {
+      const org = loadOrg(join(dir, file));
+      const result = assess(builtInCompiled, {
+        organization: org.name,
+        source: file,
+        answers: org.answers,
+      });
+      expect(outcomes).toContain(result.recommendation);
+    });
+  });
+}
