@@ -130,10 +130,15 @@ function toReason(entry: LedgerEntry, outcome: Outcome, contribution: number): R
   };
 }
 
-/** The answers that put the most between winner and runner-up, each way. */
+/** The answers that put the most between winner and runner-up, and those that point elsewhere. */
 function explain(ledger: readonly LedgerEntry[], winner: Outcome, runnerUp: Outcome) {
   const byStrength = (a: Reason, b: Reason) => b.contribution - a.contribution;
+  // A reason must argue for the winner, not merely against the runner-up: an answer whose own
+  // reason text favours a third outcome would read as a non sequitur.
+  const favoursWinner = (entry: LedgerEntry) =>
+    OUTCOMES.every((outcome) => entry.points[winner] >= entry.points[outcome]);
   const reasons = ledger
+    .filter(favoursWinner)
     .map((entry) => toReason(entry, winner, entry.points[winner] - entry.points[runnerUp]))
     .filter((reason) => reason.contribution > 0)
     .sort(byStrength);
@@ -186,20 +191,14 @@ export function assess(compiled: CompiledRubrics, input: AssessInput): Assessmen
     recommendation,
     allowed.filter((o) => o !== recommendation),
   );
-  const topScorer = OUTCOMES.reduce((best, outcome) =>
-    scores[outcome] > scores[best] ? outcome : best,
-  );
   const margin = scores[recommendation] - scores[runnerUp];
   const factors = {
     answeredShare: round(1 - unanswered.length / Math.max(1, compiled.questions.length)),
     weightTolerance: round(tolerance),
     holdsUnderWeightSwing: tolerance >= CONFIDENCE.weightSwing,
     unansweredCouldFlip: whatWouldChange.some((change) => change.from === null),
-    // A required outcome wins whatever the scores say, so its margin says nothing about it.
-    decidedByRule:
-      conflict === undefined &&
-      allowed.length === 1 &&
-      fired.some((rule) => rule.effect === "require"),
+    // When the rules leave one outcome open, it wins whatever the scores say: the margin is moot.
+    decidedByRule: conflict === undefined && allowed.length === 1 && fired.length > 0,
     rulesConflict: conflict !== undefined,
   };
   const guidance = compiled.guidance[recommendation];

@@ -150,7 +150,7 @@ export function renderText(assessment: Assessment, options: TextOptions): string
       const from = change.from === null ? "unanswered" : formatAnswer(change.from);
       lines.push(
         ...wrap(
-          `• ${change.questionId}: ${from} → ${c.bold(formatAnswer(change.to))} makes it ${paint(change.recommendation, change.recommendation)} (by ${change.margin.toFixed(1)} points)`,
+          `• ${change.questionId}: ${from} → ${c.bold(formatAnswer(change.to))} makes it ${paint(change.recommendation, change.recommendation)} ${change.margin > 0 ? `(by ${change.margin.toFixed(1)} points)` : "(through a hard rule)"}`,
           width - 4,
           "  ",
           "    ",

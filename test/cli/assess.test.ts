@@ -37,7 +37,7 @@ describe("rolefit assess --org", () => {
     ]) {
       expect(run.stdout).toContain(section);
     }
-    expect(run.stdout).not.toMatch(/\u001b\[/);
+    expect(run.stdout).not.toContain("\u001b[");
   });
 
   it("prints every SPEC field with the right type as JSON", () => {
@@ -135,10 +135,10 @@ describe("rolefit assess --org", () => {
     const names = readdirSync(RUBRICS_DIR)
       .filter((n) => n.endsWith(".yaml"))
       .sort();
-    names.forEach((name, i) => copyFileSync(join(RUBRICS_DIR, name), join(a, `${i}-${name}`)));
-    names.forEach((name, i) =>
-      copyFileSync(join(RUBRICS_DIR, name), join(b, `${names.length - i}-${name}`)),
-    );
+    for (const [i, name] of names.entries()) {
+      copyFileSync(join(RUBRICS_DIR, name), join(a, `${i}-${name}`));
+      copyFileSync(join(RUBRICS_DIR, name), join(b, `${names.length - i}-${name}`));
+    }
     const runA = rolefit(["assess", "--org", FIXTURE, "--format", "json", "--rubrics", a]);
     const runB = rolefit(["assess", "--org", FIXTURE, "--format", "json", "--rubrics", b]);
     expect(runA.status).toBe(0);
