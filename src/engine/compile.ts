@@ -54,12 +54,18 @@ export function questionMaxPoints(question: Question): number {
   }
 }
 
+/** Rubrics by their `order` (unset last), then id: the same order whatever order files came in. */
+export function byRubricOrder(a: Rubric, b: Rubric): number {
+  const rank = (rubric: Rubric) => rubric.order ?? Number.POSITIVE_INFINITY;
+  return rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 /**
- * Sorting by id makes the result independent of the order in which rubric files were given:
- * every later sum runs in this order, so even floating-point rounding is the same.
+ * Sorting makes the result independent of the order in which rubric files were given: every
+ * later sum runs in this order, so even floating-point rounding is the same.
  */
 export function compileRubrics(input: readonly Rubric[]): CompiledRubrics {
-  const sorted = [...input].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const sorted = [...input].sort(byRubricOrder);
   const questions: CompiledQuestion[] = [];
   const byId = new Map<string, CompiledQuestion>();
   const rules: Rule[] = [];

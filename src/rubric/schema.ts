@@ -173,6 +173,8 @@ export const rubricSchema = z.strictObject({
   title: text,
   description: text,
   weight: finite.positive("expected a weight above 0"),
+  /** Where the rubric comes in the interview and in listings: lower first, then by id. */
+  order: z.number().int().optional(),
   questions: z.array(questionSchema).min(1, "expected at least one question"),
   rules: z.array(ruleSchema).default([]),
   guidance: z

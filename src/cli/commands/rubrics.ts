@@ -1,3 +1,4 @@
+import { byRubricOrder } from "../../engine/compile.js";
 import { renderRubricsJson, renderRubricsText } from "../../report/rubrics.js";
 import { loadRubricSet } from "../load.js";
 import { type GlobalOptions, terminalWidth, wantsColor } from "../output.js";
@@ -9,7 +10,7 @@ export interface RubricsOptions {
 
 export async function runRubrics(options: RubricsOptions, global: GlobalOptions): Promise<void> {
   const { loaded } = await loadRubricSet(options.rubrics);
-  const rubrics = loaded.map((entry) => entry.rubric).sort((a, b) => a.id.localeCompare(b.id));
+  const rubrics = loaded.map((entry) => entry.rubric).sort(byRubricOrder);
   process.stdout.write(
     options.format === "json"
       ? renderRubricsJson(rubrics)
