@@ -18,8 +18,13 @@ function buildProgram(): Command {
 
   program
     .command("assess")
-    .description("assess an organisation from an org file and print the recommendation")
+    .description("assess an organisation: an interview on a terminal, or from an org file")
     .option("--org <file>", "org file to assess (- reads standard input)")
+    .option("--interactive", "interview for the questions the org file leaves unanswered")
+    .option(
+      "--answers <file>",
+      "where the interview saves answers (default: <organisation>.yaml here)",
+    )
     .option(
       "--set <question=value>",
       "override one answer, e.g. --set employees=900 (repeatable)",
@@ -38,7 +43,7 @@ function buildProgram(): Command {
     .option("--out <file>", "write the result to this file (atomically) instead of standard output")
     .addHelpText(
       "after",
-      "\nExamples:\n  rolefit assess --org examples/northwind-payments.yaml\n  rolefit assess --org org.yaml --set major_incidents_12m=8 --format json",
+      "\nExamples:\n  rolefit assess                                   interview in the terminal\n  rolefit assess --org acme.yaml --interactive     resume: ask what acme.yaml leaves open\n  rolefit assess --org examples/northwind-payments.yaml\n  rolefit assess --org org.yaml --set major_incidents_12m=8 --format json",
     )
     .action(async (options) =>
       (await import("./commands/assess.js")).runAssess(options, program.opts()),
@@ -92,8 +97,8 @@ function exitCodeFor(error: unknown, debug: boolean): number {
   }
   if (error instanceof UserError) {
     // Located problems already start with FILE:LINE:COL; other messages get the program's name.
-    const text =
-      error.diagnostics.length > 0 ? error.message : error.message.replace(/^/gm, "rolefit: ");
+    const plain = error.diagnostics.length > 0 || error.exitCode === EXIT.interrupted;
+    const text = plain ? error.message : error.message.replace(/^/gm, "rolefit: ");
     process.stderr.write(`${text}\n`);
     return error.exitCode;
   }

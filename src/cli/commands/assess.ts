@@ -11,16 +11,28 @@ export interface AssessOptions {
   rubrics: string[];
   format: "text" | "json";
   out?: string;
+  interactive?: boolean;
+  answers?: string;
 }
 
 export async function runAssess(options: AssessOptions, global: GlobalOptions): Promise<void> {
-  if (!options.org) {
-    const hint = "pass an org file: rolefit assess --org FILE (or --org - to read standard input)";
-    throw new UsageError(
-      process.stdin.isTTY
-        ? `the interactive interview is not available in this version; ${hint}`
-        : `no --org file and no terminal for an interview; ${hint}`,
-    );
+  if (!options.org || options.interactive) {
+    if (options.org === "-")
+      throw new UsageError(
+        "--interactive needs an org file, not standard input: rolefit assess --org FILE --interactive",
+      );
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      const hint =
+        "pass an org file: rolefit assess --org FILE (or --org - to read standard input)";
+      throw new UsageError(
+        options.interactive
+          ? `--interactive needs a terminal; ${hint}`
+          : `no --org file and no terminal for an interview; ${hint}`,
+      );
+    }
+    // Loaded only here, so file-driven runs never pay for the prompt library.
+    const { runInterviewCommand } = await import("./interview.js");
+    return runInterviewCommand(options, global);
   }
   const rubrics = await loadRubricSet(options.rubrics);
   const org = await loadOrganization(options.org, rubrics.index);

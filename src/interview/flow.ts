@@ -1,0 +1,96 @@
+import type { CompiledRubrics } from "../engine/compile.js";
+import type { Answers, AnswerValue, Question } from "../rubric/schema.js";
+
+/** One question in the interview, with where it stands for the progress line. */
+export interface Step {
+  question: Question;
+  rubricTitle: string;
+  /** 1-based position within its rubric, and the rubric's size. */
+  inRubric: number;
+  rubricSize: number;
+  /** 1-based position in the whole interview, and its length. */
+  overall: number;
+  total: number;
+}
+
+export type Reply = { kind: "answer"; value: AnswerValue } | { kind: "skip" } | { kind: "back" };
+export type ReviewChoice = { kind: "change"; questionId: string } | { kind: "done" };
+
+/** The terminal side of the interview; tests give a scripted one. */
+export interface Prompter {
+  ask(step: Step, current: AnswerValue | undefined, canGoBack: boolean): Promise<Reply>;
+  review(
+    steps: readonly Step[],
+    answers: Answers,
+    purpose: "revise" | "final",
+  ): Promise<ReviewChoice>;
+}
+
+/** Every question of the rubrics, rubric by rubric in their interview order. */
+export function planInterview(compiled: CompiledRubrics): Step[] {
+  const titles = new Map(compiled.rubrics.map((rubric) => [rubric.id, rubric.title]));
+  const sizes = new Map<string, number>();
+  for (const { rubricId } of compiled.questions)
+    sizes.set(rubricId, (sizes.get(rubricId) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return compiled.questions.map(({ question, rubricId }, index) => {
+    const inRubric = (seen.get(rubricId) ?? 0) + 1;
+    seen.set(rubricId, inRubric);
+    return {
+      question,
+      rubricTitle: titles.get(rubricId) ?? rubricId,
+      inRubric,
+      rubricSize: sizes.get(rubricId) ?? 0,
+      overall: index + 1,
+      total: compiled.questions.length,
+    };
+  });
+}
+
+export interface InterviewOptions {
+  /** Offer a review of the answers already given before asking the rest (a resumed interview). */
+  reviseFirst: boolean;
+  /** Called after every change, so an interrupted interview loses nothing. */
+  save(answers: Answers): Promise<void>;
+}
+
+/**
+ * Asks what is unanswered, in order, with "back" and "skip"; then shows every answer for review
+ * until the user is done. Returns the final answers. The answers passed in are never mutated.
+ */
+export async function runInterview(
+  steps: readonly Step[],
+  initial: Answers,
+  prompter: Prompter,
+  options: InterviewOptions,
+): Promise<Answers> {
+  const answers: Record<string, AnswerValue> = Object.assign(Object.create(null), initial);
+  const record = async (step: Step, reply: Reply) => {
+    if (reply.kind === "answer") answers[step.question.id] = reply.value;
+    else if (reply.kind === "skip") delete answers[step.question.id];
+    if (reply.kind !== "back") await options.save(answers);
+  };
+  const byId = new Map(steps.map((step) => [step.question.id, step]));
+  const reviewUntilDone = async (purpose: "revise" | "final") => {
+    for (;;) {
+      const choice = await prompter.review(steps, answers, purpose);
+      if (choice.kind === "done") return;
+      const step = byId.get(choice.questionId);
+      if (!step) continue;
+      const reply = await prompter.ask(step, answers[step.question.id], false);
+      await record(step, reply);
+    }
+  };
+
+  if (options.reviseFirst) await reviewUntilDone("revise");
+  const pending = steps.filter((step) => answers[step.question.id] === undefined);
+  let index = 0;
+  while (index < pending.length) {
+    const step = pending[index] as Step;
+    const reply = await prompter.ask(step, answers[step.question.id], index > 0);
+    await record(step, reply);
+    index = reply.kind === "back" ? Math.max(0, index - 1) : index + 1;
+  }
+  await reviewUntilDone("final");
+  return answers;
+}

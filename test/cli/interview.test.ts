@@ -1,0 +1,100 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { json, rolefit } from "../helpers/cli.js";
+import { ROOT } from "../helpers/rubrics.js";
+import { TmuxSession } from "../helpers/tmux.js";
+
+const BIN = `${process.execPath} ${join(ROOT, "bin", "rolefit.js")}`;
+const hasTmux = (() => {
+  try {
+    execFileSync("tmux", ["-V"]);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** The overall progress shown on a question screen, e.g. 12 of `12/27`. */
+const progress = (screen: string) => screen.match(/ (\d+)\/27\n/)?.[1];
+
+describe.skipIf(!hasTmux)("the interview in a real terminal", () => {
+  let session: TmuxSession | undefined;
+  afterEach(() => session?.kill());
+
+  it("saves every answer, survives Ctrl-C, resumes, and ends with the file-driven result", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rolefit-interview-"));
+    session = new TmuxSession(`${BIN} assess`, { cwd: dir });
+    await session.waitFor(/Which organisation are we assessing\?/);
+    session.type("Acme Test");
+    session.send("Enter");
+    await session.waitFor(/Which stage best describes/);
+    session.send("Enter"); // startup, the first choice
+    await session.waitFor(/How many people does the organisation employ\?/);
+    session.type("250");
+    session.send("Enter");
+    await session.waitFor(/engineering and IT together/);
+    session.type("x");
+    session.send("Enter");
+    await session.waitFor(/Enter a whole number of at least 0/);
+    session.send("BSpace");
+    session.type("40");
+    session.send("Enter");
+    await session.waitFor(/How mature are the organisation's technology practices\?/);
+    session.send("C-c");
+    const stopped = await session.waitFor(/EXIT=130/);
+    expect(stopped).toContain("Interview stopped. 3 answers are saved in acme-test.yaml.");
+    expect(stopped).toContain("Resume with: rolefit assess --org acme-test.yaml --interactive");
+    session.kill();
+
+    const saved = parse(readFileSync(join(dir, "acme-test.yaml"), "utf8"));
+    expect(saved).toMatchObject({
+      kind: "Organization",
+      name: "Acme Test",
+      answers: { stage: "startup", employees: 250, tech_staff: 40 },
+    });
+
+    session = new TmuxSession(`${BIN} assess --org acme-test.yaml --interactive`, { cwd: dir });
+    await session.waitFor(/3 of 27 questions are answered\. Review or change them/);
+    session.type("n");
+    session.send("Enter");
+    // Answer the rest: a number where a number is asked, otherwise the first choice.
+    let screen = await session.waitFor(/ 4\/27\n/);
+    for (let step = 0; step < 40 && !/Score it/.test(screen); step++) {
+      const before = progress(session.screen());
+      if (/s to skip/.test(session.screen())) {
+        session.type("5");
+      }
+      session.send("Enter");
+      const deadline = Date.now() + 10_000;
+      do {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        screen = session.screen();
+      } while (progress(screen) === before && !/Score it/.test(screen) && Date.now() < deadline);
+    }
+    expect(screen).toMatch(/Review the answers before scoring · 27\/27 answered/);
+    session.send("Enter");
+    const result = await session.waitFor(/Write a report to acme-test\.report\.md\?/);
+    const shown = result.match(/Recommendation\s+(COMBINE|SEPARATE|MATRIX)/)?.[1]?.toLowerCase();
+    session.send("Enter");
+    await session.waitFor(/EXIT=0/);
+
+    const fileDriven = json<{ recommendation: string; unanswered: string[] }>(
+      rolefit(["assess", "--org", join(dir, "acme-test.yaml"), "--format", "json"]),
+    );
+    expect(fileDriven.unanswered).toEqual([]);
+    expect(shown).toBe(fileDriven.recommendation);
+    expect(existsSync(join(dir, "acme-test.report.md"))).toBe(true);
+  });
+
+  it("exits 2 without a terminal and says how to pass a file", () => {
+    const run = rolefit(["assess", "--interactive", "--org", "examples/seed-startup.yaml"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(
+      /--interactive needs a terminal; pass an org file: rolefit assess --org FILE/,
+    );
+  });
+});

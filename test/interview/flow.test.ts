@@ -1,0 +1,192 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import {
+  AnswersFile,
+  defaultAnswersPath,
+  resumeCommand,
+} from "../../src/cli/interview/answers-file.js";
+import {
+  type Prompter,
+  planInterview,
+  type Reply,
+  type ReviewChoice,
+  runInterview,
+  type Step,
+} from "../../src/interview/flow.js";
+import { parseOrganization } from "../../src/rubric/load.js";
+import type { Answers, AnswerValue } from "../../src/rubric/schema.js";
+import { builtInCompiled, builtInIndex } from "../helpers/rubrics.js";
+
+const steps = planInterview(builtInCompiled);
+
+/** A prompter that replays a script and records what it was asked. */
+class ScriptedPrompter implements Prompter {
+  asked: string[] = [];
+  reviews: string[] = [];
+  constructor(
+    private readonly replies: Record<string, Array<Reply>>,
+    private readonly reviewChoices: ReviewChoice[] = [],
+  ) {}
+  async ask(step: Step, _current: AnswerValue | undefined, canGoBack: boolean): Promise<Reply> {
+    this.asked.push(`${step.question.id}${canGoBack ? "" : "!"}`);
+    const queue = this.replies[step.question.id];
+    return queue?.shift() ?? { kind: "skip" };
+  }
+  async review(
+    _steps: readonly Step[],
+    _answers: Answers,
+    purpose: "revise" | "final",
+  ): Promise<ReviewChoice> {
+    this.reviews.push(purpose);
+    return this.reviewChoices.shift() ?? { kind: "done" };
+  }
+}
+
+const none = (): Answers => Object.create(null);
+
+describe("planInterview", () => {
+  it("orders rubrics for the interview and counts progress per rubric and overall", () => {
+    expect(steps).toHaveLength(27);
+    expect(steps[0]).toMatchObject({
+      rubricTitle: "Maturity stage",
+      inRubric: 1,
+      rubricSize: 7,
+      overall: 1,
+      total: 27,
+    });
+    expect(steps.map((s) => s.rubricTitle).filter((t, i, all) => all.indexOf(t) === i)).toEqual([
+      "Maturity stage",
+      "Consolidation triggers",
+      "Decision rights",
+    ]);
+    expect(steps[26]).toMatchObject({
+      rubricTitle: "Decision rights",
+      inRubric: 9,
+      rubricSize: 9,
+      overall: 27,
+    });
+  });
+});
+
+describe("runInterview", () => {
+  it("asks every question in order, saves after each answer, and skips are unanswered", async () => {
+    const saves: number[] = [];
+    const prompter = new ScriptedPrompter({
+      stage: [{ kind: "answer", value: "startup" }],
+      employees: [{ kind: "answer", value: 20 }],
+    });
+    const answers = await runInterview(steps, none(), prompter, {
+      reviseFirst: false,
+      save: async (a) => void saves.push(Object.keys(a).length),
+    });
+    expect(prompter.asked).toHaveLength(27);
+    expect(prompter.asked[0]).toBe("stage!");
+    expect({ ...answers }).toEqual({ stage: "startup", employees: 20 });
+    expect(saves).toHaveLength(27);
+    expect(saves[0]).toBe(1);
+    expect(prompter.reviews).toEqual(["final"]);
+  });
+
+  it("goes back to the previous question and lets it be changed", async () => {
+    const prompter = new ScriptedPrompter({
+      stage: [
+        { kind: "answer", value: "startup" },
+        { kind: "answer", value: "growth" },
+      ],
+      employees: [{ kind: "back" }, { kind: "answer", value: 900 }],
+    });
+    const answers = await runInterview(steps, none(), prompter, {
+      reviseFirst: false,
+      save: async () => {},
+    });
+    expect(prompter.asked.slice(0, 4)).toEqual(["stage!", "employees", "stage!", "employees"]);
+    expect(answers.stage).toBe("growth");
+    expect(answers.employees).toBe(900);
+  });
+
+  it("asks only what is unanswered when resuming, after an optional revision", async () => {
+    const initial: Answers = Object.assign(
+      Object.create(null),
+      Object.fromEntries(steps.slice(0, 25).map((s) => [s.question.id, "x"])),
+    );
+    const prompter = new ScriptedPrompter({ stage: [{ kind: "answer", value: "mature" }] }, [
+      { kind: "change", questionId: "stage" },
+      { kind: "done" },
+      { kind: "done" },
+    ]);
+    const answers = await runInterview(steps, initial, prompter, {
+      reviseFirst: true,
+      save: async () => {},
+    });
+    expect(prompter.reviews).toEqual(["revise", "revise", "final"]);
+    expect(prompter.asked).toEqual(["stage!", "collaboration_mechanisms!", "escalation_path"]);
+    expect(answers.stage).toBe("mature");
+    expect(initial.stage).toBe("x");
+  });
+
+  it("lets the final review change any answer, including back to unanswered", async () => {
+    const initial: Answers = Object.assign(Object.create(null), { stage: "startup" });
+    const prompter = new ScriptedPrompter({ stage: [{ kind: "skip" }] }, [
+      { kind: "change", questionId: "stage" },
+      { kind: "done" },
+    ]);
+    const answers = await runInterview(steps.slice(0, 1), initial, prompter, {
+      reviseFirst: false,
+      save: async () => {},
+    });
+    expect(answers.stage).toBeUndefined();
+  });
+});
+
+describe("AnswersFile", () => {
+  const dir = mkdtempSync(join(tmpdir(), "rolefit-answers-"));
+
+  it("names the file after the organisation", () => {
+    expect(defaultAnswersPath("Northwind Payments")).toBe("northwind-payments.yaml");
+    expect(defaultAnswersPath("Société Générale & Co.")).toBe("societe-generale-co.yaml");
+    expect(defaultAnswersPath("!!!")).toBe("organisation.yaml");
+    expect(resumeCommand("my answers.yaml")).toBe(
+      "rolefit assess --org 'my answers.yaml' --interactive",
+    );
+  });
+
+  it("writes a valid org file after every save, in question order", async () => {
+    const path = join(dir, "acme.yaml");
+    const file = AnswersFile.create(path, "Acme", steps);
+    await file.save(
+      Object.assign(Object.create(null), {
+        employees: 40,
+        stage: "startup",
+        collaboration_mechanisms: ["combined_pmo"],
+      }),
+    );
+    const text = readFileSync(path, "utf8");
+    expect(text).toContain("Resume with: rolefit assess --org");
+    expect(text.indexOf("stage:")).toBeLessThan(text.indexOf("employees:"));
+    const org = parseOrganization(text, path, builtInIndex);
+    expect(org.diagnostics).toEqual([]);
+    expect({ ...org.value?.answers }).toEqual({
+      stage: "startup",
+      employees: 40,
+      collaboration_mechanisms: ["combined_pmo"],
+    });
+  });
+
+  it("keeps the comments of a file a client sent and removes skipped answers", async () => {
+    const path = join(dir, "client.yaml");
+    const text =
+      "# Sent by the client\napiVersion: rolefit/v1\nkind: Organization\nname: Client\nanswers:\n  stage: growth # their view\n  employees: 900\n";
+    const file = AnswersFile.fromDocument(path, parseDocument(text), steps);
+    await file.save(
+      Object.assign(Object.create(null), { stage: "growth", regulatory_complexity: "high" }),
+    );
+    const saved = readFileSync(path, "utf8");
+    expect(saved).toContain("# Sent by the client");
+    expect(saved).toContain("# their view");
+    expect(saved).not.toContain("employees");
+    expect(saved).toContain("regulatory_complexity: high");
+  });
+});
