@@ -14,6 +14,8 @@ export interface TerminalPrompterOptions {
   organization: string;
   answersPath: string;
   color: boolean;
+  /** Streams for the prompts; the process's terminal unless a test injects its own. */
+  input?: NodeJS.ReadableStream;
   output?: NodeJS.WriteStream;
 }
 
@@ -26,10 +28,15 @@ function progressBar(done: number, total: number, width: number): string {
 export class TerminalPrompter implements Prompter {
   private readonly c: InstanceType<typeof Chalk>;
   private readonly out: NodeJS.WriteStream;
+  private readonly context: { input?: NodeJS.ReadableStream; output?: NodeJS.WriteStream };
 
   constructor(private readonly options: TerminalPrompterOptions) {
     this.c = new Chalk({ level: options.color ? 1 : 0 });
     this.out = options.output ?? process.stdout;
+    this.context = {
+      ...(options.input ? { input: options.input } : {}),
+      ...(options.output ? { output: options.output } : {}),
+    };
   }
 
   private get width(): number {
@@ -94,20 +101,23 @@ export class TerminalPrompter implements Prompter {
     current: AnswerValue | undefined,
     canGoBack: boolean,
   ): Promise<Reply> {
-    const value = await select<AnswerValue | Special>({
-      message,
-      choices: [
-        ...question.answers.map((answer) => ({
-          name: answer.label ?? String(answer.value),
-          value: answer.value as AnswerValue,
-        })),
-        new Separator(" "),
-        ...this.specialChoices(canGoBack),
-      ],
-      default: current,
-      pageSize: 12,
-      loop: false,
-    });
+    const value = await select<AnswerValue | Special>(
+      {
+        message,
+        choices: [
+          ...question.answers.map((answer) => ({
+            name: answer.label ?? String(answer.value),
+            value: answer.value as AnswerValue,
+          })),
+          new Separator(" "),
+          ...this.specialChoices(canGoBack),
+        ],
+        default: current,
+        pageSize: 12,
+        loop: false,
+      },
+      this.context,
+    );
     return this.toReply(value);
   }
 
@@ -118,27 +128,30 @@ export class TerminalPrompter implements Prompter {
     canGoBack: boolean,
   ): Promise<Reply> {
     const selected = Array.isArray(current) ? current : [];
-    const values = await checkbox<string | Special>({
-      message: `${message}\n${this.c.dim("  space selects, enter confirms; confirm with nothing selected for “none of these”")}`,
-      choices: [
-        ...question.options.map((option) => ({
-          name: option.label ?? option.value,
-          value: option.value as string | Special,
-          checked: selected.includes(option.value),
-        })),
-        new Separator(" "),
-        ...this.specialChoices(canGoBack),
-      ],
-      pageSize: 12,
-      loop: false,
-      validate: (choices) => {
-        const special = choices.filter((choice) => typeof choice.value === "symbol");
-        if (special.length === 0) return true;
-        return special.length === 1 && choices.length === 1
-          ? true
-          : "Choose options, or “skip” or “back” on its own.";
+    const values = await checkbox<string | Special>(
+      {
+        message: `${message}\n${this.c.dim("  space selects, enter confirms; confirm with nothing selected for “none of these”")}`,
+        choices: [
+          ...question.options.map((option) => ({
+            name: option.label ?? option.value,
+            value: option.value as string | Special,
+            checked: selected.includes(option.value),
+          })),
+          new Separator(" "),
+          ...this.specialChoices(canGoBack),
+        ],
+        pageSize: 12,
+        loop: false,
+        validate: (choices) => {
+          const special = choices.filter((choice) => typeof choice.value === "symbol");
+          if (special.length === 0) return true;
+          return special.length === 1 && choices.length === 1
+            ? true
+            : "Choose options, or “skip” or “back” on its own.";
+        },
       },
-    });
+      this.context,
+    );
     const special = values.find((value): value is Special => typeof value === "symbol");
     if (special) return this.toReply(special);
     // Kept in the rubric's order, as the org file loader stores them.
@@ -158,19 +171,22 @@ export class TerminalPrompter implements Prompter {
     const keys = canGoBack ? "s to skip, b to go back" : "s to skip";
     const range = Number.isFinite(max) ? `${min}–${max}` : `${min} or more`;
     const unit = question.type === "percent" ? "%" : question.unit ? ` ${question.unit}` : "";
-    const raw = await input({
-      message: `${message} ${this.c.dim(`(${range}${unit}; ${keys})`)}`,
-      default: typeof current === "number" ? String(current) : undefined,
-      validate: (text) => {
-        const word = text.trim().toLowerCase();
-        if (word === "s" || word === "skip" || (canGoBack && (word === "b" || word === "back")))
-          return true;
-        const checked = checkAnswer(question, numberOrText(word));
-        return checked.ok && checked.value !== null
-          ? true
-          : `Enter ${describeDomain(question)} (or ${keys}).`;
+    const raw = await input(
+      {
+        message: `${message} ${this.c.dim(`(${range}${unit}; ${keys})`)}`,
+        default: typeof current === "number" ? String(current) : undefined,
+        validate: (text) => {
+          const word = text.trim().toLowerCase();
+          if (word === "s" || word === "skip" || (canGoBack && (word === "b" || word === "back")))
+            return true;
+          const checked = checkAnswer(question, numberOrText(word));
+          return checked.ok && checked.value !== null
+            ? true
+            : `Enter ${describeDomain(question)} (or ${keys}).`;
+        },
       },
-    });
+      this.context,
+    );
     const word = raw.trim().toLowerCase();
     if (word === "s" || word === "skip") return { kind: "skip" };
     if (word === "b" || word === "back") return { kind: "back" };
@@ -194,26 +210,29 @@ export class TerminalPrompter implements Prompter {
       purpose === "final"
         ? "✔ Score it: show the recommendation"
         : "→ Continue with the unanswered questions";
-    const choice = await select<string | typeof DONE>({
-      message: "Choose an answer to change, or go on",
-      choices: [
-        { name: c.green(done), value: DONE },
-        ...steps.flatMap((step) => {
-          const value = answers[step.question.id];
-          const shown = value === undefined ? c.yellow("not answered") : formatAnswer(value);
-          const entry = {
-            name: `${step.question.id.padEnd(idWidth)}  ${shown}`,
-            value: step.question.id,
-            description: step.question.prompt,
-          };
-          return step.inRubric === 1
-            ? [new Separator(c.cyan(`── ${step.rubricTitle}`)), entry]
-            : [entry];
-        }),
-      ],
-      pageSize: Math.max(8, Math.min(20, (this.out.rows || 24) - 8)),
-      loop: false,
-    });
+    const choice = await select<string | typeof DONE>(
+      {
+        message: "Choose an answer to change, or go on",
+        choices: [
+          { name: c.green(done), value: DONE },
+          ...steps.flatMap((step) => {
+            const value = answers[step.question.id];
+            const shown = value === undefined ? c.yellow("not answered") : formatAnswer(value);
+            const entry = {
+              name: `${step.question.id.padEnd(idWidth)}  ${shown}`,
+              value: step.question.id,
+              description: step.question.prompt,
+            };
+            return step.inRubric === 1
+              ? [new Separator(c.cyan(`── ${step.rubricTitle}`)), entry]
+              : [entry];
+          }),
+        ],
+        pageSize: Math.max(8, Math.min(20, (this.out.rows || 24) - 8)),
+        loop: false,
+      },
+      this.context,
+    );
     return choice === DONE ? { kind: "done" } : { kind: "change", questionId: choice };
   }
 }

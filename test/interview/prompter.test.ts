@@ -1,0 +1,152 @@
+import { PassThrough } from "node:stream";
+import { stripVTControlCharacters } from "node:util";
+import { describe, expect, it } from "vitest";
+import { TerminalPrompter } from "../../src/cli/interview/prompter.js";
+import { planInterview, type Reply, type Step } from "../../src/interview/flow.js";
+import type { AnswerValue } from "../../src/rubric/schema.js";
+import { builtInCompiled } from "../helpers/rubrics.js";
+
+const steps = planInterview(builtInCompiled);
+const step = (id: string) => steps.find((s) => s.question.id === id) as Step;
+
+const KEYS = { enter: "\r", down: "\u001b[B", up: "\u001b[A", space: " ", backspace: "\u007f" };
+
+/** The real prompts on injected streams: keys go in, the rendered screen comes out. */
+function harness() {
+  const input = new PassThrough();
+  const output = Object.assign(new PassThrough(), {
+    columns: 100,
+    rows: 40,
+    isTTY: true,
+  }) as unknown as NodeJS.WriteStream;
+  let screen = "";
+  (output as unknown as PassThrough).on("data", (chunk: Buffer) => {
+    screen += chunk.toString();
+  });
+  const prompter = new TerminalPrompter({
+    organization: "Acme",
+    answersPath: "acme.yaml",
+    color: false,
+    input,
+    output,
+  });
+  const press = async (...keys: string[]) => {
+    for (const key of keys) {
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      input.write(key);
+    }
+  };
+  return { prompter, press, screen: () => stripVTControlCharacters(screen) };
+}
+
+async function answer(
+  id: string,
+  keys: string[],
+  current?: AnswerValue,
+  canGoBack = true,
+): Promise<{ reply: Reply; screen: string }> {
+  const { prompter, press, screen } = harness();
+  const pending = prompter.ask(step(id), current, canGoBack);
+  await press(...keys);
+  return { reply: await pending, screen: screen() };
+}
+
+describe("TerminalPrompter", () => {
+  it("shows the rubric, position, progress and help text", async () => {
+    const { screen } = await answer("stage", [KEYS.enter]);
+    expect(screen).toContain("rolefit · Acme");
+    expect(screen).toContain("saved to acme.yaml · Ctrl-C pauses");
+    expect(screen).toMatch(/Maturity stage · 1\/7 +░+ 1\/27/);
+    expect(screen).toContain("Startup: finding product-market fit.");
+  });
+
+  it("answers a choice from the list, and offers skip and back", async () => {
+    expect((await answer("stage", [KEYS.down, KEYS.enter])).reply).toEqual({
+      kind: "answer",
+      value: "scaleup",
+    });
+    const skip = await answer("role_conflict", [KEYS.down, KEYS.down, KEYS.down, KEYS.enter]);
+    expect(skip.screen).toContain("Not sure — skip this question");
+    expect(skip.reply).toEqual({ kind: "skip" });
+    expect(
+      (await answer("role_conflict", [KEYS.down, KEYS.down, KEYS.down, KEYS.down, KEYS.enter]))
+        .reply,
+    ).toEqual({ kind: "back" });
+  });
+
+  it("starts a choice on the current answer", async () => {
+    expect((await answer("stage", [KEYS.enter], "mature")).reply).toEqual({
+      kind: "answer",
+      value: "mature",
+    });
+  });
+
+  it("answers yes/no as a list", async () => {
+    expect((await answer("strategic_pivot", [KEYS.enter])).reply).toEqual({
+      kind: "answer",
+      value: true,
+    });
+  });
+
+  it("validates numbers as they are typed and accepts s and b", async () => {
+    const typed = await answer("employees", [
+      ..."abc",
+      KEYS.enter,
+      KEYS.backspace,
+      KEYS.backspace,
+      KEYS.backspace,
+      ..."420",
+      KEYS.enter,
+    ]);
+    expect(typed.screen).toContain(
+      "Enter a whole number of at least 1 (or s to skip, b to go back).",
+    );
+    expect(typed.reply).toEqual({ kind: "answer", value: 420 });
+    expect((await answer("digital_revenue_share", [..."45%", KEYS.enter])).reply).toEqual({
+      kind: "answer",
+      value: 45,
+    });
+    expect((await answer("employees", ["s", KEYS.enter])).reply).toEqual({ kind: "skip" });
+    expect((await answer("employees", ["b", KEYS.enter])).reply).toEqual({ kind: "back" });
+    const noBack = await answer(
+      "employees",
+      ["b", KEYS.enter, KEYS.backspace, "7", KEYS.enter],
+      undefined,
+      false,
+    );
+    expect(noBack.reply).toEqual({ kind: "answer", value: 7 });
+  });
+
+  it("takes several options from a checkbox list, in the rubric's order", async () => {
+    const picked = await answer("collaboration_mechanisms", [
+      KEYS.down,
+      KEYS.space,
+      KEYS.down,
+      KEYS.space,
+      KEYS.enter,
+    ]);
+    expect(picked.reply).toEqual({
+      kind: "answer",
+      value: ["combined_pmo", "shared_risk_framework"],
+    });
+    expect((await answer("collaboration_mechanisms", [KEYS.enter])).reply).toEqual({
+      kind: "answer",
+      value: [],
+    });
+  });
+
+  it("keeps skip on its own in a checkbox list", async () => {
+    const toSkip = Array(6).fill(KEYS.down); // past the six options; the blank separator is not focusable
+    const mixed = await answer("collaboration_mechanisms", [
+      KEYS.space,
+      ...toSkip,
+      KEYS.space,
+      KEYS.enter,
+      ...Array(6).fill(KEYS.up),
+      KEYS.space,
+      KEYS.enter,
+    ]);
+    expect(mixed.screen).toContain("Choose options, or “skip” or “back” on its own.");
+    expect(mixed.reply).toEqual({ kind: "skip" });
+  });
+});
