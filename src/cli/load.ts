@@ -1,10 +1,12 @@
 import { fileURLToPath } from "node:url";
+import type { Provenance } from "../engine/assess.js";
 import { type CompiledRubrics, compileRubrics } from "../engine/compile.js";
 import { UserError } from "../io/errors.js";
 import { expandYamlPath, readStdin, readTextFile } from "../io/read.js";
 import { byPosition, type Diagnostic, formatDiagnostic } from "../rubric/diagnostic.js";
 import {
   checkRubricSet,
+  contentHash,
   indexQuestions,
   type LoadedRubric,
   type Organization,
@@ -12,6 +14,7 @@ import {
   parseRubric,
   type QuestionIndex,
 } from "../rubric/load.js";
+import { VERSION } from "./version.js";
 
 /** The rubrics shipped with rolefit, next to `dist/` in the package. */
 export const BUILT_IN_RUBRICS = fileURLToPath(new URL("../../rubrics/", import.meta.url));
@@ -20,6 +23,7 @@ export interface RubricSet {
   loaded: LoadedRubric[];
   index: QuestionIndex;
   compiled: CompiledRubrics;
+  provenance: Provenance;
 }
 
 export function inputError(diagnostics: readonly Diagnostic[]): UserError {
@@ -48,11 +52,19 @@ export async function loadRubricSet(dirs: readonly string[] = []): Promise<Rubri
   const paths = (await Promise.all(roots.map(expandYamlPath))).flat();
   const { loaded, diagnostics } = await parseRubricFiles(paths);
   if (diagnostics.some((d) => d.severity === "error")) throw inputError(diagnostics);
-  return {
-    loaded,
-    index: indexQuestions(loaded),
-    compiled: compileRubrics(loaded.map((entry) => entry.rubric)),
+  const compiled = compileRubrics(loaded.map((entry) => entry.rubric));
+  const hashes = new Map(loaded.map((entry) => [entry.rubric.id, entry.sha256]));
+  const rubrics = compiled.rubrics.map(({ id, version }) => ({
+    id,
+    version,
+    sha256: hashes.get(id) ?? "",
+  }));
+  const provenance: Provenance = {
+    rolefitVersion: VERSION,
+    rubrics,
+    rubricSetSha256: contentHash(rubrics.map((rubric) => rubric.sha256)),
   };
+  return { loaded, index: indexQuestions(loaded), compiled, provenance };
 }
 
 export async function loadOrganization(path: string, index: QuestionIndex): Promise<Organization> {

@@ -2,8 +2,16 @@ import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import type { Answers, AnswerValue, Metric } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
 import { conditionHolds } from "./condition.js";
-import { decide, type LedgerEntry, type Scored, type Scores, scoreAnswers } from "./score.js";
-import { type AnswerChange, findWhatWouldChange } from "./what-would-change.js";
+import { decide, type LedgerEntry, NEUTRAL_SCORE, type Scores, scoreAnswers } from "./score.js";
+import { type Stability, weightStability } from "./stability.js";
+import {
+  type AnswerChange,
+  type ChangePair,
+  findChangePairs,
+  findRulesToWatch,
+  findWhatWouldChange,
+  type RuleWatch,
+} from "./what-would-change.js";
 
 export const SCHEMA_VERSION = 1;
 
@@ -69,16 +77,35 @@ export interface Assessment {
   reasons: Reason[];
   counterReasons: Reason[];
   whatWouldChange: AnswerChange[];
+  /** When no single answered change flips the result: the smallest pairs that do. */
+  changePairs: ChangePair[];
+  /** Hard rules one answer away from firing: the triggers to watch before the next review. */
+  rulesToWatch: RuleWatch[];
+  /** How the recommendation depends on the rubric weights. */
+  stability: Stability;
   mechanisms: MechanismAdvice[];
   metrics: Metric[];
   answers: Record<string, AnswerValue>;
   rubrics: Array<{ id: string; version: string; title: string; weight: number }>;
+  /** Score points each rubric gave each outcome: the scores are 50 plus these, summed. */
+  contributions: Array<{ rubricId: string; title: string; points: Scores }>;
+  /** What made this result, so two reports on different rubrics are never confused. */
+  provenance?: Provenance;
+}
+
+export interface Provenance {
+  rolefitVersion: string;
+  rubrics: Array<{ id: string; version: string; sha256: string }>;
+  /** One hash over all rubric hashes, in rubric order: equal when the rubric set is equal. */
+  rubricSetSha256: string;
 }
 
 export interface AssessInput {
   organization: string;
   source: string | null;
   answers: Answers;
+  /** Passed through to the result; the engine itself reads no files and knows no versions. */
+  provenance?: Provenance;
 }
 
 const round = (value: number, digits = 2): number => {
@@ -92,33 +119,6 @@ const roundScores = (scores: Scores): Scores => ({
   separate: round(scores.separate),
   matrix: round(scores.matrix),
 });
-
-/**
- * How far all rubric weights may move (each independently, as a share of its value) before an
- * open rival overtakes the winner. The lead is linear in the weights, so the worst case puts every
- * rubric that favours the winner at its low end and every other at its high end.
- */
-function weightTolerance(
-  compiled: CompiledRubrics,
-  scored: Scored,
-  winner: Outcome,
-  rivals: readonly Outcome[],
-): number {
-  let tolerance = 1;
-  for (const rival of rivals) {
-    let lead = 0;
-    let swing = 0;
-    for (const rubric of compiled.rubrics) {
-      const points = scored.rubricPoints.get(rubric.id);
-      if (!points || rubric.maxPoints === 0) continue;
-      const gap = (rubric.weight * (points[winner] - points[rival])) / rubric.maxPoints;
-      lead += gap;
-      swing += Math.abs(gap);
-    }
-    tolerance = Math.min(tolerance, swing === 0 ? (lead > 0 ? 1 : 0) : Math.max(0, lead / swing));
-  }
-  return tolerance;
-}
 
 function toReason(entry: LedgerEntry, outcome: Outcome, contribution: number): Reason {
   return {
@@ -185,12 +185,19 @@ export function assess(compiled: CompiledRubrics, input: AssessInput): Assessmen
     ...change,
     margin: round(change.margin),
   }));
-  const tolerance = weightTolerance(
+  const changePairs = whatWouldChange.some((change) => change.from !== null)
+    ? []
+    : findChangePairs(compiled, answers, recommendation).map((pair) => ({
+        ...pair,
+        margin: round(pair.margin),
+      }));
+  const stability = weightStability(
     compiled,
     scored,
     recommendation,
     allowed.filter((o) => o !== recommendation),
   );
+  const tolerance = stability.weightTolerance;
   const margin = scores[recommendation] - scores[runnerUp];
   const factors = {
     answeredShare: round(1 - unanswered.length / Math.max(1, compiled.questions.length)),
@@ -227,6 +234,16 @@ export function assess(compiled: CompiledRubrics, input: AssessInput): Assessmen
     warnings: conflict === undefined ? [] : [conflict],
     ...explain(scored.ledger, recommendation, runnerUp),
     whatWouldChange,
+    changePairs,
+    rulesToWatch: findRulesToWatch(compiled, answers, recommendation),
+    stability: {
+      weightTolerance: round(tolerance),
+      rubrics: stability.rubrics.map((range) => ({
+        ...range,
+        min: round(range.min),
+        max: range.max === null ? null : round(range.max),
+      })),
+    },
     mechanisms: guidance.mechanisms.map((mechanism) => ({
       id: mechanism.id,
       text: mechanism.text,
@@ -243,5 +260,22 @@ export function assess(compiled: CompiledRubrics, input: AssessInput): Assessmen
       title,
       weight,
     })),
+    contributions: compiled.rubrics.map((rubric) => {
+      const raw = scored.rubricPoints.get(rubric.id) ?? { combine: 0, separate: 0, matrix: 0 };
+      const scale =
+        rubric.maxPoints > 0
+          ? (NEUTRAL_SCORE * rubric.weight) / (compiled.totalWeight * rubric.maxPoints)
+          : 0;
+      return {
+        rubricId: rubric.id,
+        title: rubric.title,
+        points: roundScores({
+          combine: raw.combine * scale,
+          separate: raw.separate * scale,
+          matrix: raw.matrix * scale,
+        }),
+      };
+    }),
+    ...(input.provenance ? { provenance: input.provenance } : {}),
   };
 }

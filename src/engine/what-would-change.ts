@@ -1,9 +1,17 @@
 import { conditionLeaves } from "../rubric/conditions.js";
 import type { Outcome } from "../rubric/outcomes.js";
 import { allowedValues, numericDomain } from "../rubric/question.js";
-import type { Answers, AnswerValue, Question } from "../rubric/schema.js";
-import type { CompiledQuestion, CompiledRubrics } from "./compile.js";
-import { decide, scoreAnswers } from "./score.js";
+import type { Answers, AnswerValue, NumericQuestion, Question, Rule } from "../rubric/schema.js";
+import type { CompiledRubrics } from "./compile.js";
+import { conditionHolds } from "./condition.js";
+import { type Decision, decide, type Scores, scoreAnswers } from "./score.js";
+
+/** Where a numeric change lands: every value in it gives the same result. `next` is exclusive. */
+export interface ValueRange {
+  min: number;
+  /** The first value beyond the range, or null when it runs to the question's maximum. */
+  next: number | null;
+}
 
 export interface AnswerChange {
   questionId: string;
@@ -12,81 +20,126 @@ export interface AnswerChange {
   to: AnswerValue;
   /** What the recommendation becomes with this one change. */
   recommendation: Outcome;
-  /** The new recommendation's lead over its runner-up, in score points. */
+  /** The new recommendation's lead over its runner-up, in score points (negative: a rule decided). */
   margin: number;
+  /** For numbers: every value in this range gives the same new recommendation. */
+  range?: ValueRange;
+  statement: string;
+}
+
+export interface ChangePair {
+  changes: Array<{ questionId: string; from: AnswerValue | null; to: AnswerValue }>;
+  recommendation: Outcome;
+  margin: number;
+  statement: string;
+}
+
+/** A hard rule one answer away from firing: a trigger to watch before the next review. */
+export interface RuleWatch {
+  ruleId: string;
+  effect: "forbid" | "require";
+  outcome: Outcome;
+  questionId: string;
+  from: AnswerValue | null;
+  to: AnswerValue;
+  /** The recommendation once the rule fires (it may stay the same). */
+  recommendation: Outcome;
+  statement: string;
 }
 
 interface Candidate {
   to: AnswerValue;
-  /** How far the change reaches: option steps, or band boundaries crossed. */
+  /** How far the change reaches: option steps, or ranges crossed. */
   distance: number;
   /** -1 below the current answer, +1 above; 0 where order means nothing. */
   direction: number;
+  range?: ValueRange;
 }
 
-/** Thresholds the rules test a question against: the other places a number can flip a result. */
-function ruleThresholds(compiled: CompiledRubrics, questionId: string): number[] {
-  const thresholds: number[] = [];
+type Outcomes = { scores: Scores; decision: Decision };
+
+function evaluate(
+  compiled: CompiledRubrics,
+  answers: Answers,
+  id: string,
+  to: AnswerValue | undefined,
+): Outcomes {
+  const changed: Record<string, AnswerValue> = Object.assign(Object.create(null), answers);
+  if (to === undefined) delete changed[id];
+  else changed[id] = to;
+  const { scores } = scoreAnswers(compiled, changed);
+  return { scores, decision: decide(compiled, changed, scores) };
+}
+
+const marginOf = ({ scores, decision }: Outcomes) =>
+  scores[decision.recommendation] - scores[decision.runnerUp];
+
+/**
+ * The places where a number can change the result: band starts, and the thresholds rules test it
+ * against. Between two of them every value scores and decides alike, so one value stands for all.
+ */
+function numericSegments(question: NumericQuestion, compiled: CompiledRubrics): ValueRange[] {
+  const { min, max } = numericDomain(question);
+  const starts = new Set<number>(question.bands.map((band) => band.from));
   for (const rule of compiled.rules) {
     for (const { leaf } of conditionLeaves(rule.when)) {
-      if (leaf.question !== questionId) continue;
-      if (leaf.atLeast !== undefined) thresholds.push(leaf.atLeast);
-      if (leaf.atMost !== undefined) thresholds.push(leaf.atMost);
+      if (leaf.question !== question.id) continue;
+      if (leaf.atLeast !== undefined) starts.add(leaf.atLeast);
+      // `atMost t` changes between t and the next value; answers are compared as whole numbers.
+      if (leaf.atMost !== undefined) starts.add(Math.floor(leaf.atMost) + 1);
     }
   }
-  return thresholds;
+  const sorted = [...starts].filter((value) => value > min && value <= max).sort((a, b) => a - b);
+  const firsts = [min, ...sorted];
+  return firsts.map((first, index) => ({ min: first, next: firsts[index + 1] ?? null }));
 }
 
-/** Numbers where the score or a rule can change: band starts and rule thresholds, and their neighbours. */
+/** The value of a range nearest to `from`: its start going up, its last whole value going down. */
+function nearestIn(range: ValueRange, from: number | undefined): number {
+  if (from === undefined || range.min > from || range.next === null) return range.min;
+  return Math.max(range.min, range.next - 1);
+}
+
+/** Adjacent ranges with the same recommendation merged: where the result actually changes. */
 function numericCandidates(
-  question: Question & { type: "integer" | "percent" },
-  current: number | undefined,
   compiled: CompiledRubrics,
+  answers: Answers,
+  question: NumericQuestion,
 ): Candidate[] {
-  const { min, max } = numericDomain(question);
-  const edges = new Set([
-    ...question.bands.map((band) => band.from),
-    ...ruleThresholds(compiled, question.id),
-  ]);
-  const values = new Set<number>();
-  for (const edge of edges) {
-    for (const value of [edge - 1, edge, edge + 1]) {
-      if (value >= min && value <= max && (question.type !== "integer" || Number.isInteger(value)))
-        values.add(value);
-    }
+  const from = answers[question.id];
+  const current = typeof from === "number" ? from : undefined;
+  const merged: Array<ValueRange & { recommendation: Outcome }> = [];
+  for (const segment of numericSegments(question, compiled)) {
+    const { recommendation } = evaluate(compiled, answers, question.id, segment.min).decision;
+    const last = merged[merged.length - 1];
+    if (last && last.recommendation === recommendation) last.next = segment.next;
+    else merged.push({ ...segment, recommendation });
   }
-  if (current === undefined) values.add(min);
-  const boundaries = [...new Set(question.bands.map((band) => band.from))].sort((a, b) => a - b);
-  return [...values]
-    .filter((value) => value !== current)
-    .sort((a, b) => a - b)
-    .map((to) => {
-      const crossed =
-        current === undefined
-          ? 0
-          : boundaries.filter((b) => (b > current && b <= to) || (b <= current && b > to)).length;
-      return {
-        to,
-        distance: Math.max(1, crossed),
-        direction: current === undefined ? 0 : Math.sign(to - current),
-      };
-    });
+  const at =
+    current === undefined
+      ? -1
+      : merged.findIndex((r) => current >= r.min && (r.next === null || current < r.next));
+  return merged
+    .map((range, index) => ({
+      to: nearestIn(range, current),
+      distance: at < 0 ? 1 : Math.abs(index - at),
+      direction: at < 0 ? 0 : Math.sign(index - at),
+      range: { min: range.min, next: range.next },
+    }))
+    .filter((_, index) => index !== at);
 }
 
+/** Every other answer a question could take, one step at a time for lists and selections. */
 function candidatesFor(
-  entry: CompiledQuestion,
-  current: AnswerValue | undefined,
   compiled: CompiledRubrics,
+  answers: Answers,
+  question: Question,
 ): Candidate[] {
-  const { question } = entry;
+  const current = answers[question.id];
   switch (question.type) {
     case "integer":
     case "percent":
-      return numericCandidates(
-        question,
-        typeof current === "number" ? current : undefined,
-        compiled,
-      );
+      return numericCandidates(compiled, answers, question);
     case "multi": {
       const options = allowedValues(question).map(String);
       if (!Array.isArray(current)) {
@@ -119,10 +172,52 @@ function candidatesFor(
   }
 }
 
+// ——— Statements: plain sentences, exact because each comes from a re-scored change. ———
+
+const show = (value: AnswerValue): string =>
+  Array.isArray(value) ? (value.length === 0 ? "none" : value.join(", ")) : String(value);
+
+function describeRange(question: NumericQuestion, range: ValueRange): string {
+  const { min, max } = numericDomain(question);
+  if (question.type === "percent") {
+    // Shares are continuous: a range ends just under the next one's start.
+    if (range.next === null) return `${range.min}% or more`;
+    return range.min === min ? `under ${range.next}%` : `${range.min}% to under ${range.next}%`;
+  }
+  const last = range.next === null ? max : range.next - 1;
+  if (range.next === null || last >= max) return `${range.min} or more`;
+  if (range.min === min) return `${last} or less`;
+  return range.min === last ? `${range.min}` : `${range.min} to ${last}`;
+}
+
+/** "major_incidents_12m at 6 or more (now 3)", "collaboration_mechanisms with blended_scorecard (now …)". */
+function describeChange(
+  question: Question,
+  from: AnswerValue | undefined,
+  to: AnswerValue,
+  range?: ValueRange,
+): string {
+  const now = from === undefined ? "unanswered now" : `now ${show(from)}`;
+  if (range && (question.type === "integer" || question.type === "percent")) {
+    return `${question.id} at ${describeRange(question, range)} (${now})`;
+  }
+  if (question.type === "multi" && Array.isArray(from) && Array.isArray(to)) {
+    const added = to.filter((o) => !from.includes(o));
+    const removed = from.filter((o) => !to.includes(o));
+    if (added.length > 0) return `${question.id} also with ${added.join(", ")}`;
+    if (removed.length > 0) return `${question.id} without ${removed.join(", ")}`;
+  }
+  return `${question.id} ${show(to)} (${now})`;
+}
+
+function becomes(recommendation: Outcome, current: Outcome): string {
+  return `the recommendation would be ${recommendation} instead of ${current}`;
+}
+
 /**
  * Every single-answer change that flips the recommendation, found by re-scoring with the change
  * applied. Per question, direction and new outcome only the nearest change is kept: if 7 incidents
- * flip the result, 8 do not need saying.
+ * flip the result, 8 need no saying; for numbers, the range says how far the new result holds.
  */
 export function findWhatWouldChange(
   compiled: CompiledRubrics,
@@ -130,28 +225,28 @@ export function findWhatWouldChange(
   current: Outcome,
 ): AnswerChange[] {
   const found: Array<AnswerChange & { distance: number; order: number }> = [];
-  for (const entry of compiled.questions) {
-    const id = entry.question.id;
-    const from = answers[id];
+  for (const { question, order } of compiled.questions) {
+    const from = answers[question.id];
     const nearest = new Map<string, AnswerChange & { distance: number; order: number }>();
-    for (const candidate of candidatesFor(entry, from, compiled)) {
-      const changed: Record<string, AnswerValue> = Object.assign(Object.create(null), answers);
-      changed[id] = candidate.to;
-      const { scores } = scoreAnswers(compiled, changed);
-      const decision = decide(compiled, changed, scores);
-      if (decision.recommendation === current) continue;
-      const key = `${candidate.direction}:${decision.recommendation}`;
+    for (const candidate of candidatesFor(compiled, answers, question)) {
+      const after = evaluate(compiled, answers, question.id, candidate.to);
+      const { recommendation } = after.decision;
+      if (recommendation === current) continue;
+      const key = `${candidate.direction}:${recommendation}`;
       const kept = nearest.get(key);
-      if (kept && !isNearer(candidate, kept, from)) continue;
-      nearest.set(key, {
-        questionId: id,
+      if (kept && kept.distance <= candidate.distance) continue;
+      const change: AnswerChange & { distance: number; order: number } = {
+        questionId: question.id,
         from: from ?? null,
         to: candidate.to,
-        recommendation: decision.recommendation,
-        margin: scores[decision.recommendation] - scores[decision.runnerUp],
+        recommendation,
+        margin: marginOf(after),
+        statement: `With ${describeChange(question, from, candidate.to, candidate.range)}, ${becomes(recommendation, current)}.`,
         distance: candidate.distance,
-        order: entry.order,
-      });
+        order,
+      };
+      if (candidate.range) change.range = candidate.range;
+      nearest.set(key, change);
     }
     found.push(...nearest.values());
   }
@@ -166,14 +261,172 @@ export function findWhatWouldChange(
     .map(({ distance: _distance, order: _order, ...change }) => change);
 }
 
-/** Fewer steps wins; between numbers, the one nearest the current answer is the break-even point. */
-function isNearer(
-  candidate: Candidate,
-  kept: AnswerChange & { distance: number },
+/** How many of the most promising single changes are paired up when no single change flips. */
+const PAIR_POOL = 14;
+
+/**
+ * When no single answer flips the result: the smallest pairs of answered-question changes that
+ * do. Candidates are ranked by how far each alone closes the gap, then pairs re-scored exactly.
+ */
+export function findChangePairs(
+  compiled: CompiledRubrics,
+  answers: Answers,
+  current: Outcome,
+  limit = 3,
+): ChangePair[] {
+  const base = scoreAnswers(compiled, answers).scores;
+  const firedKey = (decision: Decision) => decision.fired.map((rule) => rule.id).join();
+  const baseRules = firedKey(decide(compiled, answers, base));
+  const pool: Array<{
+    question: Question;
+    candidate: Candidate;
+    gain: number;
+    movesRules: boolean;
+  }> = [];
+  for (const { question } of compiled.questions) {
+    if (answers[question.id] === undefined) continue;
+    for (const candidate of segmentCandidates(compiled, answers, question)) {
+      const { scores, decision } = evaluate(compiled, answers, question.id, candidate.to);
+      // How much closer the best rival gets to the current recommendation.
+      const gain = Math.max(
+        ...(["combine", "separate", "matrix"] as const)
+          .filter((o) => o !== current)
+          .map((o) => scores[o] - scores[current] - (base[o] - base[current])),
+      );
+      pool.push({ question, candidate, gain, movesRules: firedKey(decision) !== baseRules });
+    }
+  }
+  pool.sort((a, b) => b.gain - a.gain);
+  // Score gains cannot see a rule that stops or starts firing, so those changes always take part.
+  const best = [
+    ...pool.slice(0, PAIR_POOL),
+    ...pool.slice(PAIR_POOL).filter((entry) => entry.movesRules),
+  ];
+  const pairs: Array<ChangePair & { distance: number }> = [];
+  for (let i = 0; i < best.length; i++) {
+    for (let j = i + 1; j < best.length; j++) {
+      const a = best[i];
+      const b = best[j];
+      if (!a || !b || a.question.id === b.question.id) continue;
+      const changed: Record<string, AnswerValue> = Object.assign(Object.create(null), answers);
+      changed[a.question.id] = a.candidate.to;
+      changed[b.question.id] = b.candidate.to;
+      const { scores } = scoreAnswers(compiled, changed);
+      const decision = decide(compiled, changed, scores);
+      if (decision.recommendation === current) continue;
+      const parts = [a, b].map(({ question, candidate }) =>
+        describeChange(question, answers[question.id], candidate.to, candidate.range),
+      );
+      pairs.push({
+        changes: [a, b].map(({ question, candidate }) => ({
+          questionId: question.id,
+          from: answers[question.id] ?? null,
+          to: candidate.to,
+        })),
+        recommendation: decision.recommendation,
+        margin: scores[decision.recommendation] - scores[decision.runnerUp],
+        statement: `With ${parts.join(" and ")}, ${becomes(decision.recommendation, current)}.`,
+        distance: a.candidate.distance + b.candidate.distance,
+      });
+    }
+  }
+  return pairs
+    .sort((x, y) => x.distance - y.distance || y.margin - x.margin)
+    .slice(0, limit)
+    .map(({ distance: _distance, ...pair }) => pair);
+}
+
+/** For each hard rule not firing now, the nearest single answer change that would make it fire. */
+export function findRulesToWatch(
+  compiled: CompiledRubrics,
+  answers: Answers,
+  current: Outcome,
+): RuleWatch[] {
+  const watches: RuleWatch[] = [];
+  for (const rule of compiled.rules) {
+    if (conditionHolds(rule.when, answers)) continue;
+    const questionIds = [
+      ...new Set([...conditionLeaves(rule.when)].map(({ leaf }) => leaf.question)),
+    ];
+    let nearest: (RuleWatch & { distance: number }) | undefined;
+    for (const id of questionIds) {
+      const question = compiled.byId.get(id)?.question;
+      if (!question) continue;
+      for (const candidate of segmentCandidates(compiled, answers, question)) {
+        const changed: Record<string, AnswerValue> = Object.assign(Object.create(null), answers);
+        changed[id] = candidate.to;
+        if (!conditionHolds(rule.when, changed)) continue;
+        if (nearest && nearest.distance <= candidate.distance) continue;
+        const { recommendation } = evaluate(compiled, answers, id, candidate.to).decision;
+        nearest = {
+          ruleId: rule.id,
+          effect: rule.effect,
+          outcome: rule.outcome,
+          questionId: id,
+          from: answers[id] ?? null,
+          to: candidate.to,
+          recommendation,
+          statement: watchStatement(
+            rule,
+            question,
+            answers[id],
+            candidate,
+            recommendation,
+            current,
+          ),
+          distance: candidate.distance + (answers[id] === undefined ? 0.5 : 0),
+        };
+      }
+    }
+    if (nearest) {
+      const { distance: _distance, ...watch } = nearest;
+      watches.push(watch);
+    }
+  }
+  return watches;
+}
+
+/**
+ * Like candidatesFor, but numbers try every segment, not only where the recommendation changes:
+ * rules and pairs of changes can turn inside a range of equal results.
+ */
+function segmentCandidates(
+  compiled: CompiledRubrics,
+  answers: Answers,
+  question: Question,
+): Candidate[] {
+  if (question.type !== "integer" && question.type !== "percent")
+    return candidatesFor(compiled, answers, question);
+  const from = answers[question.id];
+  const current = typeof from === "number" ? from : undefined;
+  const segments = numericSegments(question, compiled);
+  const at =
+    current === undefined
+      ? -1
+      : segments.findIndex((s) => current >= s.min && (s.next === null || current < s.next));
+  return segments
+    .map((segment, index) => ({
+      to: nearestIn(segment, current),
+      distance: at < 0 ? 1 : Math.abs(index - at),
+      direction: at < 0 ? 0 : Math.sign(index - at),
+      range: segment,
+    }))
+    .filter((_, index) => index !== at);
+}
+
+function watchStatement(
+  rule: Rule,
+  question: Question,
   from: AnswerValue | undefined,
-): boolean {
-  if (candidate.distance !== kept.distance) return candidate.distance < kept.distance;
-  if (typeof from !== "number" || typeof candidate.to !== "number" || typeof kept.to !== "number")
-    return false;
-  return Math.abs(candidate.to - from) < Math.abs(kept.to - from);
+  candidate: Candidate,
+  recommendation: Outcome,
+  current: Outcome,
+): string {
+  const change = describeChange(question, from, candidate.to, candidate.range);
+  const effect = `rule ${rule.id} would ${rule.effect} ${rule.outcome}`;
+  const result =
+    recommendation === current
+      ? `the recommendation would stay ${current}`
+      : becomes(recommendation, current);
+  return `With ${change}, ${effect}, and ${result}.`;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { conditionLeaves } from "./conditions.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { allowedValues, checkAnswer, numericDomain } from "./question.js";
@@ -18,6 +19,24 @@ import { diagnosticsFromZod } from "./zod-issues.js";
 export interface LoadedRubric {
   rubric: Rubric;
   source: SourceDocument;
+  /** SHA-256 of the rubric's content (not its comments or layout). */
+  sha256: string;
+}
+
+/** JSON with sorted keys, so equal content always hashes alike. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function contentHash(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex");
 }
 
 export interface Organization {
@@ -83,7 +102,10 @@ export function parseRubric(text: string, file: string): Parsed<LoadedRubric> {
   const result = rubricSchema.safeParse(source.data);
   if (!result.success)
     return { diagnostics: diagnosticsFromZod(source, rubricSchema, result.error.issues) };
-  return { value: { rubric: result.data, source }, diagnostics: [] };
+  return {
+    value: { rubric: result.data, source, sha256: contentHash(result.data) },
+    diagnostics: [],
+  };
 }
 
 export interface QuestionEntry {

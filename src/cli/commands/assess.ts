@@ -41,6 +41,7 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
     organization: org.name,
     source: options.org,
     answers,
+    provenance: rubrics.provenance,
   });
   const content =
     options.format === "json"

@@ -104,6 +104,7 @@ export async function runInterviewCommand(
       organization: name,
       source: answersFile.path,
       answers: whatIf,
+      provenance: rubrics.provenance,
     });
     process.stdout.write("\u001b[2J\u001b[H");
     process.stdout.write(renderText(assessment, { color, width: process.stdout.columns || 80 }));

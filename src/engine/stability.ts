@@ -1,0 +1,64 @@
+import type { Outcome } from "../rubric/outcomes.js";
+import type { CompiledRubrics } from "./compile.js";
+import type { Scored } from "./score.js";
+
+export interface RubricWeightRange {
+  id: string;
+  weight: number;
+  /** The recommendation holds while this rubric's weight alone stays in [min, max]; null: no limit. */
+  min: number;
+  max: number | null;
+}
+
+export interface Stability {
+  /** How far (as a share, 0–1) every rubric weight can move at once, each either way. */
+  weightTolerance: number;
+  rubrics: RubricWeightRange[];
+}
+
+/**
+ * How the recommendation depends on the rubric weights. Its lead over each open rival is
+ * Σ weight × gap per rubric, linear in the weights, so both answers are exact: all weights moving
+ * at once hurt most when every rubric favouring the winner drops and every other rises; one
+ * weight moving alone crosses zero at a single point.
+ */
+export function weightStability(
+  compiled: CompiledRubrics,
+  scored: Scored,
+  winner: Outcome,
+  rivals: readonly Outcome[],
+): Stability {
+  const gaps = rivals.map((rival) =>
+    compiled.rubrics.map((rubric) => {
+      const points = scored.rubricPoints.get(rubric.id);
+      return points && rubric.maxPoints > 0
+        ? (points[winner] - points[rival]) / rubric.maxPoints
+        : 0;
+    }),
+  );
+  let tolerance = 1;
+  for (const gap of gaps) {
+    let lead = 0;
+    let swing = 0;
+    compiled.rubrics.forEach((rubric, r) => {
+      lead += rubric.weight * (gap[r] ?? 0);
+      swing += Math.abs(rubric.weight * (gap[r] ?? 0));
+    });
+    tolerance = Math.min(tolerance, swing === 0 ? (lead > 0 ? 1 : 0) : Math.max(0, lead / swing));
+  }
+  const rubrics = compiled.rubrics.map((rubric, r) => {
+    let min = 0;
+    let max = Number.POSITIVE_INFINITY;
+    for (const gap of gaps) {
+      const own = gap[r] ?? 0;
+      const others = compiled.rubrics.reduce(
+        (sum, other, s) => (s === r ? sum : sum + other.weight * (gap[s] ?? 0)),
+        0,
+      );
+      if (own > 0) min = Math.max(min, -others / own);
+      else if (own < 0) max = Math.min(max, others / -own);
+    }
+    return { id: rubric.id, weight: rubric.weight, min, max: Number.isFinite(max) ? max : null };
+  });
+  return { weightTolerance: tolerance, rubrics };
+}
