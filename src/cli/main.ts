@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { EXIT, UserError } from "../io/errors.js";
+import { ASSESSMENT_FORMATS } from "./render.js";
 import { VERSION } from "./version.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -38,7 +39,9 @@ function buildProgram(): Command {
       [],
     )
     .addOption(
-      new Option("--format <format>", "output format").choices(["text", "json"]).default("text"),
+      new Option("--format <format>", "output format (html is one self-contained page)")
+        .choices(ASSESSMENT_FORMATS)
+        .default("text"),
     )
     .option("--out <file>", "write the result to this file (atomically) instead of standard output")
     .addHelpText(

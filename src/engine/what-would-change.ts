@@ -199,7 +199,8 @@ function describeChange(
 ): string {
   const now = from === undefined ? "unanswered now" : `now ${show(from)}`;
   if (range && (question.type === "integer" || question.type === "percent")) {
-    return `${question.id} at ${describeRange(question, range)} (${now})`;
+    const described = describeRange(question, range);
+    return `${question.id} ${described.startsWith("under") ? "" : "at "}${described} (${now})`;
   }
   if (question.type === "multi" && Array.isArray(from) && Array.isArray(to)) {
     const added = to.filter((o) => !from.includes(o));

@@ -1,15 +1,15 @@
 import { assess } from "../../engine/assess.js";
 import { UsageError } from "../../io/errors.js";
-import { renderText } from "../../report/text.js";
 import { loadOrganization, loadRubricSet } from "../load.js";
 import { emit, type GlobalOptions, terminalWidth, wantsColor } from "../output.js";
+import { type AssessmentFormat, renderAssessment } from "../render.js";
 import { applySetFlags } from "../set-answers.js";
 
 export interface AssessOptions {
   org?: string;
   set: string[];
   rubrics: string[];
-  format: "text" | "json";
+  format: AssessmentFormat;
   out?: string;
   interactive?: boolean;
   answers?: string;
@@ -43,12 +43,10 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
     answers,
     provenance: rubrics.provenance,
   });
-  const content =
-    options.format === "json"
-      ? `${JSON.stringify(assessment, null, 2)}\n`
-      : renderText(assessment, {
-          color: !options.out && wantsColor(process.stdout, global),
-          width: terminalWidth(),
-        });
+  const content = await renderAssessment(assessment, options.format, {
+    color: !options.out && wantsColor(process.stdout, global),
+    width: terminalWidth(),
+    index: rubrics.index,
+  });
   await emit(content, options.out);
 }

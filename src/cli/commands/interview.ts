@@ -10,6 +10,7 @@ import { AnswersFile, defaultAnswersPath, resumeCommand } from "../interview/ans
 import { TerminalPrompter } from "../interview/prompter.js";
 import { loadOrganization, loadRubricSet } from "../load.js";
 import { type GlobalOptions, wantsColor } from "../output.js";
+import { renderAssessment } from "../render.js";
 import { applySetFlags } from "../set-answers.js";
 import type { AssessOptions } from "./assess.js";
 
@@ -115,11 +116,13 @@ export async function runInterviewCommand(
     const reportPath = answersFile.path.replace(/(\.ya?ml)?$/, ".report.md");
     process.stdout.write("\n");
     if (await confirm({ message: `Write a report to ${reportPath}?`, default: true })) {
-      // The Markdown renderer arrives with the report work; until then the report is the text result.
-      const text = renderText(assessment, { color: false, width: 100 });
       await writeFileAtomic(
         reportPath,
-        `# ${name}: technology leadership structure\n\n\`\`\`text\n${text}\`\`\`\n`,
+        await renderAssessment(assessment, "markdown", {
+          color: false,
+          width: 100,
+          index: rubrics.index,
+        }),
       );
       process.stdout.write(`Report written to ${reportPath}\n`);
     }

@@ -1,0 +1,27 @@
+import type { Assessment } from "../engine/assess.js";
+import type { QuestionIndex } from "../rubric/load.js";
+
+export const ASSESSMENT_FORMATS = ["text", "json", "markdown", "html"] as const;
+export type AssessmentFormat = (typeof ASSESSMENT_FORMATS)[number];
+
+/** Renders one assessment; each renderer is imported only when its format is asked for. */
+export async function renderAssessment(
+  assessment: Assessment,
+  format: AssessmentFormat,
+  options: { color: boolean; width: number; index: QuestionIndex },
+): Promise<string> {
+  const prompts = new Map([...options.index].map(([id, entry]) => [id, entry.question.prompt]));
+  switch (format) {
+    case "json":
+      return `${JSON.stringify(assessment, null, 2)}\n`;
+    case "markdown":
+      return (await import("../report/markdown.js")).renderMarkdown(assessment, prompts);
+    case "html":
+      return (await import("../report/html.js")).renderHtml(assessment, prompts);
+    case "text":
+      return (await import("../report/text.js")).renderText(assessment, {
+        color: options.color,
+        width: options.width,
+      });
+  }
+}

@@ -1,0 +1,174 @@
+import type { Assessment } from "../engine/assess.js";
+import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
+import { type Block, buildReport } from "./document.js";
+
+const COLORS: Record<Outcome, string> = {
+  combine: "#0b7285",
+  separate: "#9c36b5",
+  matrix: "#d9480f",
+};
+
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+const fixed = (value: number) => value.toFixed(1);
+
+/** Three horizontal bars on a 0–100 axis with the neutral 50 marked. */
+function scoresChart(a: Assessment): string {
+  const [left, barMax, rowHeight, top] = [110, 460, 34, 26];
+  const x = (score: number) => left + (Math.max(0, Math.min(100, score)) / 100) * barMax;
+  const ruledOut = new Set(
+    a.rules.filter((rule) => rule.effect === "forbid").map((rule) => rule.outcome),
+  );
+  const rows = [...OUTCOMES].sort((p, q) => a.scores[q] - a.scores[p]);
+  const height = top + rows.length * rowHeight + 10;
+  const bars = rows
+    .map((outcome, i) => {
+      const y = top + i * rowHeight;
+      const score = a.scores[outcome];
+      const recommended = outcome === a.recommendation;
+      const note = recommended ? " ▶ recommended" : ruledOut.has(outcome) ? " ruled out" : "";
+      return [
+        `<text x="${left - 10}" y="${y + 17}" text-anchor="end" class="label${recommended ? " strong" : ""}">${outcome}</text>`,
+        `<rect class="bar" data-outcome="${outcome}" x="${left}" y="${y + 4}" width="${(x(score) - left).toFixed(1)}" height="20" rx="3" fill="${COLORS[outcome]}" fill-opacity="${ruledOut.has(outcome) ? 0.35 : recommended ? 1 : 0.7}"/>`,
+        `<text x="${x(score) + 8}" y="${y + 19}" class="value">${fixed(score)}${note}</text>`,
+      ].join("");
+    })
+    .join("");
+  const ticks = [0, 25, 50, 75, 100]
+    .map(
+      (tick) =>
+        `<line x1="${x(tick)}" x2="${x(tick)}" y1="${top - 4}" y2="${height - 8}" class="${tick === 50 ? "neutral" : "grid"}"/><text x="${x(tick)}" y="${top - 10}" text-anchor="middle" class="tick">${tick}</text>`,
+    )
+    .join("");
+  const label = `Scores: ${rows.map((o) => `${o} ${fixed(a.scores[o])}`).join(", ")}; 50 is neutral`;
+  return `<svg class="chart" data-chart="scores" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 680 ${height}" width="680" height="${height}"><title>${escapeHtml(label)}</title>${ticks}${bars}</svg>`;
+}
+
+/** Each rubric's points for each structure, as bars either side of zero. */
+function contributionsChart(a: Assessment): string {
+  const [left, half, barHeight, groupGap, top] = [190, 220, 14, 16, 30];
+  const largest = Math.max(
+    1,
+    ...a.contributions.flatMap((c) => OUTCOMES.map((o) => Math.abs(c.points[o]))),
+  );
+  const zero = left + half;
+  const scale = (value: number) => (value / largest) * (half - 40);
+  let y = top;
+  const groups = a.contributions
+    .map((contribution) => {
+      const label = `<text x="${left - 12}" y="${y + barHeight * 1.5 + 5}" text-anchor="end" class="label">${escapeHtml(contribution.title)}</text>`;
+      const bars = OUTCOMES.map((outcome, i) => {
+        const value = contribution.points[outcome];
+        const width = Math.abs(scale(value));
+        const barX = value >= 0 ? zero : zero - width;
+        const barY = y + i * barHeight;
+        const textX = value >= 0 ? zero + width + 6 : zero - width - 6;
+        return `<rect class="bar" data-rubric="${escapeHtml(contribution.rubricId)}" data-outcome="${outcome}" x="${barX.toFixed(1)}" y="${barY}" width="${Math.max(1, width).toFixed(1)}" height="${barHeight - 2}" fill="${COLORS[outcome]}"/><text x="${textX.toFixed(1)}" y="${barY + barHeight - 4}" text-anchor="${value >= 0 ? "start" : "end"}" class="small">${value >= 0 ? "+" : "−"}${fixed(Math.abs(value))}</text>`;
+      }).join("");
+      y += OUTCOMES.length * barHeight + groupGap;
+      return label + bars;
+    })
+    .join("");
+  const height = y + 4;
+  const legend = OUTCOMES.map(
+    (outcome, i) =>
+      `<rect x="${left + i * 110}" y="4" width="12" height="12" fill="${COLORS[outcome]}"/><text x="${left + i * 110 + 18}" y="15" class="small">${outcome}</text>`,
+  ).join("");
+  const axis = `<line x1="${zero}" x2="${zero}" y1="${top - 6}" y2="${height - 4}" class="neutral"/>`;
+  const label = `Points per rubric: ${a.contributions.map((c) => `${c.title} ${OUTCOMES.map((o) => `${o} ${fixed(c.points[o])}`).join(", ")}`).join("; ")}`;
+  return `<svg class="chart" data-chart="contributions" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 680 ${height}" width="680" height="${height}"><title>${escapeHtml(label)}</title>${legend}${axis}${groups}</svg>`;
+}
+
+function renderBlock(block: Block, a: Assessment): string {
+  switch (block.kind) {
+    case "paragraph":
+      return `<p>${escapeHtml(block.text)}</p>`;
+    case "callout":
+      return `<p class="callout"><strong>Warning:</strong> ${escapeHtml(block.text)}</p>`;
+    case "list":
+      return `<ul>${block.items.map((item) => `<li>${escapeHtml(item)}</li>`).join("")}</ul>`;
+    case "checklist":
+      return `<ul class="checklist">${block.items.map((item) => `<li class="${item.done ? "done" : "todo"}"><span class="mark">${item.done ? "✓" : "○"}</span> ${escapeHtml(item.text)}${item.done ? ' <span class="muted">(in place)</span>' : ""}</li>`).join("")}</ul>`;
+    case "table": {
+      const align = (i: number) => (block.numeric?.includes(i) ? ' class="num"' : "");
+      const head = block.head.map((h, i) => `<th${align(i)}>${escapeHtml(h)}</th>`).join("");
+      const rows = block.rows
+        .map(
+          (row) => `<tr>${row.map((c, i) => `<td${align(i)}>${escapeHtml(c)}</td>`).join("")}</tr>`,
+        )
+        .join("");
+      return `<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
+    }
+    case "chart":
+      return `<figure>${block.chart === "scores" ? scoresChart(a) : contributionsChart(a)}</figure>`;
+  }
+}
+
+const STYLE = `
+:root { --ink: #1f2328; --muted: #59636e; --line: #d0d7de; --accent: ACCENT; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 17px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: #fff; }
+main { max-width: 60rem; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
+h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 1rem; }
+h2 { font-size: 1.3rem; margin: 2.2rem 0 0.7rem; padding-bottom: 0.25rem; border-bottom: 2px solid var(--line); }
+.headline { border-left: 8px solid var(--accent); background: #f6f8fa; padding: 1rem 1.25rem; border-radius: 6px; }
+.headline .outcome { font-size: 2.2rem; font-weight: 800; color: var(--accent); text-transform: uppercase; letter-spacing: 0.04em; }
+.headline .confidence { display: inline-block; margin-left: 0.8rem; padding: 0.1rem 0.6rem; border-radius: 999px; font-weight: 600; font-size: 0.95rem; border: 2px solid currentColor; }
+.confidence.high { color: #1a7f37; } .confidence.medium { color: #9a6700; } .confidence.low { color: #cf222e; }
+table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; font-size: 0.92rem; }
+th, td { text-align: left; vertical-align: top; padding: 0.35rem 0.6rem; border-bottom: 1px solid var(--line); }
+th { background: #f6f8fa; font-weight: 600; }
+td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+figure { margin: 0.5rem 0 1rem; }
+svg.chart { max-width: 100%; height: auto; font-family: inherit; }
+svg .label { font-size: 14px; fill: var(--ink); } svg .strong { font-weight: 700; }
+svg .value { font-size: 14px; fill: var(--ink); font-weight: 600; } svg .tick, svg .small { font-size: 12px; fill: var(--muted); }
+svg .grid { stroke: #eaeef2; } svg .neutral { stroke: #8c959f; stroke-dasharray: 4 3; }
+.callout { border: 2px solid #bf8700; background: #fff8c5; padding: 0.6rem 0.9rem; border-radius: 6px; }
+.checklist { list-style: none; padding-left: 0; } .checklist li { margin: 0.3rem 0; }
+.checklist .mark { display: inline-block; width: 1.4rem; font-weight: 700; } .done .mark { color: #1a7f37; } .todo .mark { color: #9a6700; }
+.muted, footer { color: var(--muted); } footer { margin-top: 3rem; font-size: 0.85rem; word-break: break-all; }
+@media print {
+  @page { size: A4; margin: 16mm 14mm; }
+  body { font-size: 10.5pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  main { max-width: none; padding: 0; }
+  h2 { break-after: avoid; } table, figure, .headline, li { break-inside: avoid; }
+  section { break-inside: auto; }
+}
+`;
+
+/** One self-contained HTML file: inline CSS and SVG, no script, nothing fetched. */
+export function renderHtml(
+  assessment: Assessment,
+  questionPrompts?: ReadonlyMap<string, string>,
+): string {
+  const doc = buildReport(assessment, questionPrompts);
+  const sections = doc.sections
+    .map(
+      (section) =>
+        `<section id="${section.id}"><h2>${escapeHtml(section.title)}</h2>${section.blocks.map((block) => renderBlock(block, assessment)).join("\n")}</section>`,
+    )
+    .join("\n");
+  const style = STYLE.replace("ACCENT", COLORS[doc.recommendation]);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(doc.title)}</title>
+<style>${style}</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(doc.title)}</h1>
+<div class="headline"><span class="outcome">${doc.recommendation}</span><span class="confidence ${doc.confidence}">confidence ${doc.confidence}</span><p>${escapeHtml(doc.headline)}</p></div>
+${sections}
+<footer>Generated by rolefit${assessment.provenance ? ` ${escapeHtml(assessment.provenance.rolefitVersion)}` : ""}. Every “what would change it” statement was checked by re-scoring.</footer>
+</main>
+</body>
+</html>
+`;
+}
