@@ -80,6 +80,28 @@ function buildProgram(): Command {
       (await import("./commands/rubrics.js")).runRubrics(options, program.opts()),
     );
 
+  program
+    .command("explain")
+    .description(
+      "show what a question or hard rule does: each answer's effect, the rule's condition, sources",
+    )
+    .argument(
+      "<id>",
+      "a question id (e.g. major_incidents_12m) or a rule id (e.g. independent-oversight)",
+    )
+    .option(
+      "--rubrics <dir>",
+      "rubric folder or file to use instead of the built-in set (repeatable)",
+      collect,
+      [],
+    )
+    .addOption(
+      new Option("--format <format>", "output format").choices(["text", "json"]).default("text"),
+    )
+    .action(async (id: string, options) =>
+      (await import("./commands/explain.js")).runExplain(id, options),
+    );
+
   return program;
 }
 

@@ -255,11 +255,22 @@ export function findWhatWouldChange(
     .sort(
       (a, b) =>
         Number(a.from === null) - Number(b.from === null) ||
-        a.distance - b.distance ||
+        effort(a) - effort(b) ||
         a.order - b.order ||
         b.margin - a.margin,
     )
     .map(({ distance: _distance, order: _order, ...change }) => change);
+}
+
+/**
+ * How big a change is, to list the most plausible first: option steps for lists, and for numbers
+ * the size of the jump relative to today's value (3 → 6 incidents is nearer than 38,000 → 100 staff).
+ */
+function effort(change: AnswerChange & { distance: number }): number {
+  if (typeof change.from === "number" && typeof change.to === "number") {
+    return 1 + Math.abs(Math.log((Math.abs(change.to) + 1) / (Math.abs(change.from) + 1)));
+  }
+  return change.distance;
 }
 
 /** How many of the most promising single changes are paired up when no single change flips. */

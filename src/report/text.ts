@@ -84,6 +84,19 @@ export function renderText(assessment: Assessment, options: TextOptions): string
     );
   }
 
+  lines.push(c.dim("  by rubric:"));
+  const titleWidth = Math.max(...assessment.contributions.map((entry) => entry.title.length));
+  for (const entry of assessment.contributions) {
+    const cells = OUTCOMES.map((outcome) => {
+      const value = entry.points[outcome];
+      return paint(
+        outcome,
+        `${outcome} ${`${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(1)}`.padStart(5)}`,
+      );
+    });
+    lines.push(`    ${c.dim(entry.title.padEnd(titleWidth))}  ${cells.join("   ")}`);
+  }
+
   if (assessment.rules.length > 0) {
     lines.push("");
     lines.push(heading("Hard rules that fired"));
@@ -142,26 +155,28 @@ export function renderText(assessment: Assessment, options: TextOptions): string
   }
 
   lines.push("");
-  lines.push(heading("What would change it"));
-  if (assessment.whatWouldChange.length === 0) {
-    lines.push(c.dim("  No single answer change flips the recommendation."));
-  } else {
-    for (const change of assessment.whatWouldChange.slice(0, top)) {
-      const from = change.from === null ? "unanswered" : formatAnswer(change.from);
+  lines.push(heading("What would change it") + c.dim("  (each found by re-scoring)"));
+  const bullet = (text: string) => lines.push(...wrap(`• ${text}`, width - 4, "  ", "    "));
+  if (assessment.whatWouldChange.length > 0) {
+    for (const change of assessment.whatWouldChange.slice(0, top)) bullet(change.statement);
+    if (assessment.whatWouldChange.length > top) {
       lines.push(
-        ...wrap(
-          `• ${change.questionId}: ${from} → ${c.bold(formatAnswer(change.to))} makes it ${paint(change.recommendation, change.recommendation)} ${change.margin > 0 ? `(by ${change.margin.toFixed(1)} points)` : "(through a hard rule)"}`,
-          width - 4,
-          "  ",
-          "    ",
+        c.dim(
+          `  … and ${assessment.whatWouldChange.length - top} more (--format markdown, html or json lists all)`,
         ),
       );
     }
-    if (assessment.whatWouldChange.length > top) {
-      lines.push(
-        c.dim(`  … and ${assessment.whatWouldChange.length - top} more (see --format json)`),
-      );
-    }
+  } else if (assessment.changePairs.length > 0) {
+    lines.push(c.dim("  No single answer changes it; the smallest pairs of changes that do:"));
+    for (const pair of assessment.changePairs) bullet(pair.statement);
+  } else {
+    lines.push(c.dim("  No single answer, and no pair of answers, changes it."));
+  }
+
+  if (assessment.rulesToWatch.length > 0) {
+    lines.push("");
+    lines.push(heading("Triggers to watch") + c.dim("  (hard rules one answer away from firing)"));
+    for (const watch of assessment.rulesToWatch) bullet(watch.statement);
   }
 
   if (assessment.unanswered.length > 0) {

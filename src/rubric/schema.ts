@@ -30,10 +30,14 @@ const answerSchema = <V extends z.ZodType>(value: V) =>
 /** A numeric band runs from `from` (inclusive) up to the next band's `from` (exclusive). */
 const bandSchema = z.strictObject({ from: finite, ...scored });
 
+/** Where the judgement behind a question or rule comes from: studies, regulation, practice. */
+const sources = z.array(text).optional();
+
 const questionBase = {
   id,
   prompt: text,
   help: text,
+  sources,
 };
 
 const choiceQuestion = z.strictObject({
@@ -145,6 +149,7 @@ const ruleSchema = z.strictObject({
   outcome: z.enum(OUTCOMES),
   when: conditionSchema,
   reason: text,
+  sources,
 });
 
 const mechanismSchema = z.strictObject({

@@ -147,6 +147,37 @@ describe("rolefit assess --org", () => {
   });
 });
 
+describe("rolefit assess report formats", () => {
+  it("prints Markdown and HTML, and writes HTML atomically with --out", () => {
+    const markdown = rolefit(["assess", "--org", FIXTURE, "--format", "markdown"]);
+    expect(markdown.status).toBe(0);
+    expect(markdown.stdout).toMatch(/^# Technology leadership structure: /);
+    const html = rolefit(["assess", "--org", FIXTURE, "--format", "html"]);
+    expect(html.stdout).toMatch(/^<!doctype html>/);
+    const out = join(tmp(), "report.html");
+    expect(rolefit(["assess", "--org", FIXTURE, "--format", "html", "--out", out]).stdout).toBe("");
+    expect(readFileSync(out, "utf8")).toBe(html.stdout);
+  });
+});
+
+describe("rolefit explain", () => {
+  it("explains a question and a rule, and rejects an unknown id with exit 2", () => {
+    expect(rolefit(["explain", "strategic_pivot"]).stdout).toMatch(
+      /strategic_pivot {2}\(question in consolidation-triggers, boolean\)/,
+    );
+    const rule = json<{ kind: string; questions: string[] }>(
+      rolefit(["explain", "independent-oversight", "--format", "json"]),
+    );
+    expect(rule).toMatchObject({
+      kind: "rule",
+      questions: ["regulatory_complexity", "major_incidents_12m", "security_owner", "employees"],
+    });
+    const unknown = rolefit(["explain", "pivot"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/no question or rule "pivot"/);
+  });
+});
+
 describe("rolefit assess errors", () => {
   it("reports a bad org file as FILE:LINE:COL lines, exit 1, no stack trace", () => {
     const file = join(tmp(), "bad.yaml");

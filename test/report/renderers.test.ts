@@ -1,0 +1,138 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { assess } from "../../src/engine/assess.js";
+import { buildReport, summaryParagraph } from "../../src/report/document.js";
+import { explainId, renderExplanationText } from "../../src/report/explain.js";
+import { renderHtml } from "../../src/report/html.js";
+import { renderMarkdown } from "../../src/report/markdown.js";
+import { renderText } from "../../src/report/text.js";
+import { builtInCompiled, loadOrg, ROOT } from "../helpers/rubrics.js";
+
+const org = loadOrg(join(ROOT, "examples", "northwind-payments.yaml"));
+const assessment = assess(builtInCompiled, {
+  organization: org.name,
+  source: "northwind.yaml",
+  answers: org.answers,
+});
+
+describe("report document", () => {
+  it("has the sections a client reads, in order", () => {
+    const doc = buildReport(assessment);
+    expect(doc.sections.map((s) => s.id)).toEqual([
+      "summary",
+      "scores",
+      "rules",
+      "reasons",
+      "counter-reasons",
+      "what-would-change",
+      "triggers",
+      "confidence",
+      "mechanisms",
+      "scorecard",
+      "answers",
+      "provenance",
+    ]);
+  });
+
+  it("summarises the result, its confidence and the main reasons", () => {
+    const text = summaryParagraph(assessment);
+    expect(text).toMatch(
+      /^For Northwind Payments, rolefit recommends to combine .* with low confidence\./,
+    );
+    expect(text).toMatch(/Combine scores 54\.3 against 53\.4 for separate/);
+    expect(text).toMatch(/matrix is ruled out by a hard rule/);
+  });
+});
+
+describe("renderMarkdown", () => {
+  const markdown = renderMarkdown(assessment);
+  it("renders every section with tables and checklists", () => {
+    expect(markdown.startsWith("# Technology leadership structure: Northwind Payments\n")).toBe(
+      true,
+    );
+    for (const title of [
+      "## Summary",
+      "## Scores",
+      "## What would change it",
+      "## Triggers to watch",
+      "## Confidence: low",
+      "## To make combine work",
+      "## Blended scorecard",
+      "## Appendix: answers",
+      "## Provenance",
+    ]) {
+      expect(markdown).toContain(title);
+    }
+    expect(markdown).toMatch(/\| structure \| score \| status \|\n\| --- \| ---: \| --- \|/);
+    expect(markdown).toMatch(/- \[x\] Security and technology-risk oversight .* \*\(in place\)\*/);
+    for (const change of assessment.whatWouldChange) expect(markdown).toContain(change.statement);
+  });
+
+  it("escapes pipes inside table cells", () => {
+    const tricky = { ...assessment, answers: { note: "a | b" } } as typeof assessment;
+    expect(renderMarkdown(tricky)).toContain("| note | a \\| b |");
+  });
+});
+
+describe("renderHtml", () => {
+  const html = renderHtml(assessment);
+  it("is one self-contained page: inline style, SVG charts, no script, no external reference", () => {
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('<svg class="chart" data-chart="scores"');
+    expect(html).toContain('<svg class="chart" data-chart="contributions"');
+    expect(html).not.toMatch(/<script|<link rel="stylesheet"|src="http|href="http|@import|url\(/i);
+    expect(html).toContain("@media print");
+    expect(html).toContain("@page { size: A4;");
+  });
+
+  it("escapes what came from files", () => {
+    const hostile = { ...assessment, organization: '<img src=x onerror="alert(1)">' };
+    const page = renderHtml(hostile);
+    expect(page).not.toContain("<img src=x");
+    expect(page).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
+  });
+});
+
+describe("renderText", () => {
+  it("shows statements, triggers and per-rubric points, and no colour when asked", () => {
+    const text = renderText(assessment, { color: false, width: 100 });
+    expect(text).toContain("What would change it  (each found by re-scoring)");
+    expect(text).toContain("Triggers to watch");
+    expect(text).toMatch(/by rubric:\n {4}Maturity stage +combine +\+3\.6/);
+    expect(text).not.toContain("\u001b[");
+    for (const line of text.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
+  });
+
+  it("keeps every line within 80 columns", () => {
+    for (const line of renderText(assessment, { color: false, width: 80 }).split("\n"))
+      expect(line.length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe("explain", () => {
+  it("explains a question's effects in score points and names the rules that test it", () => {
+    const explanation = explainId(builtInCompiled, "major_incidents_12m", new Map());
+    expect(explanation?.kind).toBe("question");
+    const text = renderExplanationText(explanation as NonNullable<typeof explanation>, 100);
+    expect(text).toMatch(/6 or more +−2\.05 +\+2\.05 +−1\.37/);
+    expect(text).toContain("Hard rules that test it: independent-oversight");
+    expect(text).toContain("Sources:");
+  });
+
+  it("explains a rule's condition in words", () => {
+    const explanation = explainId(
+      builtInCompiled,
+      "independent-oversight",
+      new Map([["independent-oversight", "consolidation-triggers"]]),
+    );
+    expect(explanation).toMatchObject({
+      kind: "rule",
+      effect: "forbid",
+      outcome: "combine",
+      rubric: "consolidation-triggers",
+    });
+    expect(renderExplanationText(explanation as NonNullable<typeof explanation>, 100)).toContain(
+      "When: all of (regulatory_complexity is high or extreme; major_incidents_12m is at least 4",
+    );
+  });
+});
