@@ -64,8 +64,13 @@ export function summaryParagraph(a: Assessment): string {
       ? `${capitalize(a.recommendation)} scores ${points(a.scores[a.recommendation])} against ${points(a.scores[a.runnerUp])} for ${a.runnerUp}, a lead of ${points(a.margin)} points on a 0–100 scale where 50 is neutral`
       : `${capitalize(a.runnerUp)} scores higher, but the hard rules leave ${a.recommendation} as the fit`;
   sentences.push(
-    `${lead}${ruledOut.length > 0 ? `; ${joinWords([...new Set(ruledOut)])} ${ruledOut.length > 1 ? "are" : "is"} ruled out by a hard rule` : ""}.`,
+    `${lead}${ruledOut.length > 0 ? `; ${joinWords([...new Set(ruledOut)])} ${new Set(ruledOut).size > 1 ? "are" : "is"} ruled out by a hard rule` : ""}.`,
   );
+  for (const rule of a.rules.filter((r) => r.effect === "require")) {
+    sentences.push(
+      `The hard rule ${rule.id} requires ${rule.outcome}: ${rule.reason.replace(/^./, (c) => c.toLowerCase())}`,
+    );
+  }
   const top = a.reasons
     .slice(0, 2)
     .map((reason) => reason.text.replace(/\.$/, "").replace(/^./, (c) => c.toLowerCase()));
