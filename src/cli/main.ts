@@ -20,7 +20,7 @@ function buildProgram(): Command {
   program
     .command("assess")
     .description("assess an organisation: an interview on a terminal, or from an org file")
-    .option("--org <file>", "org file to assess (- reads standard input)")
+    .option("--org <paths...>", "org files, folders or globs to assess (- reads standard input)")
     .option("--interactive", "interview for the questions the org file leaves unanswered")
     .option(
       "--answers <file>",
@@ -40,7 +40,7 @@ function buildProgram(): Command {
     )
     .addOption(
       new Option("--format <format>", "output format (html is one self-contained page)")
-        .choices(ASSESSMENT_FORMATS)
+        .choices([...ASSESSMENT_FORMATS, "jsonl", "csv"])
         .default("text"),
     )
     .option("--out <file>", "write the result to this file (atomically) instead of standard output")

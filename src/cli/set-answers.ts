@@ -5,15 +5,14 @@ import type { Answers, AnswerValue } from "../rubric/schema.js";
 
 const NO_POSITION = () => ({ file: "--set", line: 0, column: 0 });
 
+/** Checked `--set` overrides: a value per question, or null to clear that answer. */
+export type Overrides = ReadonlyMap<string, AnswerValue | null>;
+
 /**
- * `--set QUESTION=VALUE` overrides, VALUE read as a YAML flow value and checked exactly like an
- * answer in an org file. Later flags win over earlier ones and over the file.
+ * `--set QUESTION=VALUE` flags, VALUE read as a YAML flow value and checked exactly like an
+ * answer in an org file. Parsed once per run; later flags win over earlier ones.
  */
-export function applySetFlags(
-  answers: Answers,
-  flags: readonly string[],
-  index: QuestionIndex,
-): Answers {
+export function parseSetFlags(flags: readonly string[], index: QuestionIndex): Overrides {
   const raw: Record<string, unknown> = Object.create(null);
   for (const flag of flags) {
     const at = flag.indexOf("=");
@@ -28,14 +27,19 @@ export function applySetFlags(
     }
     raw[id] = doc.toJS({ maxAliasCount: 0 });
   }
-  const { answers: overrides, diagnostics } = checkAnswers(raw, index, NO_POSITION, NO_POSITION);
+  const { answers, diagnostics } = checkAnswers(raw, index, NO_POSITION, NO_POSITION);
   if (diagnostics.length > 0)
     throw new UsageError(diagnostics.map((d) => `--set ${d.message}`).join("\n"));
+  // `--set q=null` (or `~`) clears an answer, to ask "what if we did not know this?".
+  return new Map(Object.keys(raw).map((id) => [id, answers[id] ?? null]));
+}
+
+/** The answers with the overrides applied; the answers passed in are not changed. */
+export function applyOverrides(answers: Answers, overrides: Overrides): Answers {
+  if (overrides.size === 0) return answers;
   const merged: Record<string, AnswerValue> = Object.assign(Object.create(null), answers);
-  for (const id of Object.keys(raw)) {
-    const value = overrides[id];
-    // `--set q=null` (or `~`) clears an answer, to ask "what if we did not know this?".
-    if (value === undefined) delete merged[id];
+  for (const [id, value] of overrides) {
+    if (value === null) delete merged[id];
     else merged[id] = value;
   }
   return merged;

@@ -13,7 +13,14 @@ import {
   rubricSchema,
 } from "./schema.js";
 import { didYouMean, listOf } from "./suggest.js";
-import { locate, locateKey, type Path, parseYaml, type SourceDocument } from "./yaml.js";
+import {
+  locate,
+  locateKey,
+  type Path,
+  parseYaml,
+  parseYamlDocuments,
+  type SourceDocument,
+} from "./yaml.js";
 import { diagnosticsFromZod } from "./zod-issues.js";
 
 export interface LoadedRubric {
@@ -49,8 +56,11 @@ export interface Organization {
 
 type Parsed<T> = { value?: T; diagnostics: Diagnostic[] };
 
-function parseKind(text: string, file: string, kind: "Rubric" | "Organization") {
-  const { source, diagnostics } = parseYaml(text, file);
+function parseKind(
+  parsed: { source: SourceDocument; diagnostics: Diagnostic[] },
+  kind: "Rubric" | "Organization",
+) {
+  const { source, diagnostics } = parsed;
   if (diagnostics.length > 0) return { source, diagnostics };
   const data = source.data;
   if (data === null || data === undefined) {
@@ -97,7 +107,7 @@ function problem(source: SourceDocument, path: Path, code: string, message: stri
 
 /** YAML text → one rubric, or every problem found in it. Pure: never reads the disk. */
 export function parseRubric(text: string, file: string): Parsed<LoadedRubric> {
-  const { source, diagnostics } = parseKind(text, file, "Rubric");
+  const { source, diagnostics } = parseKind(parseYaml(text, file), "Rubric");
   if (diagnostics.length > 0) return { diagnostics };
   const result = rubricSchema.safeParse(source.data);
   if (!result.success)
@@ -130,8 +140,25 @@ export function parseOrganization(
   file: string,
   questions: QuestionIndex,
 ): Parsed<Organization> {
-  const { source, diagnostics } = parseKind(text, file, "Organization");
+  return organizationFrom(parseYaml(text, file), questions);
+}
+
+/** Every organisation in a YAML stream, one result per `---` document, in order. */
+export function parseOrganizations(
+  text: string,
+  file: string,
+  questions: QuestionIndex,
+): Array<Parsed<Organization>> {
+  return parseYamlDocuments(text, file).map((parsed) => organizationFrom(parsed, questions));
+}
+
+function organizationFrom(
+  parsed: { source: SourceDocument; diagnostics: Diagnostic[] },
+  questions: QuestionIndex,
+): Parsed<Organization> {
+  const { source, diagnostics } = parseKind(parsed, "Organization");
   if (diagnostics.length > 0) return { diagnostics };
+  const file = source.file;
   const result = organizationSchema.safeParse(source.data);
   if (!result.success)
     return { diagnostics: diagnosticsFromZod(source, organizationSchema, result.error.issues) };

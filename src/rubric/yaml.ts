@@ -1,5 +1,5 @@
 import {
-  type Document,
+  Document,
   isMap,
   isNode,
   isPair,
@@ -7,7 +7,7 @@ import {
   isSeq,
   LineCounter,
   type Node,
-  parseDocument,
+  parseAllDocuments,
   visit,
 } from "yaml";
 import type { Diagnostic } from "./diagnostic.js";
@@ -26,18 +26,48 @@ export interface SourceDocument {
 /** Aliases beyond this are treated as an expansion bomb, not as data. */
 const MAX_ALIAS_COUNT = 100;
 
-export function parseYaml(
-  text: string,
-  file: string,
-): { source: SourceDocument; diagnostics: Diagnostic[] } {
+type Parsed = { source: SourceDocument; diagnostics: Diagnostic[] };
+
+const PARSE_OPTIONS = {
+  prettyErrors: false,
+  uniqueKeys: true,
+  merge: false,
+  strict: true,
+} as const;
+
+/** Every document of a YAML stream (`---` separated), each with its own located problems. */
+export function parseYamlDocuments(text: string, file: string): Parsed[] {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-    merge: false,
-    strict: true,
-  });
+  const docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter });
+  if (!Array.isArray(docs) || docs.length === 0) {
+    // An empty stream still parses as one empty document, so callers report "empty file".
+    return [checkDocument(new Document(null), file, lineCounter)];
+  }
+  // A stray `---` at the end of a stream is an empty document, not an organisation.
+  const filled = docs.filter((doc) => doc.contents !== null || doc.errors.length > 0);
+  return (filled.length > 0 ? filled : docs.slice(0, 1)).map((doc) =>
+    checkDocument(doc, file, lineCounter),
+  );
+}
+
+/** One YAML document; a stream of several is an error here (rubric files hold one rubric). */
+export function parseYaml(text: string, file: string): Parsed {
+  const [first, ...rest] = parseYamlDocuments(text, file);
+  const parsed = first as Parsed;
+  const second = rest[0];
+  if (second && parsed.diagnostics.length === 0) {
+    const start = second.source.doc.range?.[0] ?? 0;
+    parsed.diagnostics.push({
+      ...spanAt(parsed.source, start, start),
+      code: "multiple-documents",
+      severity: "error",
+      message: `expected one YAML document, found ${rest.length + 1}; put each in its own file`,
+    });
+  }
+  return parsed;
+}
+
+function checkDocument(doc: Document, file: string, lineCounter: LineCounter): Parsed {
   const source: SourceDocument = { file, doc, lineCounter, data: undefined };
   const diagnostics: Diagnostic[] = [];
   for (const problem of [...doc.errors, ...doc.warnings]) {

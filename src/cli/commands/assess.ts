@@ -1,23 +1,33 @@
 import { assess } from "../../engine/assess.js";
-import { UsageError } from "../../io/errors.js";
-import { loadOrganization, loadRubricSet } from "../load.js";
+import { UsageError, UserError } from "../../io/errors.js";
+import { expandInputs } from "../../io/inputs.js";
+import { readStdin, readTextFile } from "../../io/read.js";
+import { parseOrganizations } from "../../rubric/load.js";
+import { inputError, loadRubricSet } from "../load.js";
 import { emit, type GlobalOptions, terminalWidth, wantsColor } from "../output.js";
-import { type AssessmentFormat, renderAssessment } from "../render.js";
-import { applySetFlags } from "../set-answers.js";
+import { ASSESSMENT_FORMATS, type AssessmentFormat, renderAssessment } from "../render.js";
+import { applyOverrides, parseSetFlags } from "../set-answers.js";
 
 export interface AssessOptions {
-  org?: string;
+  org?: string[];
   set: string[];
   rubrics: string[];
-  format: AssessmentFormat;
+  format: string;
   out?: string;
   interactive?: boolean;
   answers?: string;
 }
 
+const SINGLE_FORMATS: readonly string[] = ASSESSMENT_FORMATS;
+
 export async function runAssess(options: AssessOptions, global: GlobalOptions): Promise<void> {
-  if (!options.org || options.interactive) {
-    if (options.org === "-")
+  const orgArgs = options.org ?? [];
+  if (orgArgs.length === 0 || options.interactive) {
+    if (orgArgs.length > 1)
+      throw new UsageError(
+        "--interactive takes one org file: rolefit assess --org FILE --interactive",
+      );
+    if (orgArgs[0] === "-")
       throw new UsageError(
         "--interactive needs an org file, not standard input: rolefit assess --org FILE --interactive",
       );
@@ -32,21 +42,39 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
     }
     // Loaded only here, so file-driven runs never pay for the prompt library.
     const { runInterviewCommand } = await import("./interview.js");
-    return runInterviewCommand(options, global);
+    return runInterviewCommand({ ...options, org: orgArgs[0] }, global);
   }
+
+  const { inputs, batch } = await expandInputs(orgArgs);
   const rubrics = await loadRubricSet(options.rubrics);
-  const org = await loadOrganization(options.org, rubrics.index);
-  const answers = applySetFlags(org.answers, options.set, rubrics.index);
-  const assessment = assess(rubrics.compiled, {
-    organization: org.name,
-    source: options.org,
-    answers,
-    provenance: rubrics.provenance,
+  const overrides = parseSetFlags(options.set, rubrics.index);
+  const only = inputs[0];
+  if (!batch && only && SINGLE_FORMATS.includes(options.format)) {
+    if (only.error) throw new UserError(`${only.path}: ${only.error}`);
+    const text = only.path === "-" ? await readStdin() : await readTextFile(only.path);
+    const orgs = parseOrganizations(text, only.path, rubrics.index);
+    if (orgs.length === 1) {
+      const [parsed] = orgs;
+      if (!parsed?.value) throw inputError(parsed?.diagnostics ?? []);
+      const assessment = assess(rubrics.compiled, {
+        organization: parsed.value.name,
+        source: only.path,
+        answers: applyOverrides(parsed.value.answers, overrides),
+        provenance: rubrics.provenance,
+      });
+      const content = await renderAssessment(assessment, options.format as AssessmentFormat, {
+        color: !options.out && wantsColor(process.stdout, global),
+        width: terminalWidth(),
+        index: rubrics.index,
+      });
+      return emit(content, options.out);
+    }
+  }
+  // Several organisations: stream one record each; the batch module is loaded only for this.
+  const { runBatch } = await import("./batch.js");
+  return runBatch(inputs, rubrics, {
+    format: options.format,
+    overrides,
+    ...(options.out ? { out: options.out } : {}),
   });
-  const content = await renderAssessment(assessment, options.format, {
-    color: !options.out && wantsColor(process.stdout, global),
-    width: terminalWidth(),
-    index: rubrics.index,
-  });
-  await emit(content, options.out);
 }

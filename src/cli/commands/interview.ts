@@ -11,7 +11,7 @@ import { TerminalPrompter } from "../interview/prompter.js";
 import { loadOrganization, loadRubricSet } from "../load.js";
 import { type GlobalOptions, wantsColor } from "../output.js";
 import { renderAssessment } from "../render.js";
-import { applySetFlags } from "../set-answers.js";
+import { applyOverrides, parseSetFlags } from "../set-answers.js";
 import type { AssessOptions } from "./assess.js";
 
 /** Ctrl-C in the interview: not an error, but the answers' whereabouts must be said. */
@@ -24,9 +24,11 @@ function interrupted(path: string | undefined, saved: number): UserError {
 
 const isCtrlC = (error: unknown) => error instanceof Error && error.name === "ExitPromptError";
 
+export type InterviewOptions = Omit<AssessOptions, "org"> & { org?: string | undefined };
+
 /** The workshop interview: asks, saves after every answer, reviews, then prints the result. */
 export async function runInterviewCommand(
-  options: AssessOptions,
+  options: InterviewOptions,
   global: GlobalOptions,
 ): Promise<void> {
   const color = wantsColor(process.stdout, global);
@@ -100,7 +102,7 @@ export async function runInterviewCommand(
       },
     });
 
-    const whatIf = applySetFlags(final, options.set, rubrics.index);
+    const whatIf = applyOverrides(final, parseSetFlags(options.set, rubrics.index));
     const assessment = assess(rubrics.compiled, {
       organization: name,
       source: answersFile.path,

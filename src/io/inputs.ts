@@ -1,0 +1,126 @@
+import type { Dirent } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import { join, sep } from "node:path";
+
+/** One input of a run, in the order given; `error` when the argument matched nothing readable. */
+export interface Input {
+  path: string;
+  error?: string;
+}
+
+export interface ExpandedInputs {
+  inputs: Input[];
+  /** True when the arguments can stand for more than one file: a folder, a glob, several args. */
+  batch: boolean;
+}
+
+const YAML_FILE = /\.ya?ml$/i;
+const GLOB_CHARS = /[*?[\]{}]/;
+
+const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Every *.yaml / *.yml file below a folder, sorted, without following links to folders. */
+async function walk(
+  dir: string,
+  matches: (path: string) => boolean,
+  into: string[],
+): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries.sort((a, b) => byPath(a.name, b.name))) {
+    const path = dir === "." ? entry.name : join(dir, entry.name);
+    if (entry.isDirectory()) await walk(path, matches, into);
+    else if ((entry.isFile() || entry.isSymbolicLink()) && matches(path)) into.push(path);
+  }
+}
+
+/** `*`, `?`, `**`, `[abc]`, `{a,b}` → a regular expression over the whole path. */
+export function globToRegExp(pattern: string): RegExp {
+  let out = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i] as string;
+    if (char === "*") {
+      if (pattern[i + 1] === "*") {
+        const slash = pattern[i + 2] === "/";
+        out += slash ? "(?:.*/)?" : ".*";
+        i += slash ? 2 : 1;
+      } else {
+        out += "[^/]*";
+      }
+    } else if (char === "?") out += "[^/]";
+    else if (char === "[") {
+      const end = pattern.indexOf("]", i + 1);
+      if (end < 0) out += "\\[";
+      else {
+        const body = pattern
+          .slice(i + 1, end)
+          .replace(/^!/, "^")
+          .replace(/\\/g, "\\\\");
+        out += `[${body}]`;
+        i = end;
+      }
+    } else if (char === "{") {
+      const end = pattern.indexOf("}", i + 1);
+      if (end < 0) out += "\\{";
+      else {
+        out += `(?:${pattern
+          .slice(i + 1, end)
+          .split(",")
+          .map((part) => part.replace(/[.+^$()|\\]/g, "\\$&").replace(/\*/g, "[^/]*"))
+          .join("|")})`;
+        i = end;
+      }
+    } else out += char.replace(/[.+^$()|\\]/g, "\\$&");
+  }
+  return new RegExp(`^${out}$`);
+}
+
+async function expandGlob(pattern: string): Promise<string[]> {
+  const normalized = pattern.split(sep).join("/");
+  const segments = normalized.split("/");
+  const firstGlob = segments.findIndex((segment) => GLOB_CHARS.test(segment));
+  const base = segments.slice(0, firstGlob).join("/") || (normalized.startsWith("/") ? "/" : ".");
+  const regex = globToRegExp(normalized.replace(/^\.\//, ""));
+  const found: string[] = [];
+  await walk(base, (path) => regex.test(path.split(sep).join("/").replace(/^\.\//, "")), found);
+  return found;
+}
+
+/**
+ * `--org` arguments → the files to read, in order: a file as given, a folder as every YAML file
+ * below it (sorted), a glob as the files it matches (sorted), `-` as standard input. An argument
+ * that matches nothing stays in the list with an error, so it is reported in its place.
+ */
+export async function expandInputs(args: readonly string[]): Promise<ExpandedInputs> {
+  const inputs: Input[] = [];
+  let batch = args.length > 1;
+  for (const arg of args) {
+    if (arg === "-") {
+      inputs.push({ path: "-" });
+      continue;
+    }
+    const info = await stat(arg).catch(() => undefined);
+    if (info?.isDirectory()) {
+      batch = true;
+      const files: string[] = [];
+      await walk(arg, (path) => YAML_FILE.test(path), files);
+      if (files.length === 0)
+        inputs.push({ path: arg, error: "folder holds no .yaml or .yml files" });
+      inputs.push(...files.map((path) => ({ path })));
+    } else if (info) {
+      inputs.push({ path: arg });
+    } else if (GLOB_CHARS.test(arg)) {
+      batch = true;
+      const files = await expandGlob(arg);
+      if (files.length === 0) inputs.push({ path: arg, error: "no file matches this pattern" });
+      inputs.push(...files.map((path) => ({ path })));
+    } else {
+      inputs.push({ path: arg, error: "no such file or folder" });
+    }
+  }
+  return { inputs, batch };
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { open, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { UserError } from "./errors.js";
+
+/**
+ * Where a batch's records go: standard output, or a file written through a temporary twin and
+ * renamed when complete. Writes wait when the reader is slower, so memory stays flat.
+ */
+export class RecordStream {
+  private constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly target?: { temp: string; path: string },
+  ) {}
+
+  static async open(out: string | undefined): Promise<RecordStream> {
+    if (!out) return new RecordStream(process.stdout);
+    const temp = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString("hex")}.tmp`);
+    const stream: WriteStream = createWriteStream(temp, { flags: "wx" });
+    await new Promise<void>((resolve, reject) => {
+      stream.once("open", () => resolve());
+      stream.once("error", (error: NodeJS.ErrnoException) =>
+        reject(
+          new UserError(
+            `${out}: cannot write: ${error.code === "ENOENT" ? `folder ${dirname(out)} does not exist` : error.message}`,
+          ),
+        ),
+      );
+    });
+    return new RecordStream(stream, { temp, path: out });
+  }
+
+  /** Writes one whole record; resolves once the stream can take more. */
+  write(text: string): Promise<void> | undefined {
+    if (this.stream.write(text)) return undefined;
+    return new Promise((resolve) => this.stream.once("drain", resolve));
+  }
+
+  async close(): Promise<void> {
+    if (!this.target) return;
+    const { temp, path } = this.target;
+    await new Promise<void>((resolve, reject) =>
+      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+    const handle = await open(temp, "r+");
+    await handle.sync();
+    await handle.close();
+    await rename(temp, path);
+  }
+
+  async abandon(): Promise<void> {
+    if (this.target) await rm(this.target.temp, { force: true });
+  }
+}

@@ -1,0 +1,158 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { csvField } from "../../src/report/batch.js";
+import { rolefit } from "../helpers/cli.js";
+import { ROOT } from "../helpers/rubrics.js";
+
+const EXAMPLES = join(ROOT, "examples");
+const BIN = join(ROOT, "bin", "rolefit.js");
+const lines = (text: string) =>
+  text
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe("batch assessments", () => {
+  let dir = "";
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "rolefit-batch-"));
+    mkdirSync(join(dir, "units", "emea"), { recursive: true });
+    copyFileSync(join(EXAMPLES, "seed-startup.yaml"), join(dir, "units", "a.yaml"));
+    copyFileSync(join(EXAMPLES, "regulated-bank.yaml"), join(dir, "units", "emea", "b.yml"));
+    writeFileSync(join(dir, "units", "notes.txt"), "not yaml");
+    writeFileSync(
+      join(dir, "units", "broken.yaml"),
+      "apiVersion: rolefit/v1\nkind: Organization\nname: Broken\nanswers:\n  stage: scalup\n",
+    );
+    const seed = readFileSync(join(EXAMPLES, "seed-startup.yaml"), "utf8");
+    writeFileSync(
+      join(dir, "multi.yaml"),
+      `${seed}\n---\n${readFileSync(join(EXAMPLES, "telecom-operator.yaml"), "utf8")}\n---\napiVersion: rolefit/v1\nkind: Organization\nname: Third\nanswers: {employees: 0}\n`,
+    );
+  });
+
+  it("assesses every file, reports each broken one in its place, and exits 1", () => {
+    const run = rolefit(["assess", "--org", join(dir, "units"), "--format", "jsonl"]);
+    expect(run.status).toBe(1);
+    const records = lines(run.stdout);
+    expect(records.map((r) => r.source)).toEqual([
+      join(dir, "units", "a.yaml"),
+      join(dir, "units", "broken.yaml"),
+      join(dir, "units", "emea", "b.yml"),
+    ]);
+    expect(records[0]?.recommendation).toBe("combine");
+    expect(records[1]).toEqual({
+      schemaVersion: 1,
+      source: join(dir, "units", "broken.yaml"),
+      error: {
+        message: expect.stringMatching(/stage: "scalup" is not an allowed answer/),
+        line: 5,
+        column: 10,
+      },
+    });
+    expect(records[2]?.recommendation).toBe("separate");
+    expect(run.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(new RegExp(`^${join(dir, "units", "broken.yaml")}:5:10: stage:`)),
+    ]);
+  });
+
+  it("expands globs, keeps the order of the arguments, and marks what matched nothing", () => {
+    const run = rolefit([
+      "assess",
+      "--org",
+      join(dir, "units", "**", "*.yml"),
+      join(dir, "units", "a.yaml"),
+      join(dir, "nothing-*.yaml"),
+      "--format",
+      "jsonl",
+    ]);
+    expect(run.status).toBe(1);
+    const records = lines(run.stdout);
+    expect(records.map((r) => r.source)).toEqual([
+      join(dir, "units", "emea", "b.yml"),
+      join(dir, "units", "a.yaml"),
+      join(dir, "nothing-*.yaml"),
+    ]);
+    expect(records[2]?.error).toEqual({
+      message: "no file matches this pattern",
+      line: null,
+      column: null,
+    });
+  });
+
+  it("reads several organisations from one multi-document file, and from standard input", () => {
+    for (const run of [
+      rolefit(["assess", "--org", join(dir, "multi.yaml"), "--format", "jsonl"]),
+      rolefit(["assess", "--org", "-", "--format", "jsonl"], {
+        input: readFileSync(join(dir, "multi.yaml"), "utf8"),
+      }),
+    ]) {
+      expect(run.status).toBe(1);
+      const records = lines(run.stdout);
+      expect(records.map((r) => [r.document, r.recommendation ?? "error"])).toEqual([
+        [1, "combine"],
+        [2, "separate"],
+        [3, "error"],
+      ]);
+      expect((records[2]?.error as { line: number }).line).toBeGreaterThan(60);
+    }
+  });
+
+  it("writes CSV with RFC 4180 quoting, one row per organisation", () => {
+    const run = rolefit(["assess", "--org", join(dir, "units"), "--format", "csv"]);
+    const rows = run.stdout.split("\r\n");
+    expect(rows[0]).toBe(
+      "source,name,recommendation,runnerUp,confidence,margin,combine,separate,matrix,topReason,document,error",
+    );
+    expect(rows[1]).toMatch(
+      /^.*a\.yaml,Ledgerline,combine,separate,high,[\d.]+,[\d.]+,[\d.]+,[\d.]+,At startup stage/,
+    );
+    expect(rows[2]).toMatch(
+      /broken\.yaml,,,,,,,,,,,"?5:10: stage: ""scalup"" is not an allowed answer.*"$/,
+    );
+    expect(csvField('say "hi", then\nleave')).toBe('"say ""hi"", then\nleave"');
+    expect(csvField("plain")).toBe("plain");
+  });
+
+  it("prints a text summary table with counts, and valid JSON with --format json", () => {
+    const text = rolefit(["assess", "--org", join(EXAMPLES)]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/^organisation +result +confidence +margin +source\n/);
+    expect(text.stdout).toMatch(/\n10 assessed: 5 combine, 3 separate, 2 matrix\n$/);
+    const json = rolefit(["assess", "--org", join(dir, "units"), "--format", "json"]);
+    const list = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
+    expect(list).toHaveLength(3);
+    expect(list[1]?.error).toBeDefined();
+  });
+
+  it("refuses one-page formats for a batch with exit 2", () => {
+    const run = rolefit(["assess", "--org", EXAMPLES, "--format", "html"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/for several use jsonl, csv, json or text/);
+  });
+
+  it("ends quietly when the reader stops early (| head -1)", () => {
+    const run = spawnSync(
+      "sh",
+      [
+        "-c",
+        `node ${BIN} assess --org ${EXAMPLES} ${EXAMPLES} ${EXAMPLES} --format jsonl | head -1`,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(run.stderr).toBe("");
+    expect(lines(run.stdout)).toHaveLength(1);
+  });
+
+  it("writes the batch to --out atomically", () => {
+    const out = join(dir, "results.jsonl");
+    const run = rolefit(["assess", "--org", EXAMPLES, "--format", "jsonl", "--out", out]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe("");
+    expect(lines(readFileSync(out, "utf8"))).toHaveLength(10);
+  });
+});
