@@ -200,20 +200,28 @@ describe("rolefit assess errors", () => {
       ["--org", "/no/such/file.yaml"],
       /\/no\/such\/file.yaml: no such file or folder/,
     ],
-    ["a folder", ["--org", "/tmp"], /\/tmp: is a folder, expected a file/],
+    [
+      "a folder without YAML files",
+      ["--org", "EMPTY"],
+      /EMPTY_DIR: folder holds no \.yaml or \.yml files/,
+    ],
     ["invalid UTF-8", ["--org", "BINARY"], /not valid UTF-8 \(bad byte at offset 3\)/],
   ])("reports %s with exit 1", (_name, args, message) => {
     const binary = join(tmp(), "binary.yaml");
     writeFileSync(binary, Buffer.from([0x61, 0x3a, 0x20, 0xff, 0xfe, 0x0a]));
-    const run = rolefit(["assess", ...args.map((a) => (a === "BINARY" ? binary : a))]);
+    const empty = tmp();
+    const run = rolefit([
+      "assess",
+      ...args.map((a) => (a === "BINARY" ? binary : a === "EMPTY" ? empty : a)),
+    ]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toMatch(new RegExp(message.source.replace("EMPTY_DIR", empty)));
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it.each([
     [["assess", "--bogus"], /unknown option '--bogus'/],
-    [["assess", "--org"], /option '--org <file>' argument missing/],
+    [["assess", "--org"], /option '--org <paths\.\.\.>' argument missing/],
     [
       ["assess", "--org", FIXTURE, "--format", "xml"],
       /argument 'xml' is invalid. Allowed choices are text, json/,
