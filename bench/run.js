@@ -44,38 +44,3 @@ console.log(
 console.log(
   `cold start: node -e 0 ${bareMs.toFixed(1)} ms; rolefit assess --org <file> --format json ${cliMs.toFixed(1)} ms; ratio ${(cliMs / bareMs).toFixed(2)}x`,
 );
-
-// Engine alone: random answer sets through the pure assess(), whatWouldChange included.
-const { assess } = await import(join(root, "dist/engine/assess.js"));
-const { compileRubrics } = await import(join(root, "dist/engine/compile.js"));
-const { parseRubric } = await import(join(root, "dist/rubric/load.js"));
-const { readFileSync, readdirSync } = await import("node:fs");
-const rubricDir = join(root, "rubrics");
-const rubrics = readdirSync(rubricDir)
-  .filter((name) => name.endsWith(".yaml"))
-  .map((name) => parseRubric(readFileSync(join(rubricDir, name), "utf8"), name).value.rubric);
-const compiled = compileRubrics(rubrics);
-let seed = 42;
-const random = () => {
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return seed / 2147483648;
-};
-const pick = (list) => list[Math.floor(random() * list.length)];
-const answerSets = Array.from({ length: 500 }, () => {
-  const answers = Object.create(null);
-  for (const { question } of compiled.questions) {
-    if (random() < 0.1) continue;
-    if (question.type === "multi")
-      answers[question.id] = question.options.filter(() => random() < 0.5).map((o) => o.value);
-    else if (question.type === "integer" || question.type === "percent")
-      answers[question.id] = pick(question.bands).from;
-    else answers[question.id] = pick(question.answers).value;
-  }
-  return answers;
-});
-const start = performance.now();
-for (const answers of answerSets) assess(compiled, { organization: "x", source: null, answers });
-const perAssessment = (performance.now() - start) / answerSets.length;
-console.log(
-  `engine: ${(perAssessment * 1000).toFixed(0)} µs per assessment (${answerSets.length} random answer sets)`,
-);

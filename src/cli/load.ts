@@ -1,26 +1,29 @@
-import { fileURLToPath } from "node:url";
+import { readFile, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
 import type { Provenance } from "../engine/assess.js";
 import { type CompiledRubrics, compileRubrics } from "../engine/compile.js";
 import { UserError } from "../io/errors.js";
+import { PACKAGE_ROOT, VERSION } from "../io/package.js";
 import { expandYamlPath, readStdin, readTextFile } from "../io/read.js";
+import { writeFileAtomic } from "../io/write.js";
 import { byPosition, type Diagnostic, formatDiagnostic } from "../rubric/diagnostic.js";
 import {
   checkRubricSet,
   contentHash,
   indexQuestions,
   type LoadedRubric,
-  type Organization,
+  type LocatedOrganization,
   parseOrganization,
   parseRubric,
   type QuestionIndex,
 } from "../rubric/load.js";
-import { VERSION } from "./version.js";
+import type { Rubric } from "../rubric/schema.js";
 
 /** The rubrics shipped with rolefit, next to `dist/` in the package. */
-export const BUILT_IN_RUBRICS = fileURLToPath(new URL("../../rubrics/", import.meta.url));
+export const BUILT_IN_RUBRICS = join(PACKAGE_ROOT, "rubrics");
 
 export interface RubricSet {
-  loaded: LoadedRubric[];
+  loaded: RubricEntry[];
   index: QuestionIndex;
   compiled: CompiledRubrics;
   provenance: Provenance;
@@ -46,12 +49,75 @@ export async function parseRubricFiles(
   return { loaded, diagnostics };
 }
 
+/** A rubric as the run needs it: the model and the hash of its content. */
+export interface RubricEntry {
+  rubric: Rubric;
+  sha256: string;
+}
+
+/**
+ * The built-in rubrics, parsed and checked at build time. Each entry records its file's size and
+ * modification time: if any file changed since, the cache is ignored and the YAML read again.
+ */
+const RUBRIC_CACHE = join(PACKAGE_ROOT, "dist", "rubrics.cache.json");
+
+interface RubricCacheEntry extends RubricEntry {
+  file: string;
+  size: number;
+  mtimeMs: number;
+}
+
+async function readRubricCache(paths: readonly string[]): Promise<RubricEntry[] | undefined> {
+  try {
+    const entries = JSON.parse(await readFile(RUBRIC_CACHE, "utf8")) as RubricCacheEntry[];
+    if (entries.length !== paths.length) return undefined;
+    for (const [i, entry] of entries.entries()) {
+      const info = await stat(paths[i] as string);
+      if (
+        entry.file !== basename(paths[i] as string) ||
+        info.size !== entry.size ||
+        info.mtimeMs !== entry.mtimeMs
+      )
+        return undefined;
+    }
+    return entries.map(({ rubric, sha256 }) => ({ rubric, sha256 }));
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeRubricCache(
+  paths: readonly string[],
+  loaded: readonly LoadedRubric[],
+): Promise<void> {
+  const entries: RubricCacheEntry[] = [];
+  for (const [i, entry] of loaded.entries()) {
+    const info = await stat(paths[i] as string);
+    entries.push({
+      file: basename(paths[i] as string),
+      size: info.size,
+      mtimeMs: info.mtimeMs,
+      rubric: entry.rubric,
+      sha256: entry.sha256,
+    });
+  }
+  await writeFileAtomic(RUBRIC_CACHE, JSON.stringify(entries));
+}
+
 /** Loads, checks and compiles the rubrics once per run: the built-in set unless dirs are given. */
 export async function loadRubricSet(dirs: readonly string[] = []): Promise<RubricSet> {
   const roots = dirs.length > 0 ? dirs : [BUILT_IN_RUBRICS];
   const paths = (await Promise.all(roots.map(expandYamlPath))).flat();
-  const { loaded, diagnostics } = await parseRubricFiles(paths);
-  if (diagnostics.some((d) => d.severity === "error")) throw inputError(diagnostics);
+  let loaded: RubricEntry[] | undefined =
+    dirs.length === 0 ? await readRubricCache(paths) : undefined;
+  if (!loaded) {
+    const parsed = await parseRubricFiles(paths);
+    if (parsed.diagnostics.some((d) => d.severity === "error"))
+      throw inputError(parsed.diagnostics);
+    if (dirs.length === 0 && process.env.ROLEFIT_WRITE_RUBRIC_CACHE === "1")
+      await writeRubricCache(paths, parsed.loaded);
+    loaded = parsed.loaded;
+  }
   const compiled = compileRubrics(loaded.map((entry) => entry.rubric));
   const hashes = new Map(loaded.map((entry) => [entry.rubric.id, entry.sha256]));
   const rubrics = compiled.rubrics.map(({ id, version }) => ({
@@ -67,7 +133,10 @@ export async function loadRubricSet(dirs: readonly string[] = []): Promise<Rubri
   return { loaded, index: indexQuestions(loaded), compiled, provenance };
 }
 
-export async function loadOrganization(path: string, index: QuestionIndex): Promise<Organization> {
+export async function loadOrganization(
+  path: string,
+  index: QuestionIndex,
+): Promise<LocatedOrganization> {
   const text = path === "-" ? await readStdin() : await readTextFile(path);
   const result = parseOrganization(text, path, index);
   if (!result.value) throw inputError(result.diagnostics);

@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { EXIT, UserError } from "../io/errors.js";
+import { VERSION } from "../io/package.js";
 import { ASSESSMENT_FORMATS } from "./render.js";
-import { VERSION } from "./version.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -140,4 +140,5 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-await main(process.argv);
+// Not a top-level await: the bundle is CommonJS, so V8 can cache its compiled code.
+void main(process.argv);

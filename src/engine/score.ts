@@ -99,7 +99,23 @@ export function rank(scores: Scores, among: readonly Outcome[] = OUTCOMES): Outc
  * the scores among the outcomes the rules fight over, and says so, rather than giving no answer.
  */
 export function decide(compiled: CompiledRubrics, answers: Answers, scores: Scores): Decision {
-  const fired = compiled.rules.filter((rule) => conditionHolds(rule.when, answers));
+  return decideFromRules(
+    compiled.rules.filter((rule) => conditionHolds(rule.when, answers)),
+    scores,
+  );
+}
+
+interface RuleOutcome {
+  allowed: Outcome[];
+  conflict?: string;
+}
+
+/** Which outcomes a set of fired rules leaves open; cached per set, as what-ifs reuse it often. */
+const ruleOutcomes = new WeakMap<readonly Rule[], RuleOutcome>();
+
+function outcomesLeftBy(fired: readonly Rule[]): RuleOutcome {
+  const cached = ruleOutcomes.get(fired);
+  if (cached) return cached;
   const forbidden = new Set(
     fired.filter((rule) => rule.effect === "forbid").map((rule) => rule.outcome),
   );
@@ -108,21 +124,35 @@ export function decide(compiled: CompiledRubrics, answers: Answers, scores: Scor
   ];
   let allowed = OUTCOMES.filter((outcome) => !forbidden.has(outcome));
   if (required.length > 0) allowed = allowed.filter((outcome) => required.includes(outcome));
-  let conflict: string | undefined;
+  let result: RuleOutcome = { allowed };
   if (allowed.length === 0 || required.length > 1) {
     const names = fired.map((rule) => `${rule.id} ${rule.effect}s ${rule.outcome}`).join("; ");
-    conflict = `the hard rules contradict each other (${names}), so the scores decide among ${required.length > 0 ? "the required outcomes" : "all three"}`;
-    allowed = required.length > 0 ? required : [...OUTCOMES];
+    result = {
+      allowed: required.length > 0 ? required : [...OUTCOMES],
+      conflict: `the hard rules contradict each other (${names}), so the scores decide among ${required.length > 0 ? "the required outcomes" : "all three"}`,
+    };
   }
-  const [recommendation = "combine"] = rank(scores, allowed);
-  const others = OUTCOMES.filter((outcome) => outcome !== recommendation);
-  const [runnerUp = "separate"] = [
-    ...rank(
-      scores,
-      others.filter((o) => allowed.includes(o)),
-    ),
-    ...rank(scores, others),
-  ];
+  ruleOutcomes.set(fired, result);
+  return result;
+}
+
+/** The best of `among` by score, ties to the earlier in OUTCOMES; undefined when none. */
+function best(scores: Scores, among: (outcome: Outcome) => boolean): Outcome | undefined {
+  let top: Outcome | undefined;
+  for (const outcome of OUTCOMES) {
+    if (among(outcome) && (top === undefined || scores[outcome] > scores[top])) top = outcome;
+  }
+  return top;
+}
+
+/** The decision once it is known which rules fire: what-ifs that touch no rule reuse the set. */
+export function decideFromRules(fired: Rule[], scores: Scores): Decision {
+  const { allowed, conflict } = outcomesLeftBy(fired);
+  const recommendation = best(scores, (o) => allowed.includes(o)) ?? "combine";
+  const runnerUp =
+    best(scores, (o) => o !== recommendation && allowed.includes(o)) ??
+    best(scores, (o) => o !== recommendation) ??
+    "separate";
   return conflict === undefined
     ? { recommendation, runnerUp, allowed, fired }
     : { recommendation, runnerUp, allowed, fired, conflict };

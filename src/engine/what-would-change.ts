@@ -4,7 +4,8 @@ import { allowedValues, numericDomain } from "../rubric/question.js";
 import type { Answers, AnswerValue, NumericQuestion, Question, Rule } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
 import { conditionHolds } from "./condition.js";
-import { type Decision, decide, type Scores, scoreAnswers } from "./score.js";
+import { type Decision, decide, type Scores } from "./score.js";
+import { WhatIf } from "./what-if.js";
 
 /** Where a numeric change lands: every value in it gives the same result. `next` is exclusive. */
 export interface ValueRange {
@@ -58,27 +59,29 @@ interface Candidate {
 
 type Outcomes = { scores: Scores; decision: Decision };
 
-function evaluate(
-  compiled: CompiledRubrics,
-  answers: Answers,
-  id: string,
-  to: AnswerValue | undefined,
-): Outcomes {
-  const changed: Record<string, AnswerValue> = Object.assign(Object.create(null), answers);
-  if (to === undefined) delete changed[id];
-  else changed[id] = to;
-  const { scores } = scoreAnswers(compiled, changed);
-  return { scores, decision: decide(compiled, changed, scores) };
-}
-
 const marginOf = ({ scores, decision }: Outcomes) =>
   scores[decision.recommendation] - scores[decision.runnerUp];
+
+const segmentCache = new WeakMap<CompiledRubrics, Map<string, ValueRange[]>>();
 
 /**
  * The places where a number can change the result: band starts, and the thresholds rules test it
  * against. Between two of them every value scores and decides alike, so one value stands for all.
  */
 function numericSegments(question: NumericQuestion, compiled: CompiledRubrics): ValueRange[] {
+  let cache = segmentCache.get(compiled);
+  if (!cache) {
+    cache = new Map();
+    segmentCache.set(compiled, cache);
+  }
+  const cached = cache.get(question.id);
+  if (cached) return cached;
+  const segments = computeSegments(question, compiled);
+  cache.set(question.id, segments);
+  return segments;
+}
+
+function computeSegments(question: NumericQuestion, compiled: CompiledRubrics): ValueRange[] {
   const { min, max } = numericDomain(question);
   const starts = new Set<number>(question.bands.map((band) => band.from));
   for (const rule of compiled.rules) {
@@ -101,16 +104,13 @@ function nearestIn(range: ValueRange, from: number | undefined): number {
 }
 
 /** Adjacent ranges with the same recommendation merged: where the result actually changes. */
-function numericCandidates(
-  compiled: CompiledRubrics,
-  answers: Answers,
-  question: NumericQuestion,
-): Candidate[] {
+function numericCandidates(w: WhatIf, question: NumericQuestion): Candidate[] {
+  const { compiled, answers } = w;
   const from = answers[question.id];
   const current = typeof from === "number" ? from : undefined;
   const merged: Array<ValueRange & { recommendation: Outcome }> = [];
   for (const segment of numericSegments(question, compiled)) {
-    const { recommendation } = evaluate(compiled, answers, question.id, segment.min).decision;
+    const { recommendation } = w.evaluate([[question.id, segment.min]]).decision;
     const last = merged[merged.length - 1];
     if (last && last.recommendation === recommendation) last.next = segment.next;
     else merged.push({ ...segment, recommendation });
@@ -130,16 +130,13 @@ function numericCandidates(
 }
 
 /** Every other answer a question could take, one step at a time for lists and selections. */
-function candidatesFor(
-  compiled: CompiledRubrics,
-  answers: Answers,
-  question: Question,
-): Candidate[] {
+function candidatesFor(w: WhatIf, question: Question): Candidate[] {
+  const { answers } = w;
   const current = answers[question.id];
   switch (question.type) {
     case "integer":
     case "percent":
-      return numericCandidates(compiled, answers, question);
+      return numericCandidates(w, question);
     case "multi": {
       const options = allowedValues(question).map(String);
       if (!Array.isArray(current)) {
@@ -225,12 +222,13 @@ export function findWhatWouldChange(
   answers: Answers,
   current: Outcome,
 ): AnswerChange[] {
+  const w = new WhatIf(compiled, answers);
   const found: Array<AnswerChange & { distance: number; order: number }> = [];
   for (const { question, order } of compiled.questions) {
     const from = answers[question.id];
     const nearest = new Map<string, AnswerChange & { distance: number; order: number }>();
-    for (const candidate of candidatesFor(compiled, answers, question)) {
-      const after = evaluate(compiled, answers, question.id, candidate.to);
+    for (const candidate of candidatesFor(w, question)) {
+      const after = w.evaluate([[question.id, candidate.to]]);
       const { recommendation } = after.decision;
       if (recommendation === current) continue;
       const key = `${candidate.direction}:${recommendation}`;
@@ -286,7 +284,8 @@ export function findChangePairs(
   current: Outcome,
   limit = 3,
 ): ChangePair[] {
-  const base = scoreAnswers(compiled, answers).scores;
+  const w = new WhatIf(compiled, answers);
+  const base = w.base;
   const firedKey = (decision: Decision) => decision.fired.map((rule) => rule.id).join();
   const baseRules = firedKey(decide(compiled, answers, base));
   const pool: Array<{
@@ -297,8 +296,8 @@ export function findChangePairs(
   }> = [];
   for (const { question } of compiled.questions) {
     if (answers[question.id] === undefined) continue;
-    for (const candidate of segmentCandidates(compiled, answers, question)) {
-      const { scores, decision } = evaluate(compiled, answers, question.id, candidate.to);
+    for (const candidate of segmentCandidates(w, question)) {
+      const { scores, decision } = w.evaluate([[question.id, candidate.to]]);
       // How much closer the best rival gets to the current recommendation.
       const gain = Math.max(
         ...(["combine", "separate", "matrix"] as const)
@@ -320,11 +319,10 @@ export function findChangePairs(
       const a = best[i];
       const b = best[j];
       if (!a || !b || a.question.id === b.question.id) continue;
-      const changed: Record<string, AnswerValue> = Object.assign(Object.create(null), answers);
-      changed[a.question.id] = a.candidate.to;
-      changed[b.question.id] = b.candidate.to;
-      const { scores } = scoreAnswers(compiled, changed);
-      const decision = decide(compiled, changed, scores);
+      const { scores, decision } = w.evaluate([
+        [a.question.id, a.candidate.to],
+        [b.question.id, b.candidate.to],
+      ]);
       if (decision.recommendation === current) continue;
       const parts = [a, b].map(({ question, candidate }) =>
         describeChange(question, answers[question.id], candidate.to, candidate.range),
@@ -354,6 +352,7 @@ export function findRulesToWatch(
   answers: Answers,
   current: Outcome,
 ): RuleWatch[] {
+  const w = new WhatIf(compiled, answers);
   const watches: RuleWatch[] = [];
   for (const rule of compiled.rules) {
     if (conditionHolds(rule.when, answers)) continue;
@@ -364,12 +363,10 @@ export function findRulesToWatch(
     for (const id of questionIds) {
       const question = compiled.byId.get(id)?.question;
       if (!question) continue;
-      for (const candidate of segmentCandidates(compiled, answers, question)) {
-        const changed: Record<string, AnswerValue> = Object.assign(Object.create(null), answers);
-        changed[id] = candidate.to;
-        if (!conditionHolds(rule.when, changed)) continue;
+      for (const candidate of segmentCandidates(w, question)) {
         if (nearest && nearest.distance <= candidate.distance) continue;
-        const { recommendation } = evaluate(compiled, answers, id, candidate.to).decision;
+        if (!conditionHolds(rule.when, w.overlay([[id, candidate.to]]))) continue;
+        const { recommendation } = w.evaluate([[id, candidate.to]]).decision;
         nearest = {
           ruleId: rule.id,
           effect: rule.effect,
@@ -402,13 +399,9 @@ export function findRulesToWatch(
  * Like candidatesFor, but numbers try every segment, not only where the recommendation changes:
  * rules and pairs of changes can turn inside a range of equal results.
  */
-function segmentCandidates(
-  compiled: CompiledRubrics,
-  answers: Answers,
-  question: Question,
-): Candidate[] {
-  if (question.type !== "integer" && question.type !== "percent")
-    return candidatesFor(compiled, answers, question);
+function segmentCandidates(w: WhatIf, question: Question): Candidate[] {
+  const { compiled, answers } = w;
+  if (question.type !== "integer" && question.type !== "percent") return candidatesFor(w, question);
   const from = answers[question.id];
   const current = typeof from === "number" ? from : undefined;
   const segments = numericSegments(question, compiled);

@@ -2,7 +2,7 @@ import { assess } from "../../engine/assess.js";
 import { UsageError, UserError } from "../../io/errors.js";
 import { expandInputs } from "../../io/inputs.js";
 import { readStdin, readTextFile } from "../../io/read.js";
-import { parseOrganizations } from "../../rubric/load.js";
+import { parseOrganizationsFast } from "../../rubric/load.js";
 import { inputError, loadRubricSet } from "../load.js";
 import { emit, type GlobalOptions, terminalWidth, wantsColor } from "../output.js";
 import { ASSESSMENT_FORMATS, type AssessmentFormat, renderAssessment } from "../render.js";
@@ -52,7 +52,7 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
   if (!batch && only && SINGLE_FORMATS.includes(options.format)) {
     if (only.error) throw new UserError(`${only.path}: ${only.error}`);
     const text = only.path === "-" ? await readStdin() : await readTextFile(only.path);
-    const orgs = parseOrganizations(text, only.path, rubrics.index);
+    const orgs = parseOrganizationsFast(text, only.path, rubrics.index);
     if (orgs.length === 1) {
       const [parsed] = orgs;
       if (!parsed?.value) throw inputError(parsed?.diagnostics ?? []);

@@ -12,7 +12,7 @@ import {
   jsonlLine,
 } from "../../report/batch.js";
 import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
-import { parseOrganizations } from "../../rubric/load.js";
+import { parseOrganizationsFast } from "../../rubric/load.js";
 import type { RubricSet } from "../load.js";
 import { terminalWidth } from "../output.js";
 import { Progress } from "../progress.js";
@@ -145,7 +145,7 @@ export async function runBatch(
           ]),
         });
       } else {
-        const orgs = parseOrganizations(read.text, input.path, rubrics.index);
+        const orgs = parseOrganizationsFast(read.text, input.path, rubrics.index);
         for (const [index, parsed] of orgs.entries()) {
           const document = orgs.length > 1 ? index + 1 : undefined;
           if (!parsed.value) {

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
-import { confirm, input } from "@inquirer/prompts";
+import confirm from "@inquirer/confirm";
+import input from "@inquirer/input";
 import { assess } from "../../engine/assess.js";
 import { planInterview, runInterview } from "../../interview/flow.js";
 import { EXIT, UserError } from "../../io/errors.js";

@@ -1,4 +1,8 @@
-import { checkbox, input, Separator, select } from "@inquirer/prompts";
+// The prompt packages one by one: the @inquirer/prompts index would also bundle the editor
+// prompt and its character-set tables, which the interview never uses.
+import checkbox from "@inquirer/checkbox";
+import input from "@inquirer/input";
+import select, { Separator } from "@inquirer/select";
 import { Chalk } from "chalk";
 import type { Prompter, Reply, ReviewChoice, Step } from "../../interview/flow.js";
 import { formatAnswer, wrap } from "../../report/text.js";
