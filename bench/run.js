@@ -1,46 +1,159 @@
-// Speed benchmarks, as ratios against a baseline measured side by side in the same run, so a
-// noisy machine moves both. Run with `npm run bench` (which builds first).
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+// Speed and memory benchmarks. Each speed figure is a ratio against a baseline measured side by
+// side in the same run, so a noisy machine moves both. `npm run bench` builds first.
+//   BENCH_RUNS (default 7), BENCH_BATCH_FILES (5000), BENCH_MEMORY_FILES (100000; 0 skips it)
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bin = join(root, "bin", "rolefit.js");
-const runs = Number(process.env.BENCH_RUNS ?? 15);
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+const batchFiles = Number(process.env.BENCH_BATCH_FILES ?? 5000);
+const memoryFiles = Number(process.env.BENCH_MEMORY_FILES ?? 100_000);
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function time(args) {
+function time(args, options = {}) {
   const start = performance.now();
-  const result = spawnSync(process.execPath, args, { stdio: ["ignore", "ignore", "inherit"] });
+  const result = spawnSync(process.execPath, args, {
+    stdio: ["ignore", "ignore", "inherit"],
+    ...options,
+  });
   if (result.status !== 0) throw new Error(`${args.join(" ")} exited ${result.status}`);
   return performance.now() - start;
 }
 
-const dir = mkdtempSync(join(tmpdir(), "rolefit-bench-"));
-const org = join(dir, "org.yaml");
-writeFileSync(
-  org,
-  "apiVersion: rolefit/v1\nkind: Organization\nname: Bench\nanswers:\n  stage: growth\n  employees: 1200\n  regulatory_complexity: high\n  major_incidents_12m: 3\n  collaboration_mechanisms: [steering_committee]\n",
+/** Two commands, alternated so that drift in the machine's load hits both alike. */
+function compare(label, baseline, subject, baselineLabel, subjectLabel) {
+  const a = [];
+  const b = [];
+  for (let i = 0; i < runs; i++) {
+    a.push(time(baseline));
+    b.push(time(subject));
+  }
+  const [ma, mb] = [median(a), median(b)];
+  console.log(
+    `${label}: ${baselineLabel} ${ma.toFixed(0)} ms; ${subjectLabel} ${mb.toFixed(0)} ms; ratio ${(mb / ma).toFixed(2)}x`,
+  );
+}
+
+// Generated organisations: every core question, with answers drawn from a fixed-seed generator.
+let seed = 20261128;
+const random = () => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648;
+};
+const pick = (list) => list[Math.floor(random() * list.length)];
+const int = (min, max) => min + Math.floor(random() * (max - min + 1));
+function orgYaml(n) {
+  const mechanisms = [
+    "steering_committee",
+    "combined_pmo",
+    "shared_risk_framework",
+    "quarterly_strategy_review",
+    "monthly_execution_review",
+    "blended_scorecard",
+  ].filter(() => random() < 0.4);
+  const employees = int(20, 40000);
+  return `# Generated organisation ${n} for the benchmark.
+apiVersion: rolefit/v1
+kind: Organization
+name: Generated Organisation ${n}
+answers:
+  stage: ${pick(["startup", "scaleup", "growth", "mature", "enterprise"])}
+  employees: ${employees}
+  tech_staff: ${int(0, Math.floor(employees / 3))}
+  digital_maturity: ${int(1, 5)}
+  digital_revenue_share: ${int(0, 100)}
+  geographies: ${int(1, 40)}
+  business_units: ${int(1, 15)}
+  regulatory_complexity: ${pick(["none", "low", "moderate", "high", "extreme"])}
+  growth_rate: ${int(-20, 150)}
+  major_incidents_12m: ${int(0, 12)}
+  velocity_stability_conflict: ${pick(["none", "occasional", "persistent"])}
+  strategic_pivot: ${pick(["true", "false"])}
+  duplicated_initiatives: ${pick(["none", "some", "many"])}
+  exec_bandwidth: ${pick(["overloaded", "adequate", "ample"])}
+  ma_activity: ${pick(["none", "occasional", "active"])}
+  strategy_focus: ${pick(["cost", "balanced", "growth"])}
+  role_conflict: ${pick(["none", "some", "severe"])}
+  shared_platform_dependency: ${pick(["low", "moderate", "high"])}
+  current_structure: ${pick(["combined", "separate", "matrix", "cto_only", "cio_only", "neither"])}
+  decision_rights_clarity: ${pick(["documented", "informal", "contested"])}
+  product_platform_owner: ${pick(["cto", "cio", "shared", "unclear"])}
+  enterprise_systems_owner: ${pick(["cto", "cio", "shared", "unclear"])}
+  data_governance_owner: ${pick(["cto", "cio", "cdo", "shared", "unclear"])}
+  security_owner: ${pick(["cto", "cio", "ciso", "shared", "unclear"])}
+  roadmap_alignment: ${pick(["single", "aligned", "separate", "conflicting"])}
+  collaboration_mechanisms: [${mechanisms.join(", ")}]
+  escalation_path: ${pick(["defined", "ad_hoc", "none"])}
+`;
+}
+
+function generate(count) {
+  const dir = mkdtempSync(join(tmpdir(), "rolefit-bench-"));
+  for (let n = 0; n < count; n++) {
+    const sub = join(dir, String(Math.floor(n / 1000)).padStart(4, "0"));
+    if (n % 1000 === 0) mkdirSync(sub);
+    writeFileSync(join(sub, `org-${String(n).padStart(6, "0")}.yaml`), orgYaml(n));
+  }
+  return dir;
+}
+
+const cpu = cpus()[0]?.model ?? "unknown CPU";
+console.log(
+  `machine: ${process.platform} ${process.arch}, ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; median of ${runs} runs`,
 );
 
-// Interleave the two commands so drift in machine load hits both alike.
-const bare = [];
-const cli = [];
-for (let i = 0; i < runs; i++) {
-  bare.push(time(["-e", "0"]));
-  cli.push(time([bin, "assess", "--org", org, "--format", "json"]));
+// 1. Cold start: one org file to JSON against bare node.
+const dir = generate(Math.max(batchFiles, 1));
+const one = join(dir, "0000", "org-000000.yaml");
+compare(
+  "cold start",
+  ["-e", "0"],
+  [bin, "assess", "--org", one, "--format", "json"],
+  "node -e 0",
+  "rolefit assess --org <file> --format json",
+);
+
+// 2. Batch: the same files read and parsed by `yaml` alone, against the full assessment to JSON Lines.
+const parseOnly = join(dir, "parse-only.mjs");
+writeFileSync(
+  parseOnly,
+  `import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from ${JSON.stringify(join(root, "node_modules", "yaml", "dist", "index.js"))};
+const dir = process.argv[2];
+for (const sub of readdirSync(dir).filter((name) => /^\\d+$/.test(name)).sort())
+  for (const name of readdirSync(join(dir, sub)).sort()) parse(readFileSync(join(dir, sub, name), "utf8"));
+`,
+);
+compare(
+  `batch of ${batchFiles} files`,
+  [parseOnly, dir],
+  [bin, "assess", "--org", dir, "--format", "jsonl"],
+  "read + yaml.parse only",
+  "rolefit assess --format jsonl",
+);
+rmSync(dir, { recursive: true, force: true });
+
+// 3. Memory: peak resident set size over a large batch, streamed to /dev/null.
+if (memoryFiles > 0 && existsSync("/usr/bin/time")) {
+  const big = generate(memoryFiles);
+  const output = execFileSync(
+    "/usr/bin/time",
+    ["-f", "%M %e", process.execPath, bin, "assess", "--org", big, "--format", "jsonl"],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+      maxBuffer: 1 << 20,
+    },
+  ).toString();
+  rmSync(big, { recursive: true, force: true });
+  const [kb, seconds] = output.trim().split("\n").pop().split(" ");
+  console.log(
+    `memory: ${memoryFiles} files to JSON Lines in ${Number(seconds).toFixed(1)} s, peak RSS ${(Number(kb) / 1024).toFixed(0)} MB (limit 200 MB)`,
+  );
 }
-const [bareMs, cliMs] = [median(bare), median(cli)];
-console.log(
-  `machine: ${process.platform} ${process.arch}, node ${process.version}, ${runs} runs each (median)`,
-);
-console.log(
-  `cold start: node -e 0 ${bareMs.toFixed(1)} ms; rolefit assess --org <file> --format json ${cliMs.toFixed(1)} ms; ratio ${(cliMs / bareMs).toFixed(2)}x`,
-);

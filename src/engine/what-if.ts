@@ -1,6 +1,6 @@
 import { conditionLeaves } from "../rubric/conditions.js";
 import { OUTCOMES } from "../rubric/outcomes.js";
-import { effectsOf } from "../rubric/question.js";
+import { bandFor, effectsOf } from "../rubric/question.js";
 import type { Answers, AnswerValue, Rule } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics } from "./compile.js";
 import { conditionHolds } from "./condition.js";
@@ -8,11 +8,50 @@ import { type Decision, decideFromRules, NEUTRAL_SCORE, type Scores } from "./sc
 
 const ZERO: Scores = Object.freeze({ combine: 0, separate: 0, matrix: 0 });
 
-/** Points per question and answer, computed once per compiled rubric set and reused. */
-const memo = new WeakMap<CompiledRubrics, WeakMap<CompiledQuestion, Map<string, Scores>>>();
+type Change = readonly [string, AnswerValue | undefined];
 
-function keyOf(value: AnswerValue): string {
-  return Array.isArray(value) ? `[${value.join("\u0000")}` : `${typeof value}:${String(value)}`;
+/** What the what-if machinery precomputes once per compiled rubric set. */
+interface Prepared {
+  points: WeakMap<CompiledQuestion, Map<unknown, Scores>>;
+  scale: Map<string, number>;
+  /** Per question, the indexes of the rules that test it. */
+  rulesOf: Map<string, number[]>;
+  /** Fired-rule lists by bitmask, shared so decisions can cache what each set leaves open. */
+  firedByMask: Map<number, Rule[]>;
+}
+
+const prepared = new WeakMap<CompiledRubrics, Prepared>();
+
+function prepare(compiled: CompiledRubrics): Prepared {
+  let ready = prepared.get(compiled);
+  if (ready) return ready;
+  const rulesOf = new Map<string, number[]>();
+  compiled.rules.forEach((rule, index) => {
+    for (const { leaf } of conditionLeaves(rule.when)) {
+      const list = rulesOf.get(leaf.question) ?? [];
+      if (!list.includes(index)) list.push(index);
+      rulesOf.set(leaf.question, list);
+    }
+  });
+  const scale = new Map(
+    compiled.rubrics.map((rubric) => [
+      rubric.id,
+      rubric.maxPoints > 0
+        ? (NEUTRAL_SCORE * rubric.weight) / (compiled.totalWeight * rubric.maxPoints)
+        : 0,
+    ]),
+  );
+  ready = { points: new WeakMap(), scale, rulesOf, firedByMask: new Map() };
+  prepared.set(compiled, ready);
+  return ready;
+}
+
+/** A key that is equal for answers that score alike: the band for numbers, the list for multi. */
+function keyOf(entry: CompiledQuestion, value: AnswerValue): unknown {
+  const { question } = entry;
+  if (question.type === "integer" || question.type === "percent")
+    return bandFor(question, value as number);
+  return Array.isArray(value) ? value.join("\u0000") : value;
 }
 
 /** The score points one answer gives each outcome (the sum over a multi answer's options). */
@@ -22,24 +61,16 @@ export function pointsOf(
   value: AnswerValue | undefined,
 ): Scores {
   if (value === undefined) return ZERO;
-  let tables = memo.get(compiled);
-  if (!tables) {
-    tables = new WeakMap();
-    memo.set(compiled, tables);
-  }
-  let table = tables.get(entry);
+  const ready = prepare(compiled);
+  let table = ready.points.get(entry);
   if (!table) {
     table = new Map();
-    tables.set(entry, table);
+    ready.points.set(entry, table);
   }
-  const key = keyOf(value);
+  const key = keyOf(entry, value);
   const cached = table.get(key);
   if (cached) return cached;
-  const rubric = compiled.rubrics.find((r) => r.id === entry.rubricId);
-  const scale =
-    rubric && rubric.maxPoints > 0
-      ? (NEUTRAL_SCORE * rubric.weight) / (compiled.totalWeight * rubric.maxPoints)
-      : 0;
+  const scale = ready.scale.get(entry.rubricId) ?? 0;
   const points: Scores = { combine: 0, separate: 0, matrix: 0 };
   for (const { effect } of effectsOf(entry.question, value)) {
     for (const outcome of OUTCOMES) points[outcome] += (effect[outcome] ?? 0) * scale;
@@ -48,74 +79,83 @@ export function pointsOf(
   return points;
 }
 
-const testedByRules = new WeakMap<CompiledRubrics, ReadonlySet<string>>();
-
-/** The questions any hard rule tests. */
-function ruleQuestions(compiled: CompiledRubrics): ReadonlySet<string> {
-  let ids = testedByRules.get(compiled);
-  if (!ids) {
-    ids = new Set(
-      compiled.rules.flatMap((rule) =>
-        [...conditionLeaves(rule.when)].map(({ leaf }) => leaf.question),
-      ),
-    );
-    testedByRules.set(compiled, ids);
-  }
-  return ids;
-}
-
 /**
  * Re-scoring with one or two answers changed, in constant time: the scores are a sum over
- * questions, so a change swaps one question's points for another's. Hard rules are re-checked
- * on an overlay of the answers, never a copy.
+ * questions, so a change swaps one question's points for another's, and only the rules that test
+ * a changed question are checked again, on an overlay of the answers rather than a copy.
  */
 export class WhatIf {
   readonly base: Scores;
   private readonly own = new Map<string, Scores>();
-  private readonly baseFired: Rule[];
+  private readonly ready: Prepared;
+  /** The fired rules as a bitmask (bit i: rule i), when there are few enough rules for one. */
+  private readonly baseMask: number;
 
   constructor(
     readonly compiled: CompiledRubrics,
     readonly answers: Answers,
   ) {
+    this.ready = prepare(compiled);
     const base: Scores = { combine: NEUTRAL_SCORE, separate: NEUTRAL_SCORE, matrix: NEUTRAL_SCORE };
     for (const entry of compiled.questions) {
       const points = pointsOf(compiled, entry, answers[entry.question.id]);
       this.own.set(entry.question.id, points);
-      for (const outcome of OUTCOMES) base[outcome] += points[outcome];
+      base.combine += points.combine;
+      base.separate += points.separate;
+      base.matrix += points.matrix;
     }
     this.base = base;
-    this.baseFired = compiled.rules.filter((rule) => conditionHolds(rule.when, answers));
+    let mask = 0;
+    compiled.rules.forEach((rule, index) => {
+      if (index < 31 && conditionHolds(rule.when, answers)) mask |= 1 << index;
+    });
+    this.baseMask = mask;
   }
 
-  scores(changes: ReadonlyArray<readonly [string, AnswerValue | undefined]>): Scores {
+  scores(changes: readonly Change[]): Scores {
     const scores = { ...this.base };
     for (const [id, value] of changes) {
       const entry = this.compiled.byId.get(id);
       if (!entry) continue;
       const before = this.own.get(id) ?? ZERO;
       const after = pointsOf(this.compiled, entry, value);
-      for (const outcome of OUTCOMES) scores[outcome] += after[outcome] - before[outcome];
+      scores.combine += after.combine - before.combine;
+      scores.separate += after.separate - before.separate;
+      scores.matrix += after.matrix - before.matrix;
     }
     return scores;
   }
 
+  private firedWith(changes: readonly Change[]): Rule[] {
+    const { rules } = this.compiled;
+    if (rules.length > 31)
+      return rules.filter((rule) => conditionHolds(rule.when, this.overlay(changes)));
+    let mask = this.baseMask;
+    let overlay: Answers | undefined;
+    for (const [id] of changes) {
+      for (const index of this.ready.rulesOf.get(id) ?? []) {
+        overlay ??= this.overlay(changes);
+        const rule = rules[index] as Rule;
+        if (conditionHolds(rule.when, overlay)) mask |= 1 << index;
+        else mask &= ~(1 << index);
+      }
+    }
+    let fired = this.ready.firedByMask.get(mask);
+    if (!fired) {
+      fired = rules.filter((_, index) => (mask & (1 << index)) !== 0);
+      this.ready.firedByMask.set(mask, fired);
+    }
+    return fired;
+  }
+
   /** Scores and the decision with these answers changed (undefined: unanswered). */
-  evaluate(changes: ReadonlyArray<readonly [string, AnswerValue | undefined]>): {
-    scores: Scores;
-    decision: Decision;
-  } {
+  evaluate(changes: readonly Change[]): { scores: Scores; decision: Decision } {
     const scores = this.scores(changes);
-    // Which rules fire can only change when a changed question is one a rule tests.
-    const touchesRules = changes.some(([id]) => ruleQuestions(this.compiled).has(id));
-    const fired = touchesRules
-      ? this.compiled.rules.filter((rule) => conditionHolds(rule.when, this.overlay(changes)))
-      : this.baseFired;
-    return { scores, decision: decideFromRules(fired, scores) };
+    return { scores, decision: decideFromRules(this.firedWith(changes), scores) };
   }
 
   /** The answers with changes applied, for condition checks only (an overlay, not a copy). */
-  overlay(changes: ReadonlyArray<readonly [string, AnswerValue | undefined]>): Answers {
+  overlay(changes: readonly Change[]): Answers {
     const overlay: Record<string, AnswerValue | undefined> = Object.create(this.answers);
     for (const [id, value] of changes) overlay[id] = value;
     return overlay as Answers;

@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "./errors.js";
@@ -90,6 +91,41 @@ export async function readTextFile(
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw describeFsError(path, error);
+  }
+}
+
+/**
+ * The same checks as readTextFile, synchronously: a batch reads thousands of small files one after
+ * another, where one open, fstat, read and close beat the promise machinery several times over.
+ */
+export function readTextFileSync(path: string, maxBytes = DEFAULT_MAX_FILE_SIZE): string {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    throw describeFsError(path, error);
+  }
+  try {
+    const info = fstatSync(fd);
+    if (info.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
+    if (info.size > maxBytes)
+      throw new UserError(`${path}: file is ${info.size} bytes, over the ${maxBytes}-byte limit`);
+    // One byte more than the limit, to notice a file that grew since fstat.
+    const buffer = Buffer.allocUnsafe(Math.min(info.size, maxBytes) + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length === buffer.length)
+        throw new UserError(`${path}: file is over the ${maxBytes}-byte limit`);
+    }
+    return decodeText(buffer.subarray(0, length), path, maxBytes);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw describeFsError(path, error);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -84,43 +84,60 @@ export function csvRow(record: BatchRecord): string {
   ]);
 }
 
-/** A fixed-width summary table that can be printed row by row, never held whole in memory. */
-export class BatchTextTable {
-  private readonly counts: Record<Outcome | "failed", number> = {
-    combine: 0,
-    separate: 0,
-    matrix: 0,
-    failed: 0,
-  };
-  private readonly nameWidth: number;
+export type BatchFormat = "jsonl" | "csv" | "text" | "json";
+export const BATCH_FORMATS: readonly BatchFormat[] = ["jsonl", "csv", "text", "json"];
 
-  constructor(width: number) {
-    this.nameWidth = Math.max(16, Math.min(40, width - 52));
-  }
+/** One record made ready to write: its text, and what the summary needs to know of it. */
+export interface RenderedRecord {
+  text: string;
+  outcome: Outcome | "failed";
+  failure?: FailedRecord;
+}
 
-  header(): string {
-    const line = `${"organisation".padEnd(this.nameWidth)}  ${"result".padEnd(9)}  ${"confidence".padEnd(10)}  ${"margin".padStart(6)}  source`;
-    return `${line}\n${"─".repeat(Math.min(line.length + 10, this.nameWidth + 60))}\n`;
-  }
+/** Width of the organisation column in the text table, from the terminal width. */
+export const nameColumnWidth = (width: number) => Math.max(16, Math.min(40, width - 52));
 
-  row(record: BatchRecord): string {
-    const cut = (text: string, width: number) =>
-      text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
-    if (!record.ok) {
-      this.counts.failed++;
-      const source = `${record.failure.source}${record.failure.document ? `#${record.failure.document}` : ""}`;
-      return `${cut("(not assessed)", this.nameWidth)}  ${"error".padEnd(9)}  ${"".padEnd(10)}  ${"".padStart(6)}  ${source}\n`;
-    }
-    const a = record.assessment;
-    this.counts[a.recommendation]++;
-    const source = `${a.source ?? ""}${record.document ? `#${record.document}` : ""}`;
-    return `${cut(a.organization, this.nameWidth)}  ${a.recommendation.padEnd(9)}  ${a.confidence.padEnd(10)}  ${a.margin.toFixed(1).padStart(6)}  ${source}\n`;
-  }
+const cut = (text: string, width: number) =>
+  text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 
-  summary(): string {
-    const assessed = OUTCOMES.reduce((sum, outcome) => sum + this.counts[outcome], 0);
-    const parts = OUTCOMES.map((outcome) => `${this.counts[outcome]} ${outcome}`).join(", ");
-    const failed = this.counts.failed > 0 ? `; ${this.counts.failed} failed` : "";
-    return `\n${assessed} assessed: ${parts}${failed}\n`;
+/** A row of the text summary table; printed as soon as it is ready, never held in memory. */
+function textRow(record: BatchRecord, nameWidth: number): string {
+  if (!record.ok) {
+    const source = `${record.failure.source}${record.failure.document ? `#${record.failure.document}` : ""}`;
+    return `${cut("(not assessed)", nameWidth)}  ${"error".padEnd(9)}  ${"".padEnd(10)}  ${"".padStart(6)}  ${source}\n`;
   }
+  const a = record.assessment;
+  const source = `${a.source ?? ""}${record.document ? `#${record.document}` : ""}`;
+  return `${cut(a.organization, nameWidth)}  ${a.recommendation.padEnd(9)}  ${a.confidence.padEnd(10)}  ${a.margin.toFixed(1).padStart(6)}  ${source}\n`;
+}
+
+/** One record in a batch format; for json, the bare object (the writer adds the commas). */
+export function renderRecord(
+  record: BatchRecord,
+  format: BatchFormat,
+  nameWidth: number,
+): RenderedRecord {
+  const text =
+    format === "jsonl"
+      ? jsonlLine(record)
+      : format === "csv"
+        ? csvRow(record)
+        : format === "text"
+          ? textRow(record, nameWidth)
+          : jsonlLine(record).trimEnd();
+  return record.ok
+    ? { text, outcome: record.assessment.recommendation }
+    : { text, outcome: "failed", failure: record.failure };
+}
+
+export function textHeader(nameWidth: number): string {
+  const line = `${"organisation".padEnd(nameWidth)}  ${"result".padEnd(9)}  ${"confidence".padEnd(10)}  ${"margin".padStart(6)}  source`;
+  return `${line}\n${"─".repeat(Math.min(line.length + 10, nameWidth + 60))}\n`;
+}
+
+export function textSummary(counts: Readonly<Record<Outcome | "failed", number>>): string {
+  const assessed = OUTCOMES.reduce((sum, outcome) => sum + counts[outcome], 0);
+  const parts = OUTCOMES.map((outcome) => `${counts[outcome]} ${outcome}`).join(", ");
+  const failed = counts.failed > 0 ? `; ${counts.failed} failed` : "";
+  return `\n${assessed} assessed: ${parts}${failed}\n`;
 }

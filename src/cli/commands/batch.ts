@@ -1,24 +1,26 @@
 import { assess } from "../../engine/assess.js";
 import { EXIT, UsageError, UserError } from "../../io/errors.js";
 import type { Input } from "../../io/inputs.js";
-import { readStdin, readTextFile } from "../../io/read.js";
+import { readStdin, readTextFileSync } from "../../io/read.js";
 import { RecordStream } from "../../io/stream.js";
 import {
-  type BatchRecord,
-  BatchTextTable,
+  BATCH_FORMATS,
+  type BatchFormat,
   csvHeader,
-  csvRow,
   type FailedRecord,
-  jsonlLine,
+  nameColumnWidth,
+  type RenderedRecord,
+  renderRecord,
+  textHeader,
+  textSummary,
 } from "../../report/batch.js";
 import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
 import { parseOrganizationsFast } from "../../rubric/load.js";
+import type { Outcome } from "../../rubric/outcomes.js";
 import type { RubricSet } from "../load.js";
 import { terminalWidth } from "../output.js";
 import { Progress } from "../progress.js";
 import { applyOverrides, type Overrides } from "../set-answers.js";
-
-export type BatchFormat = "jsonl" | "csv" | "text" | "json";
 
 export interface BatchOptions {
   format: string;
@@ -26,8 +28,12 @@ export interface BatchOptions {
   overrides: Overrides;
 }
 
-/** How many files are read ahead of the one being assessed. */
-const READ_AHEAD = 8;
+interface Job {
+  seq: number;
+  path: string;
+  text?: string;
+  error?: string;
+}
 
 function failure(
   source: string,
@@ -58,20 +64,65 @@ function reportFailure(record: FailedRecord): void {
   }
 }
 
-async function readInput(input: Input): Promise<{ text: string } | { error: string }> {
-  if (input.error) return { error: input.error };
+function readJob(job: Job): { text: string } | { error: string } {
+  if (job.error !== undefined) return { error: job.error };
+  if (job.text !== undefined) return { text: job.text };
   try {
-    return { text: input.path === "-" ? await readStdin() : await readTextFile(input.path) };
+    return { text: readTextFileSync(job.path) };
   } catch (error) {
-    if (error instanceof UserError) return { error: error.message.replace(`${input.path}: `, "") };
+    if (error instanceof UserError) return { error: error.message.replace(`${job.path}: `, "") };
     throw error;
   }
 }
 
+/** Every organisation of one input, assessed and rendered: the unit of work of a batch. */
+function processJob(
+  job: Job,
+  rubrics: RubricSet,
+  overrides: Overrides,
+  format: BatchFormat,
+  nameWidth: number,
+): RenderedRecord[] {
+  const read = readJob(job);
+  if ("error" in read) {
+    const problem: Diagnostic = {
+      file: job.path,
+      line: 0,
+      column: 0,
+      code: "unreadable",
+      severity: "error",
+      message: read.error,
+    };
+    return [renderRecord({ ok: false, failure: failure(job.path, [problem]) }, format, nameWidth)];
+  }
+  const orgs = parseOrganizationsFast(read.text, job.path, rubrics.index);
+  return orgs.map((parsed, index) => {
+    const document = orgs.length > 1 ? index + 1 : undefined;
+    if (!parsed.value)
+      return renderRecord(
+        { ok: false, failure: failure(job.path, parsed.diagnostics, document) },
+        format,
+        nameWidth,
+      );
+    const assessment = assess(rubrics.compiled, {
+      organization: parsed.value.name,
+      source: job.path,
+      answers: applyOverrides(parsed.value.answers, overrides),
+      provenance: rubrics.provenance,
+    });
+    return renderRecord(
+      document === undefined ? { ok: true, assessment } : { ok: true, assessment, document },
+      format,
+      nameWidth,
+    );
+  });
+}
+
 /**
  * Assesses every organisation of every input in order, streaming one record each as soon as it
- * is ready. A broken file becomes an error record (and stderr lines) and never stops the rest.
- * SIGINT or SIGTERM stops after the current record with the output still valid.
+ * is ready. A broken file becomes an
+ * error record (and stderr lines) and never stops the rest. SIGINT or SIGTERM stops after the
+ * current record with the output still valid.
  */
 export async function runBatch(
   inputs: readonly Input[],
@@ -79,14 +130,20 @@ export async function runBatch(
   options: BatchOptions,
 ): Promise<void> {
   const format = options.format as BatchFormat;
-  if (!["jsonl", "csv", "text", "json"].includes(format)) {
+  if (!BATCH_FORMATS.includes(format)) {
     throw new UsageError(
       `--format ${options.format} makes one report per organisation; for several use jsonl, csv, json or text`,
     );
   }
+  const nameWidth = nameColumnWidth(terminalWidth());
   const sink = await RecordStream.open(options.out);
-  const table = new BatchTextTable(terminalWidth());
   const progress = Progress.enabled() ? new Progress(inputs.length) : undefined;
+  const counts: Record<Outcome | "failed", number> = {
+    combine: 0,
+    separate: 0,
+    matrix: 0,
+    failed: 0,
+  };
   let stopSignal: NodeJS.Signals | undefined;
   const stop = (signal: NodeJS.Signals) => {
     stopSignal = signal;
@@ -94,23 +151,25 @@ export async function runBatch(
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 
-  let failed = 0;
   let written = 0;
-  const emit = async (record: BatchRecord) => {
-    if (!record.ok) {
-      failed++;
-      reportFailure(record.failure);
+  let filesDone = 0;
+  const write = async (records: readonly RenderedRecord[]) => {
+    for (const record of records) {
+      counts[record.outcome]++;
+      if (record.failure) reportFailure(record.failure);
+      await sink.write(
+        format === "json" ? `${written === 0 ? "" : ",\n"}${record.text}` : record.text,
+      );
+      written++;
     }
-    const text =
-      format === "jsonl"
-        ? jsonlLine(record)
-        : format === "csv"
-          ? csvRow(record)
-          : format === "text"
-            ? table.row(record)
-            : `${written === 0 ? "" : ",\n"}${jsonlLine(record).trimEnd()}`;
-    written++;
-    await sink.write(text);
+    progress?.tick(++filesDone, counts.failed);
+  };
+  const jobFor = async (seq: number): Promise<Job> => {
+    const input = inputs[seq] as Input;
+    if (input.error !== undefined) return { seq, path: input.path, error: input.error };
+    return input.path === "-"
+      ? { seq, path: "-", text: await readStdin() }
+      : { seq, path: input.path };
   };
 
   try {
@@ -118,59 +177,19 @@ export async function runBatch(
       format === "csv"
         ? csvHeader()
         : format === "text"
-          ? table.header()
+          ? textHeader(nameWidth)
           : format === "json"
             ? "[\n"
             : "",
     );
-    const pending: Array<Promise<{ text: string } | { error: string }>> = [];
-    for (let i = 0; i < inputs.length && stopSignal === undefined; i++) {
-      while (pending.length < READ_AHEAD && i + pending.length < inputs.length) {
-        pending.push(readInput(inputs[i + pending.length] as Input));
-      }
-      const input = inputs[i] as Input;
-      const read = await (pending.shift() as Promise<{ text: string } | { error: string }>);
-      if ("error" in read) {
-        await emit({
-          ok: false,
-          failure: failure(input.path, [
-            {
-              file: input.path,
-              line: 0,
-              column: 0,
-              code: "unreadable",
-              severity: "error",
-              message: read.error,
-            },
-          ]),
-        });
-      } else {
-        const orgs = parseOrganizationsFast(read.text, input.path, rubrics.index);
-        for (const [index, parsed] of orgs.entries()) {
-          const document = orgs.length > 1 ? index + 1 : undefined;
-          if (!parsed.value) {
-            await emit({ ok: false, failure: failure(input.path, parsed.diagnostics, document) });
-            continue;
-          }
-          const answers = applyOverrides(parsed.value.answers, options.overrides);
-          const assessment = assess(rubrics.compiled, {
-            organization: parsed.value.name,
-            source: input.path,
-            answers,
-            provenance: rubrics.provenance,
-          });
-          await emit(
-            document === undefined ? { ok: true, assessment } : { ok: true, assessment, document },
-          );
-        }
-      }
-      progress?.tick(i + 1, failed);
+    for (let seq = 0; seq < inputs.length && stopSignal === undefined; seq++) {
+      await write(processJob(await jobFor(seq), rubrics, options.overrides, format, nameWidth));
     }
     await sink.write(
       format === "json"
         ? `${written === 0 ? "" : "\n"}]\n`
         : format === "text"
-          ? table.summary()
+          ? textSummary(counts)
           : "",
     );
     await sink.close();
@@ -187,7 +206,7 @@ export async function runBatch(
       `rolefit: stopped by ${stopSignal} after ${written} record${written === 1 ? "" : "s"}; the output so far is complete and valid\n`,
     );
     process.exitCode = stopSignal === "SIGINT" ? EXIT.interrupted : 143;
-  } else if (failed > 0) {
+  } else if (counts.failed > 0) {
     process.exitCode = EXIT.input;
   }
 }
