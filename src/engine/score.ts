@@ -113,7 +113,7 @@ interface RuleOutcome {
 /** Which outcomes a set of fired rules leaves open; cached per set, as what-ifs reuse it often. */
 const ruleOutcomes = new WeakMap<readonly Rule[], RuleOutcome>();
 
-function outcomesLeftBy(fired: readonly Rule[]): RuleOutcome {
+export function outcomesLeftBy(fired: readonly Rule[]): RuleOutcome {
   const cached = ruleOutcomes.get(fired);
   if (cached) return cached;
   const forbidden = new Set(

@@ -1,10 +1,16 @@
 import { conditionLeaves } from "../rubric/conditions.js";
-import { OUTCOMES } from "../rubric/outcomes.js";
+import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { bandFor, effectsOf } from "../rubric/question.js";
 import type { Answers, AnswerValue, Rule } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics } from "./compile.js";
 import { conditionHolds } from "./condition.js";
-import { type Decision, decideFromRules, NEUTRAL_SCORE, type Scores } from "./score.js";
+import {
+  type Decision,
+  decideFromRules,
+  NEUTRAL_SCORE,
+  outcomesLeftBy,
+  type Scores,
+} from "./score.js";
 
 const ZERO: Scores = Object.freeze({ combine: 0, separate: 0, matrix: 0 });
 
@@ -90,6 +96,7 @@ export class WhatIf {
   private readonly ready: Prepared;
   /** The fired rules as a bitmask (bit i: rule i), when there are few enough rules for one. */
   private readonly baseMask: number;
+  private readonly baseFired: Rule[];
 
   constructor(
     readonly compiled: CompiledRubrics,
@@ -110,6 +117,7 @@ export class WhatIf {
       if (index < 31 && conditionHolds(rule.when, answers)) mask |= 1 << index;
     });
     this.baseMask = mask;
+    this.baseFired = compiled.rules.filter((rule) => conditionHolds(rule.when, answers));
   }
 
   scores(changes: readonly Change[]): Scores {
@@ -146,6 +154,29 @@ export class WhatIf {
       this.ready.firedByMask.set(mask, fired);
     }
     return fired;
+  }
+
+  /**
+   * Only the recommendation with one answer changed: the question most what-ifs ask. Without a
+   * rule to re-check, it is three sums and a comparison, with nothing allocated.
+   */
+  recommendationWith(id: string, value: AnswerValue | undefined): Outcome {
+    if (this.ready.rulesOf.has(id)) return this.evaluate([[id, value]]).decision.recommendation;
+    const entry = this.compiled.byId.get(id);
+    const before = this.own.get(id) ?? ZERO;
+    const after = entry ? pointsOf(this.compiled, entry, value) : before;
+    const { allowed } = outcomesLeftBy(this.baseFired);
+    let top: Outcome | undefined;
+    let topScore = Number.NEGATIVE_INFINITY;
+    for (const outcome of OUTCOMES) {
+      // The same arithmetic as scores(), so ties break the same way.
+      const score = this.base[outcome] + (after[outcome] - before[outcome]);
+      if (allowed.includes(outcome) && score > topScore) {
+        top = outcome;
+        topScore = score;
+      }
+    }
+    return top ?? "combine";
   }
 
   /** Scores and the decision with these answers changed (undefined: unanswered). */

@@ -110,7 +110,7 @@ function numericCandidates(w: WhatIf, question: NumericQuestion): Candidate[] {
   const current = typeof from === "number" ? from : undefined;
   const merged: Array<ValueRange & { recommendation: Outcome }> = [];
   for (const segment of numericSegments(question, compiled)) {
-    const { recommendation } = w.evaluate([[question.id, segment.min]]).decision;
+    const recommendation = w.recommendationWith(question.id, segment.min);
     const last = merged[merged.length - 1];
     if (last && last.recommendation === recommendation) last.next = segment.next;
     else merged.push({ ...segment, recommendation });
@@ -228,6 +228,8 @@ export function findWhatWouldChange(
     const from = answers[question.id];
     const nearest = new Map<string, AnswerChange & { distance: number; order: number }>();
     for (const candidate of candidatesFor(w, question)) {
+      // The cheap check first; the full evaluation only for the changes that do flip it.
+      if (w.recommendationWith(question.id, candidate.to) === current) continue;
       const after = w.evaluate([[question.id, candidate.to]]);
       const { recommendation } = after.decision;
       if (recommendation === current) continue;
