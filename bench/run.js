@@ -1,7 +1,7 @@
 // Speed and memory benchmarks. Each speed figure is a ratio against a baseline measured side by
 // side in the same run, so a noisy machine moves both. `npm run bench` builds first.
 //   BENCH_RUNS (default 7), BENCH_BATCH_FILES (5000), BENCH_MEMORY_FILES (100000; 0 skips it)
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -143,14 +143,15 @@ rmSync(dir, { recursive: true, force: true });
 // 3. Memory: peak resident set size over a large batch, streamed to /dev/null.
 if (memoryFiles > 0 && existsSync("/usr/bin/time")) {
   const big = generate(memoryFiles);
-  const output = execFileSync(
+  const result = spawnSync(
     "/usr/bin/time",
     ["-f", "%M %e", process.execPath, bin, "assess", "--org", big, "--format", "jsonl"],
     {
       stdio: ["ignore", "ignore", "pipe"],
-      maxBuffer: 1 << 20,
+      encoding: "utf8",
     },
-  ).toString();
+  );
+  const output = result.stderr;
   rmSync(big, { recursive: true, force: true });
   const [kb, seconds] = output.trim().split("\n").pop().split(" ");
   console.log(

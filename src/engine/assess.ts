@@ -170,6 +170,23 @@ function confidenceOf(factors: Assessment["confidenceFactors"], margin: number):
   return levels[Math.max(0, level)] ?? "low";
 }
 
+const summaries = new WeakMap<CompiledRubrics, Assessment["rubrics"]>();
+
+/** The rubrics' ids, versions, titles and weights: one shared list per compiled set. */
+function rubricSummary(compiled: CompiledRubrics): Assessment["rubrics"] {
+  let summary = summaries.get(compiled);
+  if (!summary) {
+    summary = compiled.rubrics.map(({ id, version, title, weight }) => ({
+      id,
+      version,
+      title,
+      weight,
+    }));
+    summaries.set(compiled, summary);
+  }
+  return summary;
+}
+
 /** Rubrics and answers in, the full assessment out. Pure: the same input always gives the same output. */
 export function assess(compiled: CompiledRubrics, input: AssessInput): Assessment {
   const { answers } = input;
@@ -254,12 +271,7 @@ export function assess(compiled: CompiledRubrics, input: AssessInput): Assessmen
     })),
     metrics: guidance.metrics,
     answers: answerCopy,
-    rubrics: compiled.rubrics.map(({ id, version, title, weight }) => ({
-      id,
-      version,
-      title,
-      weight,
-    })),
+    rubrics: rubricSummary(compiled),
     contributions: compiled.rubrics.map((rubric) => {
       const raw = scored.rubricPoints.get(rubric.id) ?? { combine: 0, separate: 0, matrix: 0 };
       const scale =

@@ -14,13 +14,31 @@ export type BatchRecord =
   | { ok: true; assessment: Assessment; document?: number }
   | { ok: false; failure: FailedRecord };
 
+/** JSON of values every record of a run shares (the same objects), serialised once. */
+const shared = new WeakMap<object, string>();
+
+function sharedJson(value: object): string {
+  let json = shared.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    shared.set(value, json);
+  }
+  return json;
+}
+
+/**
+ * One assessment as a line of JSON. The scorecard, rubric list and provenance are the same
+ * objects in every record of a batch, so their JSON is made once and spliced in.
+ */
+function assessmentLine(assessment: Assessment, document: number | undefined): string {
+  const { metrics, rubrics, provenance, ...rest } = assessment;
+  const own = JSON.stringify(document === undefined ? rest : { ...rest, document });
+  const tail = `,"metrics":${sharedJson(metrics)},"rubrics":${sharedJson(rubrics)}${provenance ? `,"provenance":${sharedJson(provenance)}` : ""}}`;
+  return `${own.slice(0, -1)}${tail}`;
+}
+
 export function jsonlLine(record: BatchRecord): string {
-  const value = record.ok
-    ? record.document === undefined
-      ? record.assessment
-      : { ...record.assessment, document: record.document }
-    : record.failure;
-  return `${JSON.stringify(value)}\n`;
+  return `${record.ok ? assessmentLine(record.assessment, record.document) : JSON.stringify(record.failure)}\n`;
 }
 
 /** RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes. */

@@ -114,7 +114,7 @@ export function renderText(assessment: Assessment, options: TextOptions): string
 
   /** answer | points (and for whom) | reason; `showOutcome` for factors pointing at different outcomes. */
   const reasonTable = (reasons: readonly Reason[], showOutcome: boolean) => {
-    const [factorWidth, pointsWidth] = [30, showOutcome ? 16 : 8];
+    const [factorWidth, pointsWidth] = [width >= 120 ? 40 : 30, showOutcome ? 16 : 8];
     const table = new Table({
       // Row separators double the height of a table of sentences; keep only the outer frame.
       chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },

@@ -1,8 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkRubricSet, parseOrganization, parseRubric } from "../../src/rubric/load.js";
-import { builtIn, builtInIndex, RUBRICS_DIR } from "../helpers/rubrics.js";
+import {
+  checkRubricSet,
+  parseOrganization,
+  parseOrganizations,
+  parseOrganizationsFast,
+  parseRubric,
+} from "../../src/rubric/load.js";
+import { builtIn, builtInIndex, ROOT, RUBRICS_DIR, yamlFiles } from "../helpers/rubrics.js";
 
 const org = (body: string) =>
   parseOrganization(
@@ -195,4 +201,41 @@ rules:
     ]);
     expect(problems[1]?.message).toMatch(/did you mean "regulatory_complexity"/);
   });
+});
+
+describe("parseOrganizationsFast", () => {
+  const files = [
+    ...yamlFiles(join(ROOT, "examples")),
+    ...yamlFiles(join(ROOT, "test", "fixtures", "calibration")),
+  ];
+
+  it("reads every well-formed file exactly as the careful parser does", () => {
+    for (const file of files) {
+      const text = readFileSync(file, "utf8");
+      const fast = parseOrganizationsFast(text, file, builtInIndex).map((r) => ({
+        ...r.value,
+        source: undefined,
+      }));
+      const careful = parseOrganizations(text, file, builtInIndex).map((r) => ({
+        ...r.value,
+        source: undefined,
+      }));
+      expect(fast, file).toEqual(careful);
+    }
+  });
+
+  it.each([
+    ["a bad answer", "answers:\n  stage: scalup\n", "5:10 invalid-answer"],
+    ["an alias", "answers:\n  stage: &s startup\n  current_structure: *s\n", "6:22 invalid-answer"],
+    ["a custom tag", "answers:\n  stage: !!js/function 'x'\n", "5:10 yaml-syntax"],
+    ["a duplicate key", "answers:\n  stage: startup\n  stage: growth\n", "6:3 duplicate-key"],
+  ])(
+    "falls back to the careful parser for %s, so problems keep their positions",
+    (_name, body, expected) => {
+      const text = `apiVersion: rolefit/v1\nkind: Organization\nname: Acme\n${body}`;
+      const [result] = parseOrganizationsFast(text, "org.yaml", builtInIndex);
+      expect(result?.value).toBeUndefined();
+      expect(result?.diagnostics.map(where)).toContain(expected);
+    },
+  );
 });
