@@ -8,6 +8,8 @@ import { UserError } from "./errors.js";
  * Where a batch's records go: standard output, or a file written through a temporary twin and
  * renamed when complete. Writes wait when the reader is slower, so memory stays flat.
  */
+const CHUNK = 64 * 1024;
+
 export class RecordStream {
   private constructor(
     private readonly stream: NodeJS.WritableStream,
@@ -31,13 +33,32 @@ export class RecordStream {
     return new RecordStream(stream, { temp, path: out });
   }
 
-  /** Writes one whole record; resolves once the stream can take more. */
+  private pending: string[] = [];
+  private pendingBytes = 0;
+
+  /**
+   * Takes one whole record. Records are gathered into chunks of about 64 KiB, each written at
+   * once (a terminal gets every record as it comes); resolves once the stream can take more.
+   */
   write(text: string): Promise<void> | undefined {
-    if (this.stream.write(text)) return undefined;
+    this.pending.push(text);
+    this.pendingBytes += text.length;
+    if (this.pendingBytes < CHUNK && !(this.stream as NodeJS.WriteStream).isTTY) return undefined;
+    return this.flush();
+  }
+
+  /** Writes what is gathered; records are never split between two writes. */
+  flush(): Promise<void> | undefined {
+    if (this.pending.length === 0) return undefined;
+    const chunk = this.pending.join("");
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.stream.write(chunk)) return undefined;
     return new Promise((resolve) => this.stream.once("drain", resolve));
   }
 
   async close(): Promise<void> {
+    await this.flush();
     if (!this.target) return;
     const { temp, path } = this.target;
     await new Promise<void>((resolve, reject) =>
