@@ -5,6 +5,18 @@ import { ASSESSMENT_FORMATS } from "./render.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** `--rubrics DIR`, the same on every command that loads rubrics. */
+const rubricsOption = () =>
+  new Option(
+    "--rubrics <dir>",
+    "rubric folder or file to use instead of the built-in set (repeatable)",
+  )
+    .argParser(collect)
+    .default([]);
+
+const formatOption = (choices: readonly string[], description = "output format") =>
+  new Option("--format <format>", description).choices(choices).default("text");
+
 function buildProgram(): Command {
   const program = new Command("rolefit")
     .description("Assess whether to combine, separate or matrix the CTO and CIO roles.")
@@ -32,16 +44,12 @@ function buildProgram(): Command {
       collect,
       [],
     )
-    .option(
-      "--rubrics <dir>",
-      "rubric folder or file to use instead of the built-in set (repeatable)",
-      collect,
-      [],
-    )
+    .addOption(rubricsOption())
     .addOption(
-      new Option("--format <format>", "output format (html is one self-contained page)")
-        .choices([...ASSESSMENT_FORMATS, "jsonl", "csv"])
-        .default("text"),
+      formatOption(
+        [...ASSESSMENT_FORMATS, "jsonl", "csv"],
+        "output format (html is one self-contained page; jsonl and csv for batches)",
+      ),
     )
     .option("--out <file>", "write the result to this file (atomically) instead of standard output")
     .addHelpText(
@@ -56,10 +64,8 @@ function buildProgram(): Command {
     .command("validate")
     .description("validate rubric and org files (the built-in rubrics when no path is given)")
     .argument("[paths...]", "files or folders to validate")
-    .option("--rubrics <dir>", "rubrics to check org files against (repeatable)", collect, [])
-    .addOption(
-      new Option("--format <format>", "output format").choices(["text", "json"]).default("text"),
-    )
+    .addOption(rubricsOption())
+    .addOption(formatOption(["text", "json"]))
     .action(async (paths: string[], options) =>
       (await import("./commands/validate.js")).runValidate(paths, options, program.opts()),
     );
@@ -67,15 +73,8 @@ function buildProgram(): Command {
   program
     .command("rubrics")
     .description("list the loaded rubrics and their questions, types and allowed values")
-    .option(
-      "--rubrics <dir>",
-      "rubric folder or file to use instead of the built-in set (repeatable)",
-      collect,
-      [],
-    )
-    .addOption(
-      new Option("--format <format>", "output format").choices(["text", "json"]).default("text"),
-    )
+    .addOption(rubricsOption())
+    .addOption(formatOption(["text", "json"]))
     .action(async (options) =>
       (await import("./commands/rubrics.js")).runRubrics(options, program.opts()),
     );
@@ -89,15 +88,8 @@ function buildProgram(): Command {
       "<id>",
       "a question id (e.g. major_incidents_12m) or a rule id (e.g. independent-oversight)",
     )
-    .option(
-      "--rubrics <dir>",
-      "rubric folder or file to use instead of the built-in set (repeatable)",
-      collect,
-      [],
-    )
-    .addOption(
-      new Option("--format <format>", "output format").choices(["text", "json"]).default("text"),
-    )
+    .addOption(rubricsOption())
+    .addOption(formatOption(["text", "json"]))
     .action(async (id: string, options) =>
       (await import("./commands/explain.js")).runExplain(id, options),
     );

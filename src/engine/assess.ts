@@ -2,7 +2,7 @@ import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import type { Answers, AnswerValue, Metric } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
 import { conditionHolds } from "./condition.js";
-import { decide, type LedgerEntry, NEUTRAL_SCORE, type Scores, scoreAnswers } from "./score.js";
+import { decide, type LedgerEntry, pointScale, type Scores, scoreAnswers } from "./score.js";
 import { type Stability, weightStability } from "./stability.js";
 import {
   type AnswerChange,
@@ -274,10 +274,7 @@ export function assess(compiled: CompiledRubrics, input: AssessInput): Assessmen
     rubrics: rubricSummary(compiled),
     contributions: compiled.rubrics.map((rubric) => {
       const raw = scored.rubricPoints.get(rubric.id) ?? { combine: 0, separate: 0, matrix: 0 };
-      const scale =
-        rubric.maxPoints > 0
-          ? (NEUTRAL_SCORE * rubric.weight) / (compiled.totalWeight * rubric.maxPoints)
-          : 0;
+      const scale = pointScale(compiled, rubric);
       return {
         rubricId: rubric.id,
         title: rubric.title,

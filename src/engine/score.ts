@@ -1,13 +1,23 @@
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { effectsOf } from "../rubric/question.js";
 import type { Answers, AnswerValue, Rule } from "../rubric/schema.js";
-import type { CompiledRubrics } from "./compile.js";
+import type { CompiledRubric, CompiledRubrics } from "./compile.js";
 import { conditionHolds } from "./condition.js";
 
 export type Scores = Record<Outcome, number>;
 
 /** The neutral score: what every outcome gets when nothing is answered. */
 export const NEUTRAL_SCORE = 50;
+
+/**
+ * Score points one point of effect is worth in a rubric: its share of all weights, over the most
+ * its questions could give, so a rubric with more questions does not weigh more.
+ */
+export function pointScale(compiled: CompiledRubrics, rubric: CompiledRubric): number {
+  return rubric.maxPoints > 0
+    ? (NEUTRAL_SCORE * rubric.weight) / (compiled.totalWeight * rubric.maxPoints)
+    : 0;
+}
 
 /** One answer's share of the scores: the per-answer ledger that explanations are read from. */
 export interface LedgerEntry {
@@ -37,12 +47,7 @@ const zeroScores = (): Scores => ({ combine: 0, separate: 0, matrix: 0 });
  */
 export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Scored {
   const scale = new Map(
-    compiled.rubrics.map((rubric) => [
-      rubric.id,
-      rubric.maxPoints > 0
-        ? (NEUTRAL_SCORE * rubric.weight) / (compiled.totalWeight * rubric.maxPoints)
-        : 0,
-    ]),
+    compiled.rubrics.map((rubric) => [rubric.id, pointScale(compiled, rubric)]),
   );
   const scores: Scores = { combine: NEUTRAL_SCORE, separate: NEUTRAL_SCORE, matrix: NEUTRAL_SCORE };
   const ledger: LedgerEntry[] = [];

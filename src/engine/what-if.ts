@@ -9,6 +9,7 @@ import {
   decideFromRules,
   NEUTRAL_SCORE,
   outcomesLeftBy,
+  pointScale,
   type Scores,
 } from "./score.js";
 
@@ -40,12 +41,7 @@ function prepare(compiled: CompiledRubrics): Prepared {
     }
   });
   const scale = new Map(
-    compiled.rubrics.map((rubric) => [
-      rubric.id,
-      rubric.maxPoints > 0
-        ? (NEUTRAL_SCORE * rubric.weight) / (compiled.totalWeight * rubric.maxPoints)
-        : 0,
-    ]),
+    compiled.rubrics.map((rubric) => [rubric.id, pointScale(compiled, rubric)]),
   );
   ready = { points: new WeakMap(), scale, rulesOf, firedByMask: new Map() };
   prepared.set(compiled, ready);

@@ -115,11 +115,16 @@ function numericCandidates(w: WhatIf, question: NumericQuestion): Candidate[] {
     if (last && last.recommendation === recommendation) last.next = segment.next;
     else merged.push({ ...segment, recommendation });
   }
+  return rangeCandidates(merged, current);
+}
+
+/** Each range but the one holding today's answer, as the value of it nearest that answer. */
+function rangeCandidates(ranges: readonly ValueRange[], current: number | undefined): Candidate[] {
   const at =
     current === undefined
       ? -1
-      : merged.findIndex((r) => current >= r.min && (r.next === null || current < r.next));
-  return merged
+      : ranges.findIndex((r) => current >= r.min && (r.next === null || current < r.next));
+  return ranges
     .map((range, index) => ({
       to: nearestIn(range, current),
       distance: at < 0 ? 1 : Math.abs(index - at),
@@ -406,19 +411,7 @@ function segmentCandidates(w: WhatIf, question: Question): Candidate[] {
   if (question.type !== "integer" && question.type !== "percent") return candidatesFor(w, question);
   const from = answers[question.id];
   const current = typeof from === "number" ? from : undefined;
-  const segments = numericSegments(question, compiled);
-  const at =
-    current === undefined
-      ? -1
-      : segments.findIndex((s) => current >= s.min && (s.next === null || current < s.next));
-  return segments
-    .map((segment, index) => ({
-      to: nearestIn(segment, current),
-      distance: at < 0 ? 1 : Math.abs(index - at),
-      direction: at < 0 ? 0 : Math.sign(index - at),
-      range: segment,
-    }))
-    .filter((_, index) => index !== at);
+  return rangeCandidates(numericSegments(question, compiled), current);
 }
 
 function watchStatement(

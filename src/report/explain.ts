@@ -1,4 +1,5 @@
 import type { CompiledRubrics } from "../engine/compile.js";
+import { pointScale } from "../engine/score.js";
 import { conditionLeaves } from "../rubric/conditions.js";
 import { OUTCOMES } from "../rubric/outcomes.js";
 import { bandLabel, describeDomain } from "../rubric/question.js";
@@ -70,10 +71,7 @@ export function explainId(
   if (entry) {
     const { question, rubricId } = entry;
     const rubric = compiled.rubrics.find((r) => r.id === rubricId);
-    const perEffect =
-      rubric && rubric.maxPoints > 0
-        ? (50 * rubric.weight) / (compiled.totalWeight * rubric.maxPoints)
-        : 0;
+    const perEffect = rubric ? pointScale(compiled, rubric) : 0;
     const entries =
       question.type === "multi"
         ? [

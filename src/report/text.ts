@@ -3,7 +3,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { Assessment, Reason } from "../engine/assess.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import type { AnswerValue } from "../rubric/schema.js";
+import { formatValue } from "./document.js";
 
 export interface TextOptions {
   color: boolean;
@@ -18,12 +18,6 @@ const OUTCOME_COLOR: Record<Outcome, keyof ChalkInstance> = {
   separate: "magenta",
   matrix: "yellow",
 };
-
-export function formatAnswer(value: AnswerValue | null): string {
-  if (value === null) return "(unanswered)";
-  if (Array.isArray(value)) return value.length === 0 ? "none" : value.join(", ");
-  return String(value);
-}
 
 function bar(score: number, width: number): string {
   const filled = Math.round((Math.max(0, Math.min(100, score)) / 100) * width);
@@ -127,7 +121,7 @@ export function renderText(assessment: Assessment, options: TextOptions): string
     for (const reason of reasons.slice(0, top)) {
       const points = `+${reason.contribution.toFixed(1)}`;
       table.push([
-        `${reason.questionId}: ${formatAnswer(reason.answer)}`,
+        `${reason.questionId}: ${formatValue(reason.answer)}`,
         showOutcome ? `${points} ${paint(reason.outcome, reason.outcome)}` : points,
         reason.text,
       ]);

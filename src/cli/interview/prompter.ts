@@ -5,7 +5,8 @@ import input from "@inquirer/input";
 import select, { Separator } from "@inquirer/select";
 import { Chalk } from "chalk";
 import type { Prompter, Reply, ReviewChoice, Step } from "../../interview/flow.js";
-import { formatAnswer, wrap } from "../../report/text.js";
+import { formatValue } from "../../report/document.js";
+import { wrap } from "../../report/text.js";
 import { checkAnswer, describeDomain, numericDomain } from "../../rubric/question.js";
 import type { Answers, AnswerValue, Question } from "../../rubric/schema.js";
 
@@ -70,7 +71,7 @@ export class TerminalPrompter implements Prompter {
     this.header([`${c.cyan(position)}${" ".repeat(gap)}${c.dim(overall)}`, "", ...help]);
     // Number prompts show the current answer as their default instead.
     const numeric = question.type === "integer" || question.type === "percent";
-    const message = `${question.prompt}${current !== undefined && !numeric ? c.dim(`  (now: ${formatAnswer(current)})`) : ""}`;
+    const message = `${question.prompt}${current !== undefined && !numeric ? c.dim(`  (now: ${formatValue(current)})`) : ""}`;
     switch (question.type) {
       case "multi":
         return this.askMulti(question, message, current, canGoBack);
@@ -221,7 +222,7 @@ export class TerminalPrompter implements Prompter {
           { name: c.green(done), value: DONE },
           ...steps.flatMap((step) => {
             const value = answers[step.question.id];
-            const shown = value === undefined ? c.yellow("not answered") : formatAnswer(value);
+            const shown = value === undefined ? c.yellow("not answered") : formatValue(value);
             const entry = {
               name: `${step.question.id.padEnd(idWidth)}  ${shown}`,
               value: step.question.id,
