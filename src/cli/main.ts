@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 import { EXIT, UserError } from "../io/errors.js";
 import { VERSION } from "../io/package.js";
 import { ASSESSMENT_FORMATS } from "./render.js";
@@ -77,6 +77,18 @@ function buildProgram(): Command {
     .addOption(formatOption(["text", "json"]))
     .action(async (options) =>
       (await import("./commands/rubrics.js")).runRubrics(options, program.opts()),
+    );
+
+  program
+    .command("schema")
+    .description(
+      "print the JSON Schema of rubric or org files (the org schema knows every question)",
+    )
+    .addArgument(new Argument("<kind>", "which file kind").choices(["rubric", "org"]))
+    .addOption(rubricsOption())
+    .option("--out <file>", "write the schema to this file (atomically)")
+    .action(async (kind: "rubric" | "org", options) =>
+      (await import("./commands/schema.js")).runSchema(kind, options),
     );
 
   program

@@ -1,0 +1,18 @@
+import { orgJsonSchema, rubricJsonSchema } from "../../rubric/json-schema.js";
+import { loadRubricSet } from "../load.js";
+import { emit } from "../output.js";
+
+export interface SchemaOptions {
+  rubrics: string[];
+  out?: string;
+}
+
+export async function runSchema(kind: "rubric" | "org", options: SchemaOptions): Promise<void> {
+  const schema =
+    kind === "rubric"
+      ? rubricJsonSchema()
+      : orgJsonSchema(
+          (await loadRubricSet(options.rubrics)).compiled.questions.map((entry) => entry.question),
+        );
+  await emit(`${JSON.stringify(schema, null, 2)}\n`, options.out);
+}
