@@ -92,6 +92,17 @@ function buildProgram(): Command {
     );
 
   program
+    .command("init")
+    .description("write an org file template: every question with its allowed values, unanswered")
+    .argument("[file]", "where to write it (standard output when omitted)")
+    .option("--name <name>", "the organisation's name", "Your organisation")
+    .option("--force", "overwrite the file if it exists")
+    .addOption(rubricsOption())
+    .action(async (file: string | undefined, options) =>
+      (await import("./commands/init.js")).runInit(file, options),
+    );
+
+  program
     .command("explain")
     .description(
       "show what a question or hard rule does: each answer's effect, the rule's condition, sources",

@@ -58,7 +58,7 @@ export function describeDomain(question: Question): string {
     case "choice":
       return `one of ${listOf(allowedValues(question))}`;
     case "scale":
-      return `a whole number from ${allowedValues(question).join(", ")}`;
+      return `one of ${question.answers.map((answer) => answer.label ?? String(answer.value)).join(", ")}`;
     case "boolean":
       return "true or false";
     case "multi":

@@ -109,3 +109,31 @@ describe("rolefit rubrics", () => {
     expect(list.flatMap((r) => r.questions).length).toBeGreaterThanOrEqual(27);
   });
 });
+
+describe("rolefit init and schema", () => {
+  it("writes a template that validates and assesses as all unanswered, and never overwrites without --force", () => {
+    const file = join(tmp(), "acme.yaml");
+    expect(rolefit(["init", file, "--name", "Acme: Group"]).status).toBe(0);
+    const text = readFileSync(file, "utf8");
+    expect(text).toContain(
+      "  # one of none, low, moderate, high, extreme\n  regulatory_complexity:\n",
+    );
+    expect(rolefit(["validate", file]).status).toBe(0);
+    const result = json<{ organization: string; unanswered: string[] }>(
+      rolefit(["assess", "--org", file, "--format", "json"]),
+    );
+    expect(result.organization).toBe("Acme: Group");
+    expect(result.unanswered).toHaveLength(27);
+    const again = rolefit(["init", file]);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/already exists; pass --force/);
+    expect(rolefit(["init", file, "--force"]).status).toBe(0);
+    expect(rolefit(["init"]).stdout).toMatch(/^# A rolefit organisation file/);
+  });
+
+  it("prints the JSON Schemas, and refuses an unknown kind with exit 2", () => {
+    expect(JSON.parse(rolefit(["schema", "org"]).stdout).title).toBe("rolefit organisation");
+    expect(JSON.parse(rolefit(["schema", "rubric"]).stdout).title).toBe("rolefit rubric");
+    expect(rolefit(["schema", "orgs"]).status).toBe(2);
+  });
+});

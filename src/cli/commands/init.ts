@@ -1,0 +1,23 @@
+import { existsSync } from "node:fs";
+import { UserError } from "../../io/errors.js";
+import { renderOrgTemplate } from "../../report/template.js";
+import { loadRubricSet } from "../load.js";
+import { emit } from "../output.js";
+
+export interface InitOptions {
+  rubrics: string[];
+  name: string;
+  force?: boolean;
+}
+
+/** Writes an org file template to FILE (never over an existing one without --force), or prints it. */
+export async function runInit(file: string | undefined, options: InitOptions): Promise<void> {
+  if (file && existsSync(file) && !options.force) {
+    throw new UserError(
+      `${file} already exists; pass --force to overwrite it, or choose another name`,
+    );
+  }
+  const { compiled } = await loadRubricSet(options.rubrics);
+  await emit(renderOrgTemplate(compiled, options.name), file);
+  if (file) process.stderr.write(`Wrote ${file}. Fill it in, then: rolefit assess --org ${file}\n`);
+}
