@@ -65,7 +65,17 @@ function buildProgram(): Command {
     .description("validate rubric and org files (the built-in rubrics when no path is given)")
     .argument("[paths...]", "files or folders to validate")
     .addOption(rubricsOption())
-    .addOption(formatOption(["text", "json"]))
+    .addOption(
+      formatOption(
+        ["text", "json", "github", "sarif"],
+        "output format (github: workflow annotations; sarif: 2.1.0 for code scanning)",
+      ),
+    )
+    .addOption(
+      new Option("--fail-severity <severity>", "exit 1 on findings of this severity or worse")
+        .choices(["error", "warning"])
+        .default("error"),
+    )
     .action(async (paths: string[], options) =>
       (await import("./commands/validate.js")).runValidate(paths, options, program.opts()),
     );

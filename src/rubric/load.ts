@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { CORE_SCHEMA, loadAll } from "js-yaml";
 import { conditionLeaves } from "./conditions.js";
 import type { Diagnostic } from "./diagnostic.js";
+import { OUTCOMES } from "./outcomes.js";
 import { allowedValues, checkAnswer, numericDomain } from "./question.js";
 import {
   type Answers,
@@ -278,8 +279,13 @@ export function checkRubricSet(
   { complete = true } = {},
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const report = (source: SourceDocument, path: Path, code: string, message: string) =>
-    diagnostics.push(problem(source, path, code, message));
+  const report = (
+    source: SourceDocument,
+    path: Path,
+    code: string,
+    message: string,
+    severity: Diagnostic["severity"] = "error",
+  ) => diagnostics.push({ ...problem(source, path, code, message), severity });
 
   const rubricIds = new Map<string, string>();
   const questionHome = new Map<string, string>();
@@ -307,8 +313,8 @@ export function checkRubricSet(
       } else {
         questionHome.set(question.id, source.file);
       }
-      checkQuestion(question, (path, code, message) =>
-        report(source, ["questions", q, ...path], code, message),
+      checkQuestion(question, (path, code, message, severity) =>
+        report(source, ["questions", q, ...path], code, message, severity),
       );
     });
     rubric.rules.forEach((rule, r) => {
@@ -346,9 +352,32 @@ export function checkRubricSet(
   return diagnostics;
 }
 
-type Reporter = (path: Path, code: string, message: string) => void;
+type Reporter = (
+  path: Path,
+  code: string,
+  message: string,
+  severity?: Diagnostic["severity"],
+) => void;
 
 function checkQuestion(question: Question, report: Reporter): void {
+  const vectors = (
+    question.type === "multi"
+      ? [...question.options, ...(question.none ? [question.none] : [])]
+      : question.type === "integer" || question.type === "percent"
+        ? question.bands
+        : question.answers
+  ).map(({ effect }) => OUTCOMES.map((outcome) => effect[outcome] ?? 0).join());
+  const zero = OUTCOMES.map(() => 0).join();
+  const inert =
+    question.type === "multi" ? vectors.every((v) => v === zero) : new Set(vectors).size <= 1;
+  if (inert) {
+    report(
+      [],
+      "question-without-effect",
+      `every answer of ${question.id} has the same effect, so it cannot change any result`,
+      "warning",
+    );
+  }
   const values =
     question.type === "multi"
       ? question.options

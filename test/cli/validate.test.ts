@@ -137,3 +137,83 @@ describe("rolefit init and schema", () => {
     expect(rolefit(["schema", "orgs"]).status).toBe(2);
   });
 });
+
+describe("rolefit validate formats", () => {
+  const broken = () => {
+    const dir = tmp();
+    const text = readFileSync(join(RUBRICS_DIR, "maturity-stage.yaml"), "utf8").replace(
+      "type: scale",
+      "type: scael",
+    );
+    writeFileSync(join(dir, "m.yaml"), text);
+    return { dir, line: text.split("\n").findIndex((l) => l.includes("type: scael")) + 1 };
+  };
+
+  it("writes GitHub workflow annotations with escaped messages", () => {
+    const { dir, line } = broken();
+    const run = rolefit(["validate", "m.yaml", "--format", "github"], { cwd: dir });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^::error file=m\\.yaml,line=${line},col=11,endLine=${line},endColumn=16,title=rolefit invalid-value::questions\\[3\\]\\.type: expected one of`,
+        "m",
+      ),
+    );
+  });
+
+  it("writes SARIF 2.1.0 with one rule per code and located results", () => {
+    const { dir, line } = broken();
+    const sarif = JSON.parse(
+      rolefit(["validate", "m.yaml", "--format", "sarif"], { cwd: dir }).stdout,
+    );
+    expect(sarif.version).toBe("2.1.0");
+    const run = sarif.runs[0];
+    expect(run.tool.driver.name).toBe("rolefit");
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(["invalid-value"]);
+    expect(run.results[0]).toMatchObject({
+      ruleId: "invalid-value",
+      ruleIndex: 0,
+      level: "error",
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: "m.yaml" },
+            region: { startLine: line, startColumn: 11 },
+          },
+        },
+      ],
+    });
+  });
+
+  it("warns about a question whose answers all have the same effect, failing only with --fail-severity warning", () => {
+    const dir = tmp();
+    const text = readFileSync(join(RUBRICS_DIR, "maturity-stage.yaml"), "utf8").replace(
+      /(- id: geographies[\s\S]*?bands:)[\s\S]*?(\n {2}- id: business_units)/,
+      "$1\n      - { from: 1, effect: {}, reason: Countries do not matter in this variant. }\n$2",
+    );
+    writeFileSync(join(dir, "m.yaml"), text);
+    const run = rolefit(["validate", join(dir, "m.yaml"), "--format", "json"]);
+    expect(run.status).toBe(0);
+    const findings = JSON.parse(run.stdout) as Array<{ code: string; severity: string }>;
+    expect(findings).toEqual([
+      expect.objectContaining({ code: "question-without-effect", severity: "warning" }),
+    ]);
+    expect(rolefit(["validate", join(dir, "m.yaml"), "--fail-severity", "warning"]).status).toBe(1);
+  });
+
+  it("expands folders and globs, and reports a path that matches nothing", () => {
+    const run = rolefit([
+      "validate",
+      "examples",
+      "rubrics/*.yaml",
+      "nothing/here.yaml",
+      "--format",
+      "json",
+    ]);
+    expect(run.status).toBe(1);
+    const findings = JSON.parse(run.stdout) as Array<{ file: string; code: string }>;
+    expect(findings).toEqual([
+      expect.objectContaining({ file: "nothing/here.yaml", code: "unreadable" }),
+    ]);
+  });
+});

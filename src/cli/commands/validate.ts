@@ -1,11 +1,15 @@
+import { relative, sep } from "node:path";
 import { UserError } from "../../io/errors.js";
-import { expandYamlPath, readTextFile } from "../../io/read.js";
+import { expandInputs } from "../../io/inputs.js";
+import { VERSION } from "../../io/package.js";
+import { readTextFile } from "../../io/read.js";
 import { renderDiagnosticsText } from "../../report/diagnostics.js";
+import { renderGithub, renderSarif } from "../../report/findings.js";
 import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
 import {
   checkRubricSet,
   type LoadedRubric,
-  parseOrganization,
+  parseOrganizations,
   parseRubric,
 } from "../../rubric/load.js";
 import { parseYaml } from "../../rubric/yaml.js";
@@ -14,7 +18,8 @@ import { type GlobalOptions, wantsColor } from "../output.js";
 
 export interface ValidateOptions {
   rubrics: string[];
-  format: "text" | "json";
+  format: "text" | "json" | "github" | "sarif";
+  failSeverity: "error" | "warning";
 }
 
 function kindOf(text: string, file: string): string | undefined {
@@ -32,17 +37,18 @@ export async function runValidate(
   options: ValidateOptions,
   global: GlobalOptions,
 ): Promise<void> {
-  const files = (
-    await Promise.all((paths.length > 0 ? paths : [BUILT_IN_RUBRICS]).map(expandYamlPath))
-  ).flat();
+  const { inputs } = await expandInputs(paths.length > 0 ? paths : [BUILT_IN_RUBRICS]);
+  const files = inputs.map((input) => input.path);
   const sources = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const rubrics: LoadedRubric[] = [];
   let rubricFiles = 0;
   const orgs: string[] = [];
   for (const file of files) {
+    const missing = inputs.find((input) => input.path === file)?.error;
     let text: string;
     try {
+      if (missing) throw new UserError(`${file}: ${missing}`);
       text = await readTextFile(file);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
@@ -70,18 +76,27 @@ export async function runValidate(
   diagnostics.push(...checkRubricSet(rubrics, { complete: rubrics.length === rubricFiles }));
   if (orgs.length > 0) {
     const { index } = await loadRubricSet(options.rubrics);
-    for (const file of orgs)
-      diagnostics.push(...parseOrganization(sources.get(file) ?? "", file, index).diagnostics);
+    for (const file of orgs) {
+      for (const parsed of parseOrganizations(sources.get(file) ?? "", file, index))
+        diagnostics.push(...parsed.diagnostics);
+    }
   }
   diagnostics.sort(byPosition);
-  process.stdout.write(
+  const color = wantsColor(process.stdout, global);
+  const output =
     options.format === "json"
       ? `${JSON.stringify(diagnostics, null, 2)}\n`
-      : renderDiagnosticsText(diagnostics, {
-          color: wantsColor(process.stdout, global),
-          sources,
-          filesChecked: files.length,
-        }),
-  );
-  if (diagnostics.some((d) => d.severity === "error")) process.exitCode = 1;
+      : options.format === "github"
+        ? renderGithub(diagnostics)
+        : options.format === "sarif"
+          ? renderSarif(diagnostics, VERSION, (file) =>
+              relative(process.cwd(), file).split(sep).join("/"),
+            )
+          : renderDiagnosticsText(diagnostics, { color, sources, filesChecked: files.length });
+  process.stdout.write(output);
+  const failing =
+    options.failSeverity === "warning"
+      ? diagnostics
+      : diagnostics.filter((d) => d.severity === "error");
+  if (failing.length > 0) process.exitCode = 1;
 }
