@@ -92,12 +92,12 @@ function buildProgram(): Command {
   program
     .command("schema")
     .description(
-      "print the JSON Schema of rubric or org files (the org schema knows every question)",
+      "print the JSON Schema of rubric, org or rubric-test files (the org schema knows every question)",
     )
-    .addArgument(new Argument("<kind>", "which file kind").choices(["rubric", "org"]))
+    .addArgument(new Argument("<kind>", "which file kind").choices(["rubric", "org", "test"]))
     .addOption(rubricsOption())
     .option("--out <file>", "write the schema to this file (atomically)")
-    .action(async (kind: "rubric" | "org", options) =>
+    .action(async (kind: "rubric" | "org" | "test", options) =>
       (await import("./commands/schema.js")).runSchema(kind, options),
     );
 
@@ -110,6 +110,16 @@ function buildProgram(): Command {
     .addOption(rubricsOption())
     .action(async (file: string | undefined, options) =>
       (await import("./commands/init.js")).runInit(file, options),
+    );
+
+  program
+    .command("test")
+    .description("run rubric tests (RubricTest fixtures with expected outcomes) like a test runner")
+    .argument("[paths...]", "test files, folders or globs (default: the built-in rubric tests)")
+    .addOption(rubricsOption())
+    .addOption(formatOption(["text", "json"]))
+    .action(async (paths: string[], options) =>
+      (await import("./commands/test.js")).runTests(paths, options, program.opts()),
     );
 
   program

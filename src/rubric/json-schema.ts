@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { allowedValues, describeDomain, numericDomain } from "./question.js";
-import { organizationSchema, type Question, rubricSchema } from "./schema.js";
+import { organizationSchema, type Question, rubricSchema, rubricTestSchema } from "./schema.js";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -12,6 +12,15 @@ export function rubricJsonSchema(): JsonSchema {
     ...z.toJSONSchema(rubricSchema, { io: "input" }),
     $id: `${SCHEMA_BASE}/rubric.schema.json`,
     title: "rolefit rubric",
+  };
+}
+
+/** The JSON Schema of RubricTest files (`rolefit test`). */
+export function rubricTestJsonSchema(): JsonSchema {
+  return {
+    ...z.toJSONSchema(rubricTestSchema, { io: "input" }),
+    $id: `${SCHEMA_BASE}/rubric-test.schema.json`,
+    title: "rolefit rubric test",
   };
 }
 

@@ -12,7 +12,9 @@ import {
   organizationSchema,
   type Question,
   type Rubric,
+  type RubricTest,
   rubricSchema,
+  rubricTestSchema,
 } from "./schema.js";
 import { didYouMean, listOf } from "./suggest.js";
 import {
@@ -61,7 +63,7 @@ type Parsed<T> = { value?: T; diagnostics: Diagnostic[] };
 
 function parseKind(
   parsed: { source: SourceDocument; diagnostics: Diagnostic[] },
-  kind: "Rubric" | "Organization",
+  kind: "Rubric" | "Organization" | "RubricTest",
 ) {
   const { source, diagnostics } = parsed;
   if (diagnostics.length > 0) return { source, diagnostics };
@@ -92,7 +94,7 @@ function parseKind(
   if (
     typeof actual === "string" &&
     actual !== kind &&
-    (actual === "Rubric" || actual === "Organization")
+    (actual === "Rubric" || actual === "Organization" || actual === "RubricTest")
   ) {
     return {
       source,
@@ -200,6 +202,18 @@ export function parseOrganizationsFast(
   }
   if (orgs.length === 0) return parseOrganizations(text, file, questions);
   return orgs.map((value) => ({ value, diagnostics: [] }));
+}
+
+/** Every RubricTest in a YAML stream, checked against the test schema, one result per document. */
+export function parseRubricTests(text: string, file: string): Array<Parsed<RubricTest>> {
+  return parseYamlDocuments(text, file).map((parsed) => {
+    const { source, diagnostics } = parseKind(parsed, "RubricTest");
+    if (diagnostics.length > 0) return { diagnostics };
+    const result = rubricTestSchema.safeParse(source.data);
+    if (!result.success)
+      return { diagnostics: diagnosticsFromZod(source, rubricTestSchema, result.error.issues) };
+    return { value: result.data, diagnostics: [] };
+  });
 }
 
 function organizationFrom(

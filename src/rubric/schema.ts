@@ -200,6 +200,32 @@ export const organizationSchema = z.strictObject({
   answers: z.record(z.string(), z.unknown()).nullable().default({}),
 });
 
+const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
+
+/** A fixture for `rolefit test`: answers (inline or from an org file) and the expected result. */
+export const rubricTestSchema = z
+  .strictObject({
+    apiVersion: z.literal(API_VERSION),
+    kind: z.literal("RubricTest"),
+    name: text,
+    description: z.string().optional(),
+    /** An org file, relative to this test file. */
+    org: text.optional(),
+    answers: z.record(z.string(), z.unknown()).optional(),
+    /** Overrides on top, as with `--set`. */
+    set: z.record(z.string(), z.unknown()).optional(),
+    expect: z.strictObject({
+      recommendation: oneOrMany(z.enum(OUTCOMES)),
+      confidence: oneOrMany(z.enum(["high", "medium", "low"])).optional(),
+      /** Rules that must fire. */
+      rules: z.array(id).optional(),
+    }),
+  })
+  .refine((test) => (test.org === undefined) !== (test.answers === undefined), {
+    message: "give either `org` (a file) or `answers`, not both",
+  });
+
+export type RubricTest = z.infer<typeof rubricTestSchema>;
 export type Effect = z.infer<typeof effectSchema>;
 export type Question = z.infer<typeof questionSchema>;
 export type QuestionType = Question["type"];

@@ -137,7 +137,16 @@ function issueMessage(issue: z.core.$ZodIssue, found: unknown): string {
         const given = typeof found === "string" ? didYouMean(found, options.map(String)) : "";
         return `expected one of ${listOf(options)}, found ${describeValue(found)}${given}`;
       }
-      return `is not a valid entry (found ${describeValue(found)})`;
+      {
+        // A value-or-list union: say what the plain value may be, the usual thing to write.
+        const first = (issue as { errors?: z.core.$ZodIssue[][] }).errors?.[0]?.[0];
+        if (first?.code === "invalid_value") {
+          const given =
+            typeof found === "string" ? didYouMean(found, first.values.map(String)) : "";
+          return `expected one of ${listOf(first.values)} (or a list of them), found ${describeValue(found)}${given}`;
+        }
+        return `is not a valid entry (found ${describeValue(found)})`;
+      }
     case "too_small":
     case "too_big": {
       const small = issue.code === "too_small";

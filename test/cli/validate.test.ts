@@ -217,3 +217,42 @@ describe("rolefit validate formats", () => {
     ]);
   });
 });
+
+describe("rolefit test", () => {
+  it("passes the built-in rubric tests", () => {
+    const run = rolefit(["test"]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/\n\d+ passed, 0 failed\n$/);
+  });
+
+  it("reports a test whose expectation the rubrics do not meet, and exits 1", () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, "t.yaml"),
+      `apiVersion: rolefit/v1\nkind: RubricTest\nname: Seed startup as a matrix\norg: ${join(ROOT, "examples", "seed-startup.yaml")}\nexpect: { recommendation: matrix, rules: [independent-oversight] }\n---\napiVersion: rolefit/v1\nkind: RubricTest\nname: Inline answers\nanswers: { employees: 40 }\nexpect: { recommendation: combine }\n`,
+    );
+    const run = rolefit(["test", dir]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain("✗ Seed startup as a matrix → combine (high)");
+    expect(run.stdout).toMatch(/expected matrix, got combine \(margin [\d.]+ over separate\)/);
+    expect(run.stdout).toMatch(
+      /expected rule independent-oversight to fire; fired: small-organisation-one-leader, matrix-needs-readiness/,
+    );
+    expect(run.stdout).toContain("✓ Inline answers");
+    expect(run.stdout).toMatch(/1 passed, 1 failed\n$/);
+  });
+
+  it("locates a malformed test file", () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, "t.yaml"),
+      "apiVersion: rolefit/v1\nkind: RubricTest\nname: X\nexpect: { recommendation: merge }\nanswers: {}\n",
+    );
+    const run = rolefit(["test", join(dir, "t.yaml")]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /t\.yaml:4:27: expect\.recommendation: expected one of combine, separate, matrix \(or a list of them\), found "merge"/,
+    );
+  });
+});

@@ -2,8 +2,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
-import { orgJsonSchema, rubricJsonSchema } from "../../src/rubric/json-schema.js";
+import { parse, parseAllDocuments } from "yaml";
+import {
+  orgJsonSchema,
+  rubricJsonSchema,
+  rubricTestJsonSchema,
+} from "../../src/rubric/json-schema.js";
 import { builtInCompiled, ROOT, RUBRICS_DIR, yamlFiles } from "../helpers/rubrics.js";
 
 const committed = (name: string) => JSON.parse(readFileSync(join(ROOT, "schema", name), "utf8"));
@@ -14,6 +18,18 @@ const validateOrg = ajv.compile(orgSchema);
 const validateRubric = ajv.compile(rubricJsonSchema());
 
 describe("JSON Schemas", () => {
+  it("describe rubric tests, and accept the shipped ones", () => {
+    const validateTest = ajv.compile(rubricTestJsonSchema());
+    expect(committed("rubric-test.schema.json")).toEqual(rubricTestJsonSchema());
+    for (const file of yamlFiles(join(ROOT, "rubric-tests"))) {
+      for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
+        expect(validateTest(doc.toJS()), `${file} ${ajv.errorsText(validateTest.errors)}`).toBe(
+          true,
+        );
+      }
+    }
+  });
+
   it("are committed as generated (run `rolefit schema rubric|org --out schema/...` after a change)", () => {
     expect(committed("rubric.schema.json")).toEqual(rubricJsonSchema());
     expect(committed("org.schema.json")).toEqual(orgSchema);

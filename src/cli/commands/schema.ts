@@ -1,4 +1,4 @@
-import { orgJsonSchema, rubricJsonSchema } from "../../rubric/json-schema.js";
+import { orgJsonSchema, rubricJsonSchema, rubricTestJsonSchema } from "../../rubric/json-schema.js";
 import { loadRubricSet } from "../load.js";
 import { emit } from "../output.js";
 
@@ -7,12 +7,19 @@ export interface SchemaOptions {
   out?: string;
 }
 
-export async function runSchema(kind: "rubric" | "org", options: SchemaOptions): Promise<void> {
+export async function runSchema(
+  kind: "rubric" | "org" | "test",
+  options: SchemaOptions,
+): Promise<void> {
   const schema =
     kind === "rubric"
       ? rubricJsonSchema()
-      : orgJsonSchema(
-          (await loadRubricSet(options.rubrics)).compiled.questions.map((entry) => entry.question),
-        );
+      : kind === "test"
+        ? rubricTestJsonSchema()
+        : orgJsonSchema(
+            (await loadRubricSet(options.rubrics)).compiled.questions.map(
+              (entry) => entry.question,
+            ),
+          );
   await emit(`${JSON.stringify(schema, null, 2)}\n`, options.out);
 }

@@ -11,6 +11,7 @@ import {
   type LoadedRubric,
   parseOrganizations,
   parseRubric,
+  parseRubricTests,
 } from "../../rubric/load.js";
 import { parseYaml } from "../../rubric/yaml.js";
 import { BUILT_IN_RUBRICS, loadRubricSet } from "../load.js";
@@ -65,6 +66,10 @@ export async function runValidate(
     sources.set(file, text);
     if (kindOf(text, file) === "Organization") {
       orgs.push(file);
+      continue;
+    }
+    if (kindOf(text, file) === "RubricTest") {
+      for (const parsed of parseRubricTests(text, file)) diagnostics.push(...parsed.diagnostics);
       continue;
     }
     // Anything not declaring itself an org is checked as a rubric, so its errors say what is missing.
