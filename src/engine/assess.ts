@@ -1,7 +1,7 @@
+import { conditionHolds } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import type { Answers, AnswerValue, Metric } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
-import { conditionHolds } from "./condition.js";
 import { decide, type LedgerEntry, pointScale, type Scores, scoreAnswers } from "./score.js";
 import { type Stability, weightStability } from "./stability.js";
 import {

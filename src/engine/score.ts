@@ -1,8 +1,8 @@
+import { conditionHolds } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { effectsOf } from "../rubric/question.js";
 import type { Answers, AnswerValue, Rule } from "../rubric/schema.js";
 import type { CompiledRubric, CompiledRubrics } from "./compile.js";
-import { conditionHolds } from "./condition.js";
 
 export type Scores = Record<Outcome, number>;
 

@@ -1,9 +1,8 @@
-import { conditionLeaves } from "../rubric/conditions.js";
+import { conditionHolds, conditionLeaves } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { bandFor, effectsOf } from "../rubric/question.js";
 import type { Answers, AnswerValue, Rule } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics } from "./compile.js";
-import { conditionHolds } from "./condition.js";
 import {
   type Decision,
   decideFromRules,

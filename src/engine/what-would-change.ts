@@ -1,9 +1,8 @@
-import { conditionLeaves } from "../rubric/conditions.js";
+import { conditionHolds, conditionLeaves } from "../rubric/conditions.js";
 import type { Outcome } from "../rubric/outcomes.js";
 import { allowedValues, numericDomain } from "../rubric/question.js";
 import type { Answers, AnswerValue, NumericQuestion, Question, Rule } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
-import { conditionHolds } from "./condition.js";
 import { type Decision, decide, type Scores } from "./score.js";
 import { WhatIf } from "./what-if.js";
 

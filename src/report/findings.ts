@@ -27,6 +27,8 @@ export const FINDING_CODES: Record<string, string> = {
   "empty-range": "A numeric question's minimum is above its maximum.",
   "question-without-effect":
     "Every answer of a question has the same effect, so it cannot change a result.",
+  "rule-never-fires": "No answers can satisfy a rule's condition, so it never applies.",
+  "unwinnable-outcome": "No answers found that make one of the three structures win.",
   unreadable: "The file cannot be read (missing, a folder, too large, not UTF-8 text).",
 };
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { CORE_SCHEMA, loadAll } from "js-yaml";
-import { conditionLeaves } from "./conditions.js";
+import { conditionHolds, conditionLeaves } from "./conditions.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { OUTCOMES } from "./outcomes.js";
 import { allowedValues, checkAnswer, numericDomain } from "./question.js";
@@ -349,9 +349,19 @@ export function checkRubricSet(
   const index = indexQuestions(rubrics);
   for (const { rubric, source } of rubrics) {
     rubric.rules.forEach((rule, r) => {
+      const before = diagnostics.length;
       checkCondition(rule.when, index, ["rules", r, "when"], (path, code, message) =>
         report(source, path, code, message),
       );
+      if (diagnostics.length === before && canHold(rule.when, index) === false) {
+        report(
+          source,
+          ["rules", r, "when"],
+          "rule-never-fires",
+          `rule ${rule.id} can never fire: no answers satisfy its condition`,
+          "warning",
+        );
+      }
     });
     for (const outcome of ["combine", "separate", "matrix"] as const) {
       rubric.guidance?.[outcome]?.mechanisms.forEach((mechanism, m) => {
@@ -364,6 +374,61 @@ export function checkRubricSet(
     }
   }
   return diagnostics;
+}
+
+/** Values worth trying for a question when looking for answers that satisfy a condition. */
+function probeValues(question: Question, condition: Condition): Array<AnswerValue | undefined> {
+  switch (question.type) {
+    case "integer":
+    case "percent": {
+      const { min, max } = numericDomain(question);
+      const points = new Set<number>([min, ...question.bands.map((band) => band.from)]);
+      for (const { leaf } of conditionLeaves(condition)) {
+        if (leaf.question !== question.id) continue;
+        for (const t of [leaf.atLeast, leaf.atMost])
+          if (t !== undefined) for (const v of [t - 1, t, t + 1]) points.add(v);
+      }
+      if (Number.isFinite(max)) points.add(max);
+      return [undefined, ...[...points].filter((v) => v >= min && v <= max)];
+    }
+    case "multi": {
+      const options = question.options.map((option) => option.value);
+      // Every selection when there are few options; otherwise none, each one alone, and all.
+      const subsets =
+        options.length <= 8
+          ? Array.from({ length: 2 ** options.length }, (_, mask) =>
+              options.filter((_, i) => (mask >> i) & 1),
+            )
+          : [[], ...options.map((o) => [o]), options];
+      return [undefined, ...subsets];
+    }
+    default:
+      return [undefined, ...allowedValues(question)];
+  }
+}
+
+/** Most answer combinations tried for one rule before giving up on proving it can fire. */
+const MAX_PROBES = 200_000;
+
+/** Whether some answers make the condition hold; undefined when there are too many to try. */
+function canHold(condition: Condition, index: QuestionIndex): boolean | undefined {
+  const ids = [...new Set([...conditionLeaves(condition)].map(({ leaf }) => leaf.question))];
+  const domains = ids.map((id) =>
+    probeValues((index.get(id) as QuestionEntry).question, condition),
+  );
+  if (domains.reduce((product, domain) => product * domain.length, 1) > MAX_PROBES)
+    return undefined;
+  const answers: Record<string, AnswerValue> = Object.create(null);
+  const search = (depth: number): boolean => {
+    if (depth === ids.length) return conditionHolds(condition, answers);
+    for (const value of domains[depth] ?? []) {
+      if (value === undefined) delete answers[ids[depth] as string];
+      else answers[ids[depth] as string] = value;
+      if (search(depth + 1)) return true;
+    }
+    return false;
+  };
+  return search(0);
 }
 
 type Reporter = (

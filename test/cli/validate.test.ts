@@ -256,3 +256,51 @@ describe("rolefit test", () => {
     );
   });
 });
+
+describe("rolefit validate reachability", () => {
+  const small = (rules: string, matrixEffect: number) => `apiVersion: rolefit/v1
+kind: Rubric
+id: small
+title: Small
+description: A tiny rubric.
+weight: 1
+questions:
+  - id: size_class
+    prompt: How big is it?
+    help: Pick one.
+    type: choice
+    answers:
+      - { value: small, effect: { combine: 2 }, reason: Small favours one leader. }
+      - { value: mid, effect: { separate: 2 }, reason: Mid-sized favours two leaders. }
+      - { value: large, effect: { matrix: ${matrixEffect} }, reason: Large favours shared governance. }
+rules:
+${rules}
+`;
+
+  it("warns about a rule whose condition no answers can satisfy", () => {
+    const dir = tmp();
+    const rule =
+      "  - { id: contradiction, effect: forbid, outcome: combine, when: { all: [{ question: size_class, in: [small] }, { question: size_class, notIn: [small] }] }, reason: Contradiction on purpose. }";
+    writeFileSync(join(dir, "small.yaml"), small(rule, 2));
+    const findings = JSON.parse(
+      rolefit(["validate", join(dir, "small.yaml"), "--format", "json"]).stdout,
+    ) as Array<{ code: string; line: number }>;
+    expect(findings).toEqual([
+      expect.objectContaining({ code: "rule-never-fires", line: 17, severity: "warning" }),
+    ]);
+  });
+
+  it("warns about an outcome no answers can make win", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "small.yaml"), small("  []", -1).replace("rules:\n  []", "rules: []"));
+    const findings = JSON.parse(
+      rolefit(["validate", join(dir, "small.yaml"), "--format", "json"]).stdout,
+    ) as Array<{ code: string; message: string }>;
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: "unwinnable-outcome",
+        message: expect.stringMatching(/make matrix win/),
+      }),
+    ]);
+  });
+});

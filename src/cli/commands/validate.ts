@@ -1,4 +1,6 @@
 import { relative, sep } from "node:path";
+import { compileRubrics } from "../../engine/compile.js";
+import { unwinnableOutcomes } from "../../engine/reach.js";
 import { UserError } from "../../io/errors.js";
 import { expandInputs } from "../../io/inputs.js";
 import { VERSION } from "../../io/package.js";
@@ -79,6 +81,22 @@ export async function runValidate(
     if (result.value) rubrics.push(result.value);
   }
   diagnostics.push(...checkRubricSet(rubrics, { complete: rubrics.length === rubricFiles }));
+  // Only a complete, error-free set can be scored to see whether each outcome can still win.
+  const first = rubrics[0];
+  if (first && rubrics.length === rubricFiles && !diagnostics.some((d) => d.severity === "error")) {
+    for (const outcome of unwinnableOutcomes(
+      compileRubrics(rubrics.map((entry) => entry.rubric)),
+    )) {
+      diagnostics.push({
+        file: first.source.file,
+        line: 1,
+        column: 1,
+        code: "unwinnable-outcome",
+        severity: "warning",
+        message: `no answers found that make ${outcome} win with these rubrics; check its effects and the rules that forbid it`,
+      });
+    }
+  }
   if (orgs.length > 0) {
     const { index } = await loadRubricSet(options.rubrics);
     for (const file of orgs) {
