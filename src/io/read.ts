@@ -31,14 +31,26 @@ export function decodeText(
   const nul = bytes.indexOf(0);
   if (nul >= 0)
     throw new UserError(`${path}: contains a NUL byte at offset ${nul}; expected a YAML text file`);
+  let text: string;
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     const offset = firstInvalidUtf8(bytes);
     throw new UserError(
       `${path}: not valid UTF-8 (bad byte at offset ${offset}); save the file as UTF-8`,
     );
   }
+  // Control characters other than tab and line breaks have no place in a YAML text file.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  const control = text.search(/[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]/);
+  if (control >= 0) {
+    const code = text.charCodeAt(control).toString(16).toUpperCase().padStart(4, "0");
+    const line = text.slice(0, control).split("\n").length;
+    throw new UserError(
+      `${path}: contains the control character U+${code} on line ${line}; expected a YAML text file`,
+    );
+  }
+  return text;
 }
 
 /** Offset of the first byte that breaks UTF-8, for the error message; -1 if none. */

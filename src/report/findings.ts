@@ -29,6 +29,7 @@ export const FINDING_CODES: Record<string, string> = {
     "Every answer of a question has the same effect, so it cannot change a result.",
   "rule-never-fires": "No answers can satisfy a rule's condition, so it never applies.",
   "unwinnable-outcome": "No answers found that make one of the three structures win.",
+  "too-deep": "Collections nested deeper than any rolefit file needs.",
   unreadable: "The file cannot be read (missing, a folder, too large, not UTF-8 text).",
 };
 

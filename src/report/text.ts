@@ -136,7 +136,9 @@ export function renderText(assessment: Assessment, options: TextOptions): string
   lines.push(
     assessment.reasons.length > 0
       ? reasonTable(assessment.reasons, false)
-      : c.dim("  No answer favours it over the runner-up; a hard rule decided."),
+      : c.dim(
+          `  No answer favours it over the runner-up; ${assessment.rules.length > 0 ? "the hard rules decided" : "the scores are tied, and ties go to the simpler structure"}.`,
+        ),
   );
 
   if (assessment.counterReasons.length > 0) {

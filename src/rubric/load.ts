@@ -72,7 +72,12 @@ function parseKind(
     return {
       source,
       diagnostics: [
-        problem(source, [], "empty-file", `the file has no content; expected a ${kind} document`),
+        problem(
+          source,
+          [],
+          "empty-file",
+          `the file has no content; expected ${kind === "Organization" ? "an" : "a"} ${kind} document`,
+        ),
       ],
     };
   }

@@ -36,8 +36,41 @@ const PARSE_OPTIONS = {
 } as const;
 
 /** Every document of a YAML stream (`---` separated), each with its own located problems. */
+/** Deeper nesting than this is refused before parsing: no rolefit file needs it, and it can exhaust the stack. */
+export const MAX_NESTING = 64;
+
+/** Where flow collections (`[`, `{`) first nest deeper than MAX_NESTING, or -1. Quoted text is skipped. */
+function tooDeep(text: string): number {
+  let depth = 0;
+  let quote = "";
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quote) {
+      if (char === quote || char === "\n") quote = "";
+      else if (char === "\\" && quote === '"') i++;
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === "[" || char === "{") {
+      if (++depth > MAX_NESTING) return i;
+    } else if (char === "]" || char === "}") depth = Math.max(0, depth - 1);
+  }
+  return -1;
+}
+
 export function parseYamlDocuments(text: string, file: string): Parsed[] {
   const lineCounter = new LineCounter();
+  const deep = tooDeep(text);
+  if (deep >= 0) {
+    const before = text.slice(0, deep);
+    const line = before.split("\n").length;
+    const column = deep - before.lastIndexOf("\n");
+    const message = `nested more than ${MAX_NESTING} levels deep; rolefit files need far fewer`;
+    return [
+      {
+        source: { file, doc: new Document(null), lineCounter, data: undefined },
+        diagnostics: [{ file, line, column, code: "too-deep", severity: "error", message }],
+      },
+    ];
+  }
   const docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter });
   if (!Array.isArray(docs) || docs.length === 0) {
     // An empty stream still parses as one empty document, so callers report "empty file".

@@ -206,13 +206,22 @@ describe("rolefit assess errors", () => {
       /EMPTY_DIR: folder holds no \.yaml or \.yml files/,
     ],
     ["invalid UTF-8", ["--org", "BINARY"], /not valid UTF-8 \(bad byte at offset 3\)/],
+    [
+      "a control character",
+      ["--org", "CONTROL"],
+      /contains the control character U\+0007 on line 2/,
+    ],
   ])("reports %s with exit 1", (_name, args, message) => {
     const binary = join(tmp(), "binary.yaml");
     writeFileSync(binary, Buffer.from([0x61, 0x3a, 0x20, 0xff, 0xfe, 0x0a]));
+    const control = join(tmp(), "control.yaml");
+    writeFileSync(control, 'apiVersion: rolefit/v1\nname: "X\u0007"\n');
     const empty = tmp();
     const run = rolefit([
       "assess",
-      ...args.map((a) => (a === "BINARY" ? binary : a === "EMPTY" ? empty : a)),
+      ...args.map((a) =>
+        a === "BINARY" ? binary : a === "EMPTY" ? empty : a === "CONTROL" ? control : a,
+      ),
     ]);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(new RegExp(message.source.replace("EMPTY_DIR", empty)));

@@ -188,6 +188,7 @@ const FIXTURES: Array<[code: string, findings: () => Diagnostic[], line: number,
       24,
       53,
     ],
+    ["too-deep", () => rubricFindings(`a: ${"[".repeat(70)}${"]".repeat(70)}\n`), 1, 68],
     [
       "invalid-answer",
       () => parseOrganization(org("  stage: huge"), "r.yaml", builtInIndex).diagnostics,
