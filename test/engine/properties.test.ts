@@ -1,0 +1,167 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { assess } from "../../src/engine/assess.js";
+import { compileRubrics } from "../../src/engine/compile.js";
+import { scoreAnswers } from "../../src/engine/score.js";
+import { OUTCOMES } from "../../src/rubric/outcomes.js";
+import { numericDomain } from "../../src/rubric/question.js";
+import type { Answers, AnswerValue, Question } from "../../src/rubric/schema.js";
+import { builtIn, builtInCompiled } from "../helpers/rubrics.js";
+
+/** Any answer a question accepts, or unanswered. */
+function answerArbitrary(question: Question): fc.Arbitrary<AnswerValue | undefined> {
+  const answered: fc.Arbitrary<AnswerValue> = (() => {
+    switch (question.type) {
+      case "multi": {
+        const options = question.options.map((o) => o.value);
+        return fc.subarray(options);
+      }
+      case "integer":
+      case "percent": {
+        const { min, max } = numericDomain(question);
+        return fc.integer({ min, max: Number.isFinite(max) ? max : 100_000 });
+      }
+      default:
+        return fc.constantFrom(...question.answers.map((a) => a.value));
+    }
+  })();
+  return fc.option(answered, { nil: undefined, freq: 5 });
+}
+
+const answersArbitrary: fc.Arbitrary<Answers> = fc
+  .tuple(...builtInCompiled.questions.map(({ question }) => answerArbitrary(question)))
+  .map((values) => {
+    const answers: Record<string, AnswerValue> = Object.create(null);
+    builtInCompiled.questions.forEach(({ question }, i) => {
+      const value = values[i];
+      if (value !== undefined) answers[question.id] = value;
+    });
+    return answers;
+  });
+
+const run = (answers: Answers, compiled = builtInCompiled) =>
+  assess(compiled, { organization: "x", source: null, answers });
+const withAnswer = (answers: Answers, id: string, value: AnswerValue | undefined): Answers => {
+  const changed: Record<string, AnswerValue> = Object.assign(Object.create(null), answers);
+  if (value === undefined) delete changed[id];
+  else changed[id] = value;
+  return changed;
+};
+const RUNS = { numRuns: 150, seed: 20261128 };
+
+describe("engine invariants over random answer sets", () => {
+  it("is deterministic and independent of rubric order and answer key order", () => {
+    const reversed = compileRubrics([...builtIn].reverse().map((entry) => entry.rubric));
+    fc.assert(
+      fc.property(answersArbitrary, (answers) => {
+        const shuffled: Record<string, AnswerValue> = Object.create(null);
+        for (const id of Object.keys(answers).reverse()) shuffled[id] = answers[id] as AnswerValue;
+        const first = JSON.stringify(run(answers));
+        expect(JSON.stringify(run(answers))).toBe(first);
+        expect(JSON.stringify(run(shuffled))).toBe(first);
+        expect(JSON.stringify(run(answers, reversed))).toBe(first);
+      }),
+      RUNS,
+    );
+  });
+
+  it("keeps scores in 0–100 and recommends the best score the rules leave open", () => {
+    fc.assert(
+      fc.property(answersArbitrary, (answers) => {
+        const result = run(answers);
+        for (const outcome of OUTCOMES) {
+          expect(result.scores[outcome]).toBeGreaterThanOrEqual(0);
+          expect(result.scores[outcome]).toBeLessThanOrEqual(100);
+        }
+        const forbidden = new Set(
+          result.rules.filter((r) => r.effect === "forbid").map((r) => r.outcome),
+        );
+        const required = result.rules.filter((r) => r.effect === "require").map((r) => r.outcome);
+        if (result.warnings.length === 0 && required.length === 0) {
+          for (const outcome of OUTCOMES.filter((o) => !forbidden.has(o))) {
+            expect(result.scores[result.recommendation]).toBeGreaterThanOrEqual(
+              result.scores[outcome] - 0.01,
+            );
+          }
+        }
+        if (required.length === 1 && !forbidden.has(required[0] as (typeof OUTCOMES)[number]))
+          expect(result.recommendation).toBe(required[0]);
+      }),
+      RUNS,
+    );
+  });
+
+  it("makes every what-would-change entry true when applied", () => {
+    fc.assert(
+      fc.property(answersArbitrary, (answers) => {
+        const result = run(answers);
+        for (const change of result.whatWouldChange) {
+          expect(
+            run(withAnswer(answers, change.questionId, change.to)).recommendation,
+            change.statement,
+          ).toBe(change.recommendation);
+        }
+      }),
+      { ...RUNS, numRuns: 60 },
+    );
+  });
+
+  it("never lets more major incidents or more regulation raise combine, nor a pivot lower it", () => {
+    const combineLead = (answers: Answers) => {
+      const { scores } = scoreAnswers(builtInCompiled, answers);
+      return { combine: scores.combine, overSeparate: scores.combine - scores.separate };
+    };
+    const levels = ["none", "low", "moderate", "high", "extreme"];
+    fc.assert(
+      fc.property(
+        answersArbitrary,
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 0, max: 3 }),
+        (answers, a, b, level) => {
+          const [fewer, more] = a <= b ? [a, b] : [b, a];
+          const lessIncidents = combineLead(withAnswer(answers, "major_incidents_12m", fewer));
+          const moreIncidents = combineLead(withAnswer(answers, "major_incidents_12m", more));
+          expect(moreIncidents.overSeparate).toBeLessThanOrEqual(lessIncidents.overSeparate + 1e-9);
+          const lower = combineLead(withAnswer(answers, "regulatory_complexity", levels[level]));
+          const higher = combineLead(
+            withAnswer(answers, "regulatory_complexity", levels[level + 1]),
+          );
+          expect(higher.combine).toBeLessThanOrEqual(lower.combine + 1e-9);
+          expect(higher.overSeparate).toBeLessThanOrEqual(lower.overSeparate + 1e-9);
+          expect(
+            combineLead(withAnswer(answers, "strategic_pivot", true)).combine,
+          ).toBeGreaterThanOrEqual(
+            combineLead(withAnswer(answers, "strategic_pivot", false)).combine - 1e-9,
+          );
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it("never lets an unanswered question change another answer's contribution", () => {
+    fc.assert(
+      fc.property(
+        answersArbitrary,
+        fc.constantFrom(...builtInCompiled.questions.map(({ question }) => question.id)),
+        (answers, dropped) => {
+          const full = scoreAnswers(builtInCompiled, answers).ledger;
+          const partial = scoreAnswers(
+            builtInCompiled,
+            withAnswer(answers, dropped, undefined),
+          ).ledger;
+          for (const entry of partial) {
+            const same = full.find(
+              (e) =>
+                e.questionId === entry.questionId &&
+                JSON.stringify(e.answer) === JSON.stringify(entry.answer),
+            );
+            expect(same?.points).toEqual(entry.points);
+          }
+        },
+      ),
+      RUNS,
+    );
+  });
+});

@@ -1,0 +1,120 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { UserError } from "../../src/io/errors.js";
+import { decodeText } from "../../src/io/read.js";
+import { parseOrganizations, parseOrganizationsFast, parseRubric } from "../../src/rubric/load.js";
+import { builtInIndex, ROOT, RUBRICS_DIR } from "../helpers/rubrics.js";
+
+/** A fixed-seed generator, so a failure replays exactly. */
+function generator(seed: number) {
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  return { next, int: (n: number) => Math.floor(next() * n) };
+}
+
+const SNIPPETS = [
+  "[",
+  "]",
+  "{",
+  "}",
+  ": ",
+  "- ",
+  "&a ",
+  "*a",
+  "!!str ",
+  "<<: *a",
+  "__proto__: 1",
+  "\n  ",
+  "'",
+  '"',
+  "#",
+  "---\n",
+  "~",
+  "1e999",
+  "\t",
+  "%YAML 1.2\n",
+];
+
+/** One mutation of a valid file: flip a byte, cut it short, splice in YAML syntax, or duplicate a line. */
+function mutate(text: string, random: ReturnType<typeof generator>): Buffer {
+  const bytes = Buffer.from(text);
+  switch (random.int(4)) {
+    case 0: {
+      const copy = Buffer.from(bytes);
+      for (let flips = 1 + random.int(3); flips > 0; flips--)
+        copy[random.int(copy.length)] = random.int(256);
+      return copy;
+    }
+    case 1:
+      return bytes.subarray(0, random.int(bytes.length));
+    case 2: {
+      const at = random.int(text.length);
+      return Buffer.from(
+        text.slice(0, at) + SNIPPETS[random.int(SNIPPETS.length)] + text.slice(at),
+      );
+    }
+    default: {
+      const lines = text.split("\n");
+      const line = random.int(lines.length);
+      lines.splice(line, 0, lines[line] ?? "");
+      return Buffer.from(lines.join("\n"));
+    }
+  }
+}
+
+const ORG = readFileSync(join(ROOT, "examples", "northwind-payments.yaml"), "utf8");
+const RUBRIC = readFileSync(join(RUBRICS_DIR, "decision-rights.yaml"), "utf8");
+
+/** Reading and parsing as the CLI does: every outcome is a value or a UserError naming the file. */
+function load(bytes: Buffer, kind: "org" | "rubric"): string[] {
+  let text: string;
+  try {
+    text = decodeText(bytes, "fuzz.yaml");
+  } catch (error) {
+    if (error instanceof UserError) return [error.message];
+    throw error;
+  }
+  if (kind === "rubric")
+    return parseRubric(text, "fuzz.yaml").diagnostics.map((d) => `${d.file}: ${d.message}`);
+  const careful = parseOrganizations(text, "fuzz.yaml", builtInIndex);
+  const fast = parseOrganizationsFast(text, "fuzz.yaml", builtInIndex);
+  // The fast reader may only take what the careful one accepts, and must agree on it.
+  expect(fast.map((r) => r.value?.answers)).toEqual(careful.map((r) => r.value?.answers));
+  return careful.flatMap((r) => r.diagnostics.map((d) => `${d.file}: ${d.message}`));
+}
+
+describe("fuzzing the loaders", () => {
+  it.each([
+    ["org", 3000, ORG],
+    ["rubric", 1500, RUBRIC],
+  ] as const)("never throws on %s files mutated %i times", (kind, count, text) => {
+    const random = generator(kind === "org" ? 7 : 11);
+    for (let i = 0; i < count; i++) {
+      const messages = load(mutate(text, random), kind);
+      for (const message of messages) expect(message.startsWith("fuzz.yaml")).toBe(true);
+    }
+  });
+
+  it("gives exit 0 or 1, a message naming the file and no stack trace, from the real binary", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rolefit-fuzz-"));
+    const random = generator(3);
+    for (let i = 0; i < 40; i++) {
+      const file = join(dir, `m${i}.yaml`);
+      writeFileSync(file, mutate(ORG, random));
+      const run = spawnSync(
+        process.execPath,
+        [join(ROOT, "bin", "rolefit.js"), "assess", "--org", file, "--format", "json"],
+        { encoding: "utf8" },
+      );
+      expect([0, 1]).toContain(run.status);
+      if (run.status === 1) expect(run.stderr).toContain(`m${i}.yaml`);
+      expect(run.stderr).not.toMatch(/\n\s+at |internal error/);
+    }
+  });
+});
