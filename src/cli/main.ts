@@ -1,6 +1,7 @@
-import { Argument, Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT, UserError } from "../io/errors.js";
 import { VERSION } from "../io/package.js";
+import { setMaxFileSize } from "../io/read.js";
 import { ASSESSMENT_FORMATS } from "./render.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -23,6 +24,20 @@ function buildProgram(): Command {
     .version(VERSION, "-V, --version")
     .option("--no-color", "plain output, without colour")
     .option("--debug", "show stack traces for internal errors")
+    .option(
+      "--max-file-size <bytes>",
+      "refuse input files larger than this (default 1048576, 1 MiB)",
+      (value: string) => {
+        const bytes = Number(value);
+        if (!Number.isInteger(bytes) || bytes <= 0)
+          throw new InvalidArgumentError("expected a whole number of bytes above 0");
+        return bytes;
+      },
+    )
+    .hook("preAction", (command) => {
+      const { maxFileSize } = command.opts() as { maxFileSize?: number };
+      if (maxFileSize !== undefined) setMaxFileSize(maxFileSize);
+    })
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({

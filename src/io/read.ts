@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { UserError } from "./errors.js";
 
 /** Files larger than this are refused before they are read into memory. */
-export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
+const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
+
+/** The limit for this run: `--max-file-size` sets it once, before any file is read. */
+let maxFileSize = DEFAULT_MAX_FILE_SIZE;
+
+export function setMaxFileSize(bytes: number): void {
+  maxFileSize = bytes;
+}
 
 function describeFsError(path: string, error: unknown): UserError {
   const code = (error as NodeJS.ErrnoException).code;
@@ -20,11 +27,7 @@ function describeFsError(path: string, error: unknown): UserError {
 }
 
 /** Bytes → text, refusing what is not UTF-8 text so the YAML parser only sees real text. */
-export function decodeText(
-  bytes: Uint8Array,
-  path: string,
-  maxBytes = DEFAULT_MAX_FILE_SIZE,
-): string {
+export function decodeText(bytes: Uint8Array, path: string, maxBytes = maxFileSize): string {
   if (bytes.length > maxBytes) {
     throw new UserError(`${path}: file is ${bytes.length} bytes, over the ${maxBytes}-byte limit`);
   }
@@ -84,10 +87,7 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
-export async function readTextFile(
-  path: string,
-  maxBytes = DEFAULT_MAX_FILE_SIZE,
-): Promise<string> {
+export async function readTextFile(path: string, maxBytes = maxFileSize): Promise<string> {
   let size: number;
   try {
     const info = await stat(path);
@@ -110,7 +110,7 @@ export async function readTextFile(
  * The same checks as readTextFile, synchronously: a batch reads thousands of small files one after
  * another, where one open, fstat, read and close beat the promise machinery several times over.
  */
-export function readTextFileSync(path: string, maxBytes = DEFAULT_MAX_FILE_SIZE): string {
+export function readTextFileSync(path: string, maxBytes = maxFileSize): string {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -141,7 +141,7 @@ export function readTextFileSync(path: string, maxBytes = DEFAULT_MAX_FILE_SIZE)
   }
 }
 
-export async function readStdin(maxBytes = DEFAULT_MAX_FILE_SIZE): Promise<string> {
+export async function readStdin(maxBytes = maxFileSize): Promise<string> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of process.stdin) {

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -155,4 +155,50 @@ describe("batch assessments", () => {
     expect(run.stdout).toBe("");
     expect(lines(readFileSync(out, "utf8"))).toHaveLength(10);
   });
+});
+
+describe("stopping a batch", () => {
+  it.each([
+    ["SIGTERM", 143],
+    ["SIGINT", 130],
+  ] as const)(
+    "stops after the current record on %s and leaves valid JSON",
+    async (signal, code) => {
+      const dir = mkdtempSync(join(tmpdir(), "rolefit-stop-"));
+      const org = readFileSync(join(EXAMPLES, "northwind-payments.yaml"), "utf8");
+      for (let i = 0; i < 4000; i++)
+        writeFileSync(join(dir, `o${String(i).padStart(5, "0")}.yaml`), org);
+      const child = spawn(process.execPath, [BIN, "assess", "--org", dir, "--format", "json"], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk;
+      });
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      // Wait for the first records, then interrupt.
+      await new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          if (stdout.length > 0) {
+            clearInterval(poll);
+            resolve();
+          }
+        }, 20);
+      });
+      child.kill(signal);
+      const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      expect(status).toBe(code);
+      const records = JSON.parse(stdout) as unknown[];
+      expect(records.length).toBeGreaterThan(0);
+      expect(records.length).toBeLessThan(4000);
+      expect(stderr).toMatch(
+        new RegExp(
+          `stopped by ${signal} after ${records.length} records; the output so far is complete and valid`,
+        ),
+      );
+    },
+  );
 });
