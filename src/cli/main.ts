@@ -50,6 +50,10 @@ function buildProgram(): Command {
     .option("--org <paths...>", "org files, folders or globs to assess (- reads standard input)")
     .option("--interactive", "interview for the questions the org file leaves unanswered")
     .option(
+      "--respondents <files...>",
+      "several people's org files for one organisation: the consensus and where they disagree",
+    )
+    .option(
       "--answers <file>",
       "where the interview saves answers (default: <organisation>.yaml here)",
     )
@@ -135,6 +139,20 @@ function buildProgram(): Command {
     .addOption(formatOption(["text", "json"]))
     .action(async (paths: string[], options) =>
       (await import("./commands/test.js")).runTests(paths, options, program.opts()),
+    );
+
+  program
+    .command("diff")
+    .description(
+      "what changed between two assessments of one organisation (org files or JSON results)",
+    )
+    .argument("<old>", "the earlier org file or `rolefit assess --format json` result")
+    .argument("<new>", "the later one")
+    .addOption(rubricsOption())
+    .addOption(formatOption(["text", "json", "markdown"]))
+    .option("--out <file>", "write the comparison to this file (atomically)")
+    .action(async (oldPath: string, newPath: string, options) =>
+      (await import("./commands/diff.js")).runDiff(oldPath, newPath, options),
     );
 
   program

@@ -2,6 +2,7 @@ import { conditionHolds } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import type { Answers, AnswerValue, Metric } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
+import type { QuestionDisagreement } from "./consensus.js";
 import { decide, type LedgerEntry, pointScale, type Scores, scoreAnswers } from "./score.js";
 import { type Stability, weightStability } from "./stability.js";
 import {
@@ -69,6 +70,8 @@ export interface Assessment {
     decidedByRule: boolean;
     /** The fired rules contradicted each other; the result is the scores' best guess. */
     rulesConflict: boolean;
+    /** With several respondents: one person's answer to some question would change the result. */
+    roomCouldFlip?: boolean;
   };
   unanswered: string[];
   rules: FiredRule[];
@@ -91,6 +94,10 @@ export interface Assessment {
   contributions: Array<{ rubricId: string; title: string; points: Scores }>;
   /** What made this result, so two reports on different rubrics are never confused. */
   provenance?: Provenance;
+  /** With several respondents: each one's own recommendation. */
+  respondents?: Array<{ name: string; role: string | null; recommendation: Outcome }>;
+  /** With several respondents: the questions the room answered differently, most divisive first. */
+  disagreement?: QuestionDisagreement[];
 }
 
 export interface Provenance {
@@ -287,4 +294,9 @@ export function assess(compiled: CompiledRubrics, input: AssessInput): Assessmen
     }),
     ...(input.provenance ? { provenance: input.provenance } : {}),
   };
+}
+
+/** Confidence one level lower, for a room whose disagreement could change the result. */
+export function lowerConfidence(confidence: Confidence): Confidence {
+  return confidence === "high" ? "medium" : "low";
 }

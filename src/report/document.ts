@@ -12,7 +12,7 @@ export type Block =
   | { kind: "checklist"; items: Array<{ text: string; done: boolean }> }
   | { kind: "table"; head: string[]; rows: string[][]; numeric?: number[] }
   | { kind: "callout"; text: string }
-  | { kind: "chart"; chart: "scores" | "contributions" };
+  | { kind: "chart"; chart: "scores" | "contributions" | "disagreement" };
 
 export interface Section {
   id: string;
@@ -111,6 +111,66 @@ function weightRange(range: Assessment["stability"]["rubrics"][number]): string 
   return `between ${range.min.toFixed(2)} and ${range.max.toFixed(2)}`;
 }
 
+/** Each respondent's own result, and the questions the room answered differently. */
+function roomSections(
+  respondents: NonNullable<Assessment["respondents"]>,
+  disagreement: NonNullable<Assessment["disagreement"]>,
+): Section[] {
+  const flips = disagreement.filter((entry) => entry.couldFlip).length;
+  return [
+    {
+      id: "respondents",
+      title: `Respondents (${respondents.length})`,
+      blocks: [
+        {
+          kind: "paragraph",
+          text: "The result above is for the room's consensus: the most common answer, the median number, or the options most picked. Each person's own answers would give:",
+        },
+        {
+          kind: "table",
+          head: ["respondent", "role", "own recommendation"],
+          rows: respondents.map((r) => [r.name, r.role ?? "", r.recommendation]),
+        },
+      ],
+    },
+    {
+      id: "disagreement",
+      title: "Where the room disagrees",
+      blocks:
+        disagreement.length === 0
+          ? [
+              {
+                kind: "paragraph",
+                text: "Everyone gave the same answers (or answers that score alike).",
+              },
+            ]
+          : [
+              {
+                kind: "paragraph",
+                text:
+                  flips > 0
+                    ? `On ${flips} question${flips === 1 ? "" : "s"} one person's answer would change the recommendation, so confidence is lowered; settle ${flips === 1 ? "it" : "these"} first.`
+                    : "No single person's answer would change the recommendation.",
+              },
+              { kind: "chart", chart: "disagreement" },
+              {
+                kind: "table",
+                head: ["question", "answers", "spread", "could change it"],
+                numeric: [2],
+                rows: disagreement.map((entry) => [
+                  entry.questionId,
+                  Object.entries(entry.answers)
+                    .map(([name, value]) => `${name}: ${formatValue(value)}`)
+                    .join("; "),
+                  `${Math.round(entry.spread * 100)}%`,
+                  entry.couldFlip ? "yes" : "no",
+                ]),
+              },
+            ],
+    },
+  ];
+}
+
 /** Assessment → the report's sections, in reading order. Pure. */
 export function buildReport(
   a: Assessment,
@@ -126,6 +186,9 @@ export function buildReport(
       { kind: "paragraph", text: summaryParagraph(a) },
     ],
   });
+
+  if (a.respondents && a.disagreement)
+    sections.push(...roomSections(a.respondents, a.disagreement));
 
   sections.push({
     id: "scores",

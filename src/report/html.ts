@@ -80,6 +80,22 @@ function contributionsChart(a: Assessment): string {
   return `<svg class="chart" data-chart="contributions" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 680 ${height}" width="680" height="${height}"><title>${escapeHtml(label)}</title>${legend}${axis}${groups}</svg>`;
 }
 
+/** Per question, the share of the room away from the consensus; questions that could flip it in red. */
+function disagreementChart(a: Assessment): string {
+  const entries = (a.disagreement ?? []).slice(0, 12);
+  const [left, barMax, rowHeight, top] = [230, 330, 26, 10];
+  const height = top + entries.length * rowHeight + 8;
+  const rows = entries
+    .map((entry, i) => {
+      const y = top + i * rowHeight;
+      const width = Math.max(2, entry.spread * barMax);
+      return `<text x="${left - 10}" y="${y + 15}" text-anchor="end" class="label">${escapeHtml(entry.questionId)}</text><rect class="bar" data-question="${escapeHtml(entry.questionId)}" x="${left}" y="${y + 3}" width="${width.toFixed(1)}" height="16" rx="3" fill="${entry.couldFlip ? "#cf222e" : "#8c959f"}"/><text x="${left + width + 8}" y="${y + 16}" class="value">${Math.round(entry.spread * 100)}%${entry.couldFlip ? " could change it" : ""}</text>`;
+    })
+    .join("");
+  const label = `Disagreement by question: ${entries.map((e) => `${e.questionId} ${Math.round(e.spread * 100)}%`).join(", ")}`;
+  return `<svg class="chart" data-chart="disagreement" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 680 ${height}" width="680" height="${height}"><title>${escapeHtml(label)}</title>${rows}</svg>`;
+}
+
 function renderBlock(block: Block, a: Assessment): string {
   switch (block.kind) {
     case "paragraph":
@@ -101,7 +117,7 @@ function renderBlock(block: Block, a: Assessment): string {
       return `<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
     }
     case "chart":
-      return `<figure>${block.chart === "scores" ? scoresChart(a) : contributionsChart(a)}</figure>`;
+      return `<figure>${block.chart === "scores" ? scoresChart(a) : block.chart === "contributions" ? contributionsChart(a) : disagreementChart(a)}</figure>`;
   }
 }
 

@@ -64,6 +64,37 @@ export function renderText(assessment: Assessment, options: TextOptions): string
   }
   lines.push("");
 
+  if (assessment.respondents && assessment.disagreement) {
+    lines.push(
+      heading(`The room (${assessment.respondents.length} respondents)`) +
+        c.dim("  the result is for their consensus"),
+    );
+    for (const r of assessment.respondents) {
+      lines.push(
+        `  ${r.name}${r.role ? c.dim(` (${r.role})`) : ""}: ${paint(r.recommendation, r.recommendation)}`,
+      );
+    }
+    lines.push("");
+    lines.push(heading("Where the room disagrees") + c.dim("  (share away from the consensus)"));
+    if (assessment.disagreement.length === 0)
+      lines.push(c.dim("  Everyone gave answers that score alike."));
+    for (const entry of assessment.disagreement.slice(0, top)) {
+      const answers = Object.entries(entry.answers)
+        .map(([name, value]) => `${name} ${formatValue(value)}`)
+        .join(", ");
+      const flag = entry.couldFlip ? c.red(" · could change the result") : "";
+      lines.push(
+        ...wrap(
+          `• ${entry.questionId} ${Math.round(entry.spread * 100)}%${flag}: ${answers}`,
+          width - 4,
+          "  ",
+          "    ",
+        ),
+      );
+    }
+    lines.push("");
+  }
+
   lines.push(heading("Scores") + c.dim("  (0–100, 50 = neutral)"));
   const barWidth = Math.max(10, Math.min(40, width - 30));
   const ranked = [...OUTCOMES].sort((a, b) => assessment.scores[b] - assessment.scores[a]);

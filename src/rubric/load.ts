@@ -53,6 +53,7 @@ export function contentHash(value: unknown): string {
 export interface Organization {
   name: string;
   description?: string;
+  respondent?: { name: string; role?: string | undefined };
   /** Only answered questions; a prototype-less map. */
   answers: Answers;
   /** The parsed YAML, kept for editing the file in place; absent after the fast path. */
@@ -242,6 +243,7 @@ function organizationFrom(
     return { diagnostics: answerProblems.map((d) => ({ ...d, file })) };
   const org: LocatedOrganization = { name: result.data.name, answers, source };
   if (result.data.description !== undefined) org.description = result.data.description;
+  if (result.data.respondent !== undefined) org.respondent = result.data.respondent;
   return { value: org, diagnostics: [] };
 }
 

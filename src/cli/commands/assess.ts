@@ -1,9 +1,10 @@
+import { basename } from "node:path";
 import { assess } from "../../engine/assess.js";
 import { UsageError, UserError } from "../../io/errors.js";
 import { expandInputs } from "../../io/inputs.js";
 import { readStdin, readTextFile } from "../../io/read.js";
 import { parseOrganizationsFast } from "../../rubric/load.js";
-import { inputError, loadRubricSet } from "../load.js";
+import { inputError, loadOrganization, loadRubricSet } from "../load.js";
 import { emit, type GlobalOptions, terminalWidth, wantsColor } from "../output.js";
 import { ASSESSMENT_FORMATS, type AssessmentFormat, renderAssessment } from "../render.js";
 import { applyOverrides, parseSetFlags } from "../set-answers.js";
@@ -16,11 +17,14 @@ export interface AssessOptions {
   out?: string;
   interactive?: boolean;
   answers?: string;
+  respondents?: string[];
 }
 
 const SINGLE_FORMATS: readonly string[] = ASSESSMENT_FORMATS;
 
 export async function runAssess(options: AssessOptions, global: GlobalOptions): Promise<void> {
+  if (options.respondents && options.respondents.length > 0)
+    return runRoom(options.respondents, options, global);
   const orgArgs = options.org ?? [];
   if (orgArgs.length === 0 || options.interactive) {
     if (orgArgs.length > 1)
@@ -77,4 +81,44 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
     overrides,
     ...(options.out ? { out: options.out } : {}),
   });
+}
+
+/** Several people's answers for one organisation: the consensus result and where they differ. */
+async function runRoom(
+  files: readonly string[],
+  options: AssessOptions,
+  global: GlobalOptions,
+): Promise<void> {
+  if (options.org && options.org.length > 0)
+    throw new UsageError("give either --org or --respondents, not both");
+  if (!SINGLE_FORMATS.includes(options.format))
+    throw new UsageError(
+      `--respondents makes one result; use --format ${SINGLE_FORMATS.join(", ")}`,
+    );
+  const rubrics = await loadRubricSet(options.rubrics);
+  const overrides = parseSetFlags(options.set, rubrics.index);
+  const orgs = await Promise.all(files.map((file) => loadOrganization(file, rubrics.index)));
+  const names = [...new Set(orgs.map((org) => org.name))];
+  if (names.length > 1)
+    process.stderr.write(
+      `rolefit: warning: the respondents' files name different organisations (${names.join(", ")}); assessing them as ${names[0]}\n`,
+    );
+  const respondents = orgs.map((org, i) => ({
+    name: org.respondent?.name ?? basename(files[i] as string).replace(/\.ya?ml$/i, ""),
+    ...(org.respondent?.role ? { role: org.respondent.role } : {}),
+    answers: applyOverrides(org.answers, overrides),
+  }));
+  const { assessRoom } = await import("../../engine/consensus.js");
+  const assessment = assessRoom(rubrics.compiled, {
+    organization: names[0] ?? "",
+    source: files.join(", "),
+    respondents,
+    provenance: rubrics.provenance,
+  });
+  const content = await renderAssessment(assessment, options.format as AssessmentFormat, {
+    color: !options.out && wantsColor(process.stdout, global),
+    width: terminalWidth(),
+    index: rubrics.index,
+  });
+  return emit(content, options.out);
 }
