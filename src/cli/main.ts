@@ -50,6 +50,12 @@ function buildProgram(): Command {
     .option("--org <paths...>", "org files, folders or globs to assess (- reads standard input)")
     .option("--interactive", "interview for the questions the org file leaves unanswered")
     .option(
+      "--respondent <name>",
+      "in the interview, record this person's answers in a file of their own (repeatable)",
+      collect,
+      [],
+    )
+    .option(
       "--respondents <files...>",
       "several people's org files for one organisation: the consensus and where they disagree",
     )

@@ -18,6 +18,7 @@ export interface AssessOptions {
   interactive?: boolean;
   answers?: string;
   respondents?: string[];
+  respondent?: string[];
 }
 
 const SINGLE_FORMATS: readonly string[] = ASSESSMENT_FORMATS;
@@ -26,6 +27,11 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
   if (options.respondents && options.respondents.length > 0)
     return runRoom(options.respondents, options, global);
   const orgArgs = options.org ?? [];
+  if (options.respondent && options.respondent.length > 0 && orgArgs.length > 0) {
+    throw new UsageError(
+      "--respondent starts new interviews, one per person; resume one with --org FILE --interactive",
+    );
+  }
   if (orgArgs.length === 0 || options.interactive) {
     if (orgArgs.length > 1)
       throw new UsageError(

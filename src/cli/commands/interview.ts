@@ -2,14 +2,15 @@ import { existsSync } from "node:fs";
 import confirm from "@inquirer/confirm";
 import input from "@inquirer/input";
 import { assess } from "../../engine/assess.js";
-import { planInterview, runInterview } from "../../interview/flow.js";
+import { assessRoom } from "../../engine/consensus.js";
+import { planInterview, runInterview, type Step } from "../../interview/flow.js";
 import { EXIT, UserError } from "../../io/errors.js";
 import { writeFileAtomic } from "../../io/write.js";
 import { renderText } from "../../report/text.js";
 import type { Answers } from "../../rubric/schema.js";
 import { AnswersFile, defaultAnswersPath, resumeCommand } from "../interview/answers-file.js";
 import { TerminalPrompter } from "../interview/prompter.js";
-import { loadOrganization, loadRubricSet } from "../load.js";
+import { loadOrganization, loadRubricSet, type RubricSet } from "../load.js";
 import { type GlobalOptions, wantsColor } from "../output.js";
 import { renderAssessment } from "../render.js";
 import { applyOverrides, parseSetFlags } from "../set-answers.js";
@@ -25,26 +26,121 @@ function interrupted(path: string | undefined, saved: number): UserError {
 
 const isCtrlC = (error: unknown) => error instanceof Error && error.name === "ExitPromptError";
 
-export type InterviewOptions = Omit<AssessOptions, "org"> & { org?: string | undefined };
+export type InterviewOptions = Omit<AssessOptions, "org"> & {
+  org?: string | undefined;
+  respondent?: string[];
+};
 
-/** The workshop interview: asks, saves after every answer, reviews, then prints the result. */
+interface Session {
+  rubrics: RubricSet;
+  steps: Step[];
+  color: boolean;
+  /** The file being written, and how many answers it holds: what Ctrl-C must report. */
+  current?: { file: AnswersFile; saved: number };
+}
+
+/** The answers file to write: resumed from an existing one if the user wants, else a new one. */
+async function openAnswersFile(
+  session: Session,
+  path: string,
+  name: string,
+  respondent?: string,
+): Promise<{ file: AnswersFile; initial: Answers }> {
+  if (
+    existsSync(path) &&
+    (await confirm({
+      message: `${path} already exists. Resume from the answers in it?`,
+      default: true,
+    }))
+  ) {
+    const org = await loadOrganization(path, session.rubrics.index);
+    return {
+      file: AnswersFile.fromDocument(path, org.source.doc, session.steps),
+      initial: org.answers,
+    };
+  }
+  let fresh = path;
+  while (existsSync(fresh)) {
+    fresh = (
+      await input({
+        message: "Save the answers to which new file?",
+        default: fresh.replace(/(\.ya?ml)?$/, "-2.yaml"),
+      })
+    ).trim();
+  }
+  return {
+    file: AnswersFile.create(fresh, name, session.steps, respondent),
+    initial: Object.create(null),
+  };
+}
+
+/** One person's interview into one file: optional revision, then the open questions, then review. */
+async function interviewInto(
+  session: Session,
+  file: AnswersFile,
+  initial: Answers,
+  title: string,
+): Promise<Answers> {
+  session.current = { file, saved: Object.keys(initial).length };
+  await file.save(initial);
+  process.stdout.write(
+    `Answers are saved to ${file.path} after every answer. Ctrl-C stops at any time; resume with:\n  ${resumeCommand(file.path)}\n\n`,
+  );
+  const answered = Object.keys(initial).length;
+  const { steps } = session;
+  // With everything answered the final review comes next anyway; ask only when some are open.
+  const reviseFirst =
+    answered > 0 &&
+    answered < steps.length &&
+    (await confirm({
+      message: `${answered} of ${steps.length} questions are answered. Review or change them before the rest?`,
+      default: false,
+    }));
+  const prompter = new TerminalPrompter({
+    organization: title,
+    answersPath: file.path,
+    color: session.color,
+  });
+  return runInterview(steps, initial, prompter, {
+    reviseFirst,
+    save: async (answers) => {
+      await file.save(answers);
+      if (session.current) session.current.saved = Object.keys(answers).length;
+    },
+  });
+}
+
+/**
+ * The workshop interview: asks, saves after every answer, reviews, then prints the result. With
+ * `--respondent NAME` (repeatable) each person answers in turn into a file of their own, and the
+ * result is the room's consensus.
+ */
 export async function runInterviewCommand(
   options: InterviewOptions,
   global: GlobalOptions,
 ): Promise<void> {
-  const color = wantsColor(process.stdout, global);
   const rubrics = await loadRubricSet(options.rubrics);
-  const steps = planInterview(rubrics.compiled);
-  let file: AnswersFile | undefined;
-  let saved = 0;
+  const session: Session = {
+    rubrics,
+    steps: planInterview(rubrics.compiled),
+    color: wantsColor(process.stdout, global),
+  };
+  const people = options.respondent ?? [];
   try {
     let name: string;
-    let initial: Answers = Object.create(null);
+    const answered: Array<{ respondent?: string; answers: Answers; path: string }> = [];
     if (options.org) {
       const org = await loadOrganization(options.org, rubrics.index);
       name = org.name;
-      initial = org.answers;
-      file = AnswersFile.fromDocument(options.answers ?? options.org, org.source.doc, steps);
+      const file = AnswersFile.fromDocument(
+        options.answers ?? options.org,
+        org.source.doc,
+        session.steps,
+      );
+      answered.push({
+        answers: await interviewInto(session, file, org.answers, name),
+        path: file.path,
+      });
     } else {
       name = (
         await input({
@@ -52,71 +148,51 @@ export async function runInterviewCommand(
           validate: (text) => text.trim() !== "" || "Enter the organisation's name.",
         })
       ).trim();
-      let path = options.answers ?? defaultAnswersPath(name);
-      if (
-        existsSync(path) &&
-        (await confirm({
-          message: `${path} already exists. Resume from the answers in it?`,
-          default: true,
-        }))
-      ) {
-        const org = await loadOrganization(path, rubrics.index);
-        initial = org.answers;
-        file = AnswersFile.fromDocument(path, org.source.doc, steps);
-      } else {
-        while (existsSync(path)) {
-          path = (
-            await input({
-              message: "Save the answers to which new file?",
-              default: path.replace(/(\.ya?ml)?$/, "-2.yaml"),
-            })
-          ).trim();
-        }
-        file = AnswersFile.create(path, name, steps);
+      for (const person of people.length > 0 ? people : [undefined]) {
+        const path = person
+          ? defaultAnswersPath(`${name} ${person}`)
+          : (options.answers ?? defaultAnswersPath(name));
+        const { file, initial } = await openAnswersFile(session, path, name, person);
+        const answers = await interviewInto(
+          session,
+          file,
+          initial,
+          person ? `${name} · ${person}` : name,
+        );
+        answered.push({ ...(person ? { respondent: person } : {}), answers, path: file.path });
       }
     }
-    const answersFile = file;
-    saved = Object.keys(initial).length;
-    await answersFile.save(initial);
-    process.stdout.write(
-      `Answers are saved to ${answersFile.path} after every answer. Ctrl-C stops at any time; resume with:\n  ${resumeCommand(answersFile.path)}\n\n`,
-    );
-    const answered = Object.keys(initial).length;
-    // With everything answered the final review comes next anyway; ask only when some are open.
-    const reviseFirst =
-      answered > 0 &&
-      answered < steps.length &&
-      (await confirm({
-        message: `${answered} of ${steps.length} questions are answered. Review or change them before the rest?`,
-        default: false,
-      }));
-    const prompter = new TerminalPrompter({
-      organization: name,
-      answersPath: answersFile.path,
-      color,
-    });
-    const final = await runInterview(steps, initial, prompter, {
-      reviseFirst,
-      save: async (answers) => {
-        await answersFile.save(answers);
-        saved = Object.keys(answers).length;
-      },
-    });
-
-    const whatIf = applyOverrides(final, parseSetFlags(options.set, rubrics.index));
-    const assessment = assess(rubrics.compiled, {
-      organization: name,
-      source: answersFile.path,
-      answers: whatIf,
-      provenance: rubrics.provenance,
-    });
+    const overrides = parseSetFlags(options.set, rubrics.index);
+    const last = answered[answered.length - 1] as { answers: Answers; path: string };
+    const assessment =
+      answered.length > 1
+        ? assessRoom(rubrics.compiled, {
+            organization: name,
+            source: answered.map((entry) => entry.path).join(", "),
+            respondents: answered.map((entry) => ({
+              name: entry.respondent ?? entry.path,
+              answers: applyOverrides(entry.answers, overrides),
+            })),
+            provenance: rubrics.provenance,
+          })
+        : assess(rubrics.compiled, {
+            organization: name,
+            source: last.path,
+            answers: applyOverrides(last.answers, overrides),
+            provenance: rubrics.provenance,
+          });
     process.stdout.write("\u001b[2J\u001b[H");
-    process.stdout.write(renderText(assessment, { color, width: process.stdout.columns || 80 }));
+    process.stdout.write(
+      renderText(assessment, { color: session.color, width: process.stdout.columns || 80 }),
+    );
     if (options.set.length > 0)
       process.stdout.write(
         `\nWhat-if: ${options.set.map((s) => `--set ${s}`).join(" ")} applied to this result, not saved.\n`,
       );
-    const reportPath = answersFile.path.replace(/(\.ya?ml)?$/, ".report.md");
+    const reportPath = (answered.length > 1 ? defaultAnswersPath(name) : last.path).replace(
+      /(\.ya?ml)?$/,
+      ".report.md",
+    );
     process.stdout.write("\n");
     if (await confirm({ message: `Write a report to ${reportPath}?`, default: true })) {
       await writeFileAtomic(
@@ -130,7 +206,7 @@ export async function runInterviewCommand(
       process.stdout.write(`Report written to ${reportPath}\n`);
     }
   } catch (error) {
-    if (isCtrlC(error)) throw interrupted(file?.path, saved);
+    if (isCtrlC(error)) throw interrupted(session.current?.file.path, session.current?.saved ?? 0);
     throw error;
   }
 }

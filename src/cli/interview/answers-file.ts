@@ -32,8 +32,19 @@ export class AnswersFile {
     private readonly steps: readonly Step[],
   ) {}
 
-  static create(path: string, name: string, steps: readonly Step[]): AnswersFile {
-    const doc = new Document({ apiVersion: "rolefit/v1", kind: "Organization", name, answers: {} });
+  static create(
+    path: string,
+    name: string,
+    steps: readonly Step[],
+    respondent?: string,
+  ): AnswersFile {
+    const header = {
+      apiVersion: "rolefit/v1",
+      kind: "Organization",
+      name,
+      ...(respondent ? { respondent: { name: respondent } } : {}),
+    };
+    const doc = new Document({ ...header, answers: {} });
     doc.commentBefore = ` Answers recorded by rolefit's interview.\n Resume with: ${resumeCommand(path)}`;
     return new AnswersFile(path, doc, steps);
   }
