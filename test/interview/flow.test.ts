@@ -177,7 +177,9 @@ describe("AnswersFile", () => {
 
   it("records who answered when the interview runs per respondent", async () => {
     const path = join(dir, "acme-dana.yaml");
-    await AnswersFile.create(path, "Acme", steps, "Dana").save(Object.assign(Object.create(null), { stage: "growth" }));
+    await AnswersFile.create(path, "Acme", steps, "Dana").save(
+      Object.assign(Object.create(null), { stage: "growth" }),
+    );
     const org = parseOrganization(readFileSync(path, "utf8"), path, builtInIndex);
     expect(org.value?.respondent).toEqual({ name: "Dana" });
     expect(defaultAnswersPath("Acme Dana")).toBe("acme-dana.yaml");
