@@ -6,14 +6,13 @@ import { ASSESSMENT_FORMATS } from "./render.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** A flag that may be given several times, collected into a list (empty when never given). */
+const repeatable = (flags: string, description: string) =>
+  new Option(flags, `${description} (repeatable)`).argParser(collect).default([], "none");
+
 /** `--rubrics DIR`, the same on every command that loads rubrics. */
 const rubricsOption = () =>
-  new Option(
-    "--rubrics <dir>",
-    "rubric folder or file to use instead of the built-in set (repeatable)",
-  )
-    .argParser(collect)
-    .default([]);
+  repeatable("--rubrics <dir>", "rubric folder or file to use instead of the built-in set");
 
 const formatOption = (choices: readonly string[], description = "output format") =>
   new Option("--format <format>", description).choices(choices).default("text");
@@ -49,11 +48,11 @@ function buildProgram(): Command {
     .description("assess an organisation: an interview on a terminal, or from an org file")
     .option("--org <paths...>", "org files, folders or globs to assess (- reads standard input)")
     .option("--interactive", "interview for the questions the org file leaves unanswered")
-    .option(
-      "--respondent <name>",
-      "in the interview, record this person's answers in a file of their own (repeatable)",
-      collect,
-      [],
+    .addOption(
+      repeatable(
+        "--respondent <name>",
+        "in the interview, record this person's answers in a file of their own",
+      ),
     )
     .option(
       "--respondents <files...>",
@@ -63,11 +62,8 @@ function buildProgram(): Command {
       "--answers <file>",
       "where the interview saves answers (default: <organisation>.yaml here)",
     )
-    .option(
-      "--set <question=value>",
-      "override one answer, e.g. --set employees=900 (repeatable)",
-      collect,
-      [],
+    .addOption(
+      repeatable("--set <question=value>", "override one answer, e.g. --set employees=900"),
     )
     .addOption(rubricsOption())
     .addOption(
