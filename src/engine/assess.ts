@@ -5,6 +5,7 @@ import type { CompiledRubrics } from "./compile.js";
 import type { QuestionDisagreement } from "./consensus.js";
 import { decide, type LedgerEntry, pointScale, type Scores, scoreAnswers } from "./score.js";
 import { type Stability, weightStability } from "./stability.js";
+import { WhatIf } from "./what-if.js";
 import {
   type AnswerChange,
   type ChangePair,
@@ -205,13 +206,14 @@ export function assess(compiled: CompiledRubrics, input: AssessInput): Assessmen
   const unanswered = compiled.questions
     .filter(({ question }) => answers[question.id] === undefined)
     .map(({ question }) => question.id);
-  const whatWouldChange = findWhatWouldChange(compiled, answers, recommendation).map((change) => ({
+  const whatIf = new WhatIf(compiled, answers);
+  const whatWouldChange = findWhatWouldChange(whatIf, recommendation).map((change) => ({
     ...change,
     margin: round(change.margin),
   }));
   const changePairs = whatWouldChange.some((change) => change.from !== null)
     ? []
-    : findChangePairs(compiled, answers, recommendation).map((pair) => ({
+    : findChangePairs(whatIf, recommendation).map((pair) => ({
         ...pair,
         margin: round(pair.margin),
       }));
@@ -259,7 +261,7 @@ export function assess(compiled: CompiledRubrics, input: AssessInput): Assessmen
     ...explain(scored.ledger, recommendation, runnerUp),
     whatWouldChange,
     changePairs,
-    rulesToWatch: findRulesToWatch(compiled, answers, recommendation),
+    rulesToWatch: findRulesToWatch(whatIf, recommendation),
     stability: {
       weightTolerance: round(tolerance),
       rubrics: stability.rubrics.map((range) => ({

@@ -1,4 +1,4 @@
-import { conditionHolds, conditionLeaves } from "../rubric/conditions.js";
+import { conditionLeaves, type Predicate, predicateOf } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { bandFor, effectsOf } from "../rubric/question.js";
 import type { Answers, AnswerValue, Rule } from "../rubric/schema.js";
@@ -22,6 +22,8 @@ interface Prepared {
   scale: Map<string, number>;
   /** Per question, the indexes of the rules that test it. */
   rulesOf: Map<string, number[]>;
+  /** The rules' conditions, compiled, in rule order. */
+  predicates: Predicate[];
   /** Fired-rule lists by bitmask, shared so decisions can cache what each set leaves open. */
   firedByMask: Map<number, Rule[]>;
 }
@@ -42,7 +44,13 @@ function prepare(compiled: CompiledRubrics): Prepared {
   const scale = new Map(
     compiled.rubrics.map((rubric) => [rubric.id, pointScale(compiled, rubric)]),
   );
-  ready = { points: new WeakMap(), scale, rulesOf, firedByMask: new Map() };
+  ready = {
+    points: new WeakMap(),
+    scale,
+    rulesOf,
+    predicates: compiled.rules.map((rule) => predicateOf(rule.when)),
+    firedByMask: new Map(),
+  };
   prepared.set(compiled, ready);
   return ready;
 }
@@ -107,12 +115,17 @@ export class WhatIf {
       base.matrix += points.matrix;
     }
     this.base = base;
+    const { predicates } = this.ready;
     let mask = 0;
-    compiled.rules.forEach((rule, index) => {
-      if (index < 31 && conditionHolds(rule.when, answers)) mask |= 1 << index;
-    });
+    for (let index = 0; index < Math.min(31, predicates.length); index++) {
+      if (predicates[index]?.(answers)) mask |= 1 << index;
+    }
     this.baseMask = mask;
-    this.baseFired = compiled.rules.filter((rule) => conditionHolds(rule.when, answers));
+    // A shared list where possible, so what each rule set leaves open is worked out once.
+    this.baseFired =
+      predicates.length > 31
+        ? compiled.rules.filter((_, index) => predicates[index]?.(answers))
+        : this.firedFor(mask);
   }
 
   scores(changes: readonly Change[]): Scores {
@@ -131,36 +144,63 @@ export class WhatIf {
 
   private firedWith(changes: readonly Change[]): Rule[] {
     const { rules } = this.compiled;
-    if (rules.length > 31)
-      return rules.filter((rule) => conditionHolds(rule.when, this.overlay(changes)));
+    const { predicates } = this.ready;
+    if (rules.length > 31) {
+      const overlay = this.overlay(changes);
+      return rules.filter((_, index) => predicates[index]?.(overlay));
+    }
     let mask = this.baseMask;
-    let overlay: Answers | undefined;
-    for (const [id] of changes) {
-      for (const index of this.ready.rulesOf.get(id) ?? []) {
-        overlay ??= this.overlay(changes);
-        const rule = rules[index] as Rule;
-        if (conditionHolds(rule.when, overlay)) mask |= 1 << index;
-        else mask &= ~(1 << index);
+    if (changes.length === 1) {
+      const [id, value] = changes[0] as Change;
+      mask = this.maskWith(id, value);
+    } else {
+      let overlay: Answers | undefined;
+      for (const [id] of changes) {
+        for (const index of this.ready.rulesOf.get(id) ?? []) {
+          overlay ??= this.overlay(changes);
+          if (predicates[index]?.(overlay)) mask |= 1 << index;
+          else mask &= ~(1 << index);
+        }
       }
     }
+    return this.firedFor(mask);
+  }
+
+  /** The fired-rule bitmask with one answer changed (for at most 31 rules). */
+  private maskWith(id: string, value: AnswerValue | undefined): number {
+    let mask = this.baseMask;
+    const { predicates } = this.ready;
+    for (const index of this.ready.rulesOf.get(id) ?? []) {
+      if (predicates[index]?.(this.answers, id, value)) mask |= 1 << index;
+      else mask &= ~(1 << index);
+    }
+    return mask;
+  }
+
+  private firedFor(mask: number): Rule[] {
     let fired = this.ready.firedByMask.get(mask);
     if (!fired) {
-      fired = rules.filter((_, index) => (mask & (1 << index)) !== 0);
+      fired = this.compiled.rules.filter((_, index) => (mask & (1 << index)) !== 0);
       this.ready.firedByMask.set(mask, fired);
     }
     return fired;
   }
 
   /**
-   * Only the recommendation with one answer changed: the question most what-ifs ask. Without a
-   * rule to re-check, it is three sums and a comparison, with nothing allocated.
+   * Only the recommendation with one answer changed: the question most what-ifs ask. It is three
+   * sums, the rules that test this question, and a comparison, with nothing allocated.
    */
   recommendationWith(id: string, value: AnswerValue | undefined): Outcome {
-    if (this.ready.rulesOf.has(id)) return this.evaluate([[id, value]]).decision.recommendation;
+    const fired =
+      this.compiled.rules.length > 31
+        ? this.firedWith([[id, value]])
+        : this.ready.rulesOf.has(id)
+          ? this.firedFor(this.maskWith(id, value))
+          : this.baseFired;
     const entry = this.compiled.byId.get(id);
     const before = this.own.get(id) ?? ZERO;
     const after = entry ? pointsOf(this.compiled, entry, value) : before;
-    const { allowed } = outcomesLeftBy(this.baseFired);
+    const { allowed } = outcomesLeftBy(fired);
     let top: Outcome | undefined;
     let topScore = Number.NEGATIVE_INFINITY;
     for (const outcome of OUTCOMES) {

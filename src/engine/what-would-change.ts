@@ -1,10 +1,10 @@
-import { conditionHolds, conditionLeaves } from "../rubric/conditions.js";
-import type { Outcome } from "../rubric/outcomes.js";
+import { conditionLeaves, predicateOf } from "../rubric/conditions.js";
+import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { allowedValues, numericDomain } from "../rubric/question.js";
-import type { Answers, AnswerValue, NumericQuestion, Question, Rule } from "../rubric/schema.js";
+import type { AnswerValue, NumericQuestion, Question, Rule } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
-import { type Decision, decide, type Scores } from "./score.js";
-import { WhatIf } from "./what-if.js";
+import type { Decision, Scores } from "./score.js";
+import type { WhatIf } from "./what-if.js";
 
 /** Where a numeric change lands: every value in it gives the same result. `next` is exclusive. */
 export interface ValueRange {
@@ -221,12 +221,8 @@ function becomes(recommendation: Outcome, current: Outcome): string {
  * applied. Per question, direction and new outcome only the nearest change is kept: if 7 incidents
  * flip the result, 8 need no saying; for numbers, the range says how far the new result holds.
  */
-export function findWhatWouldChange(
-  compiled: CompiledRubrics,
-  answers: Answers,
-  current: Outcome,
-): AnswerChange[] {
-  const w = new WhatIf(compiled, answers);
+export function findWhatWouldChange(w: WhatIf, current: Outcome): AnswerChange[] {
+  const { compiled, answers } = w;
   const found: Array<AnswerChange & { distance: number; order: number }> = [];
   for (const { question, order } of compiled.questions) {
     const from = answers[question.id];
@@ -277,6 +273,9 @@ function effort(change: AnswerChange & { distance: number }): number {
   return change.distance;
 }
 
+const sameRules = (a: readonly Rule[], b: readonly Rule[]) =>
+  a === b || (a.length === b.length && a.every((rule, index) => rule === b[index]));
+
 /** How many of the most promising single changes are paired up when no single change flips. */
 const PAIR_POOL = 14;
 
@@ -284,16 +283,10 @@ const PAIR_POOL = 14;
  * When no single answer flips the result: the smallest pairs of answered-question changes that
  * do. Candidates are ranked by how far each alone closes the gap, then pairs re-scored exactly.
  */
-export function findChangePairs(
-  compiled: CompiledRubrics,
-  answers: Answers,
-  current: Outcome,
-  limit = 3,
-): ChangePair[] {
-  const w = new WhatIf(compiled, answers);
+export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): ChangePair[] {
+  const { compiled, answers } = w;
   const base = w.base;
-  const firedKey = (decision: Decision) => decision.fired.map((rule) => rule.id).join();
-  const baseRules = firedKey(decide(compiled, answers, base));
+  const baseFired = w.evaluate([]).decision.fired;
   const pool: Array<{
     question: Question;
     candidate: Candidate;
@@ -305,12 +298,12 @@ export function findChangePairs(
     for (const candidate of segmentCandidates(w, question)) {
       const { scores, decision } = w.evaluate([[question.id, candidate.to]]);
       // How much closer the best rival gets to the current recommendation.
-      const gain = Math.max(
-        ...(["combine", "separate", "matrix"] as const)
-          .filter((o) => o !== current)
-          .map((o) => scores[o] - scores[current] - (base[o] - base[current])),
-      );
-      pool.push({ question, candidate, gain, movesRules: firedKey(decision) !== baseRules });
+      let gain = Number.NEGATIVE_INFINITY;
+      for (const o of OUTCOMES) {
+        if (o !== current)
+          gain = Math.max(gain, scores[o] - scores[current] - (base[o] - base[current]));
+      }
+      pool.push({ question, candidate, gain, movesRules: !sameRules(decision.fired, baseFired) });
     }
   }
   pool.sort((a, b) => b.gain - a.gain);
@@ -353,15 +346,12 @@ export function findChangePairs(
 }
 
 /** For each hard rule not firing now, the nearest single answer change that would make it fire. */
-export function findRulesToWatch(
-  compiled: CompiledRubrics,
-  answers: Answers,
-  current: Outcome,
-): RuleWatch[] {
-  const w = new WhatIf(compiled, answers);
+export function findRulesToWatch(w: WhatIf, current: Outcome): RuleWatch[] {
+  const { compiled, answers } = w;
   const watches: RuleWatch[] = [];
   for (const rule of compiled.rules) {
-    if (conditionHolds(rule.when, answers)) continue;
+    const holds = predicateOf(rule.when);
+    if (holds(answers)) continue;
     const questionIds = [
       ...new Set([...conditionLeaves(rule.when)].map(({ leaf }) => leaf.question)),
     ];
@@ -371,7 +361,7 @@ export function findRulesToWatch(
       if (!question) continue;
       for (const candidate of segmentCandidates(w, question)) {
         if (nearest && nearest.distance <= candidate.distance) continue;
-        if (!conditionHolds(rule.when, w.overlay([[id, candidate.to]]))) continue;
+        if (!holds(answers, id, candidate.to)) continue;
         const { recommendation } = w.evaluate([[id, candidate.to]]).decision;
         nearest = {
           ruleId: rule.id,

@@ -1,4 +1,4 @@
-import type { Answers, Condition, LeafCondition } from "./schema.js";
+import type { Answers, AnswerValue, Condition, LeafCondition } from "./schema.js";
 import type { Path } from "./yaml.js";
 
 /** Every leaf test of a condition tree, with its path inside the condition. */
@@ -19,26 +19,71 @@ export function* conditionLeaves(
   }
 }
 
+/**
+ * A condition compiled to a function. `changedId`/`changedValue` read as if that one answer were
+ * different (undefined: unanswered), so what-ifs test a change without copying the answers.
+ */
+export type Predicate = (
+  answers: Answers,
+  changedId?: string,
+  changedValue?: AnswerValue,
+) => boolean;
+
+const compiledConditions = new WeakMap<Condition, Predicate>();
+
 /** Whether a rule's condition holds. A test on an unanswered question never holds. */
 export function conditionHolds(condition: Condition, answers: Answers): boolean {
-  if ("all" in condition) return condition.all.every((c) => conditionHolds(c, answers));
-  if ("any" in condition) return condition.any.some((c) => conditionHolds(c, answers));
-  if ("not" in condition) return !conditionHolds(condition.not, answers);
-  const value = answers[condition.question];
+  return predicateOf(condition)(answers);
+}
+
+/** The condition as a function, compiled once per condition object: rules are checked very often. */
+export function predicateOf(condition: Condition): Predicate {
+  let predicate = compiledConditions.get(condition);
+  if (!predicate) {
+    predicate = compile(condition);
+    compiledConditions.set(condition, predicate);
+  }
+  return predicate;
+}
+
+function compile(condition: Condition): Predicate {
+  if ("all" in condition) {
+    const parts = condition.all.map(compile);
+    return (answers, id, value) => {
+      for (const part of parts) if (!part(answers, id, value)) return false;
+      return true;
+    };
+  }
+  if ("any" in condition) {
+    const parts = condition.any.map(compile);
+    return (answers, id, value) => {
+      for (const part of parts) if (part(answers, id, value)) return true;
+      return false;
+    };
+  }
+  if ("not" in condition) {
+    const inner = compile(condition.not);
+    return (answers, id, value) => !inner(answers, id, value);
+  }
+  const leaf = condition;
+  const question = leaf.question;
+  return (answers, id, changed) => leafHolds(leaf, question === id ? changed : answers[question]);
+}
+
+function leafHolds(leaf: LeafCondition, value: AnswerValue | undefined): boolean {
   if (value === undefined) return false;
   if (Array.isArray(value)) {
-    if (condition.includes && !condition.includes.every((option) => value.includes(option)))
-      return false;
-    if (condition.excludes?.some((option) => value.includes(option))) return false;
-    if (condition.countAtLeast !== undefined && value.length < condition.countAtLeast) return false;
-    if (condition.countAtMost !== undefined && value.length > condition.countAtMost) return false;
+    if (leaf.includes && !leaf.includes.every((option) => value.includes(option))) return false;
+    if (leaf.excludes?.some((option) => value.includes(option))) return false;
+    if (leaf.countAtLeast !== undefined && value.length < leaf.countAtLeast) return false;
+    if (leaf.countAtMost !== undefined && value.length > leaf.countAtMost) return false;
     return true;
   }
-  if (condition.in && !condition.in.includes(value)) return false;
-  if (condition.notIn?.includes(value)) return false;
+  if (leaf.in && !leaf.in.includes(value)) return false;
+  if (leaf.notIn?.includes(value)) return false;
   if (typeof value === "number") {
-    if (condition.atLeast !== undefined && value < condition.atLeast) return false;
-    if (condition.atMost !== undefined && value > condition.atMost) return false;
+    if (leaf.atLeast !== undefined && value < leaf.atLeast) return false;
+    if (leaf.atMost !== undefined && value > leaf.atMost) return false;
   }
   return true;
 }
