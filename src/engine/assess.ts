@@ -1,6 +1,6 @@
 import { conditionHolds } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import type { Answers, AnswerValue, Metric } from "../rubric/schema.js";
+import type { Answers, AnswerValue, Mechanism, Metric, Rule } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
 import type { QuestionDisagreement } from "./consensus.js";
 import { decide, type LedgerEntry, pointScale, type Scores, scoreAnswers } from "./score.js";
@@ -195,6 +195,41 @@ function rubricSummary(compiled: CompiledRubrics): Assessment["rubrics"] {
   return summary;
 }
 
+/*
+ * Fired rules and mechanism advice are the same for every organisation they apply to, so each is
+ * made once and shared (frozen): a batch then allocates less, and writers can reuse their JSON.
+ */
+const firedRules = new WeakMap<Rule, FiredRule>();
+
+function firedRuleOf(rule: Rule): FiredRule {
+  let view = firedRules.get(rule);
+  if (!view) {
+    const { id, effect, outcome, reason } = rule;
+    view = Object.freeze({ id, effect, outcome, reason });
+    firedRules.set(rule, view);
+  }
+  return view;
+}
+
+const advice = new WeakMap<
+  Mechanism,
+  Partial<Record<MechanismAdvice["status"], MechanismAdvice>>
+>();
+
+function adviceOf(mechanism: Mechanism, status: MechanismAdvice["status"]): MechanismAdvice {
+  let views = advice.get(mechanism);
+  if (!views) {
+    views = {};
+    advice.set(mechanism, views);
+  }
+  let view = views[status];
+  if (!view) {
+    view = Object.freeze({ id: mechanism.id, text: mechanism.text, status });
+    views[status] = view;
+  }
+  return view;
+}
+
 /** Rubrics and answers in, the full assessment out. Pure: the same input always gives the same output. */
 export function assess(compiled: CompiledRubrics, input: AssessInput): Assessment {
   const { answers } = input;
@@ -251,12 +286,7 @@ export function assess(compiled: CompiledRubrics, input: AssessInput): Assessmen
     confidence: confidenceOf(factors, margin),
     confidenceFactors: factors,
     unanswered,
-    rules: fired.map((rule) => ({
-      id: rule.id,
-      effect: rule.effect,
-      outcome: rule.outcome,
-      reason: rule.reason,
-    })),
+    rules: fired.map(firedRuleOf),
     warnings: conflict === undefined ? [] : [conflict],
     ...explain(scored.ledger, recommendation, runnerUp),
     whatWouldChange,
@@ -270,14 +300,14 @@ export function assess(compiled: CompiledRubrics, input: AssessInput): Assessmen
         max: range.max === null ? null : round(range.max),
       })),
     },
-    mechanisms: guidance.mechanisms.map((mechanism) => ({
-      id: mechanism.id,
-      text: mechanism.text,
-      status:
+    mechanisms: guidance.mechanisms.map((mechanism) =>
+      adviceOf(
+        mechanism,
         mechanism.inPlaceWhen && conditionHolds(mechanism.inPlaceWhen, answers)
           ? "in-place"
           : "to-establish",
-    })),
+      ),
+    ),
     metrics: guidance.metrics,
     answers: answerCopy,
     rubrics: rubricSummary(compiled),

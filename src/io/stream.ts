@@ -33,26 +33,37 @@ export class RecordStream {
     return new RecordStream(stream, { temp, path: out });
   }
 
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  /** Records are encoded straight into this buffer: no joined string, no second copy. */
+  private buffer = Buffer.allocUnsafe(CHUNK);
+  private used = 0;
 
   /**
    * Takes one whole record. Records are gathered into chunks of about 64 KiB, each written at
    * once (a terminal gets every record as it comes); resolves once the stream can take more.
    */
   write(text: string): Promise<void> | undefined {
-    this.pending.push(text);
-    this.pendingBytes += text.length;
-    if (this.pendingBytes < CHUNK && !(this.stream as NodeJS.WriteStream).isTTY) return undefined;
+    // A UTF-16 unit never takes more than three bytes of UTF-8.
+    if (this.used + text.length * 3 > this.buffer.length) {
+      const waiting = this.flush();
+      if (text.length * 3 > this.buffer.length) return this.send(Buffer.from(text)) ?? waiting;
+      if (waiting) return waiting.then(() => this.write(text));
+    }
+    this.used += this.buffer.write(text, this.used);
+    if (!(this.stream as NodeJS.WriteStream).isTTY) return undefined;
     return this.flush();
   }
 
   /** Writes what is gathered; records are never split between two writes. */
   flush(): Promise<void> | undefined {
-    if (this.pending.length === 0) return undefined;
-    const chunk = this.pending.join("");
-    this.pending = [];
-    this.pendingBytes = 0;
+    if (this.used === 0) return undefined;
+    const chunk = this.buffer.subarray(0, this.used);
+    // The stream may hold on to the chunk, so the next records go into a fresh buffer.
+    this.buffer = Buffer.allocUnsafe(CHUNK);
+    this.used = 0;
+    return this.send(chunk);
+  }
+
+  private send(chunk: Buffer): Promise<void> | undefined {
     if (this.stream.write(chunk)) return undefined;
     return new Promise((resolve) => this.stream.once("drain", resolve));
   }

@@ -1,4 +1,4 @@
-import type { Assessment } from "../engine/assess.js";
+import type { Assessment, FiredRule, MechanismAdvice, Reason } from "../engine/assess.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 
 /** A batch failure: SPEC.md's error record, with every problem found when there are several. */
@@ -14,7 +14,7 @@ export type BatchRecord =
   | { ok: true; assessment: Assessment; document?: number }
   | { ok: false; failure: FailedRecord };
 
-/** JSON of values every record of a run shares (the same objects), serialised once. */
+/** JSON of values records share (the same objects, frozen by the engine), serialised once. */
 const shared = new WeakMap<object, string>();
 
 function sharedJson(value: object): string {
@@ -26,15 +26,56 @@ function sharedJson(value: object): string {
   return json;
 }
 
+/** JSON of the rubrics' texts, which recur in record after record. */
+const texts = new Map<string, string>();
+
 /**
- * One assessment as a line of JSON. The scorecard, rubric list and provenance are the same
- * objects in every record of a batch, so their JSON is made once and spliced in.
+ * Non-ASCII characters are written as \u escapes (the same JSON once parsed): a record made only
+ * of one-byte strings is copied to the output as it is, where one dash would make it re-encoded.
+ */
+function textJson(text: string): string {
+  let json = texts.get(text);
+  if (json === undefined) {
+    json = JSON.stringify(text).replace(
+      /[^\x00-\x7f]/g,
+      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    texts.set(text, json);
+  }
+  return json;
+}
+
+/** The same JSON as JSON.stringify(reason), with the rubric's text spliced in from the cache. */
+const reasonJson = (reason: Reason) =>
+  `{"questionId":${textJson(reason.questionId)},"answer":${JSON.stringify(reason.answer)},"outcome":"${reason.outcome}","contribution":${JSON.stringify(reason.contribution)},"text":${textJson(reason.text)}}`;
+
+const listJson = <T>(list: readonly T[], json: (item: T) => string) =>
+  `[${list.map(json).join(",")}]`;
+
+/** Fields whose JSON is made from shared pieces; every other field is stringified as it is. */
+const FIELD_JSON: Partial<Record<keyof Assessment, (value: never) => string>> = {
+  reasons: (list: Reason[]) => listJson(list, reasonJson),
+  counterReasons: (list: Reason[]) => listJson(list, reasonJson),
+  rules: (list: FiredRule[]) => listJson(list, sharedJson),
+  mechanisms: (list: MechanismAdvice[]) => listJson(list, sharedJson),
+  metrics: sharedJson,
+  rubrics: sharedJson,
+  provenance: sharedJson,
+};
+
+/**
+ * One assessment as a line of JSON, equal to JSON.stringify of it: a batch writes thousands, and
+ * most of each is rubric text, so that text is serialised once per run and spliced in.
  */
 function assessmentLine(assessment: Assessment, document: number | undefined): string {
-  const { metrics, rubrics, provenance, ...rest } = assessment;
-  const own = JSON.stringify(document === undefined ? rest : { ...rest, document });
-  const tail = `,"metrics":${sharedJson(metrics)},"rubrics":${sharedJson(rubrics)}${provenance ? `,"provenance":${sharedJson(provenance)}` : ""}}`;
-  return `${own.slice(0, -1)}${tail}`;
+  const fields: string[] = [];
+  for (const [key, value] of Object.entries(assessment)) {
+    if (value === undefined) continue;
+    const json = FIELD_JSON[key as keyof Assessment];
+    fields.push(`${textJson(key)}:${json ? json(value as never) : JSON.stringify(value)}`);
+  }
+  if (document !== undefined) fields.push(`"document":${document}`);
+  return `{${fields.join(",")}}`;
 }
 
 export function jsonlLine(record: BatchRecord): string {
