@@ -7,6 +7,7 @@ import { allowedValues, checkAnswer, numericDomain } from "./question.js";
 import {
   type Answers,
   type AnswerValue,
+  API_VERSION,
   type Condition,
   type LeafCondition,
   organizationSchema,
@@ -193,21 +194,70 @@ export function parseOrganizationsFast(
   }
   const orgs: Organization[] = [];
   for (const data of documents) {
-    const result = organizationSchema.safeParse(data);
-    if (!result.success) return parseOrganizations(text, file, questions);
-    const { answers, diagnostics } = checkAnswers(
-      result.data.answers ?? {},
-      questions,
-      NOWHERE,
-      NOWHERE,
-    );
+    const plain = plainOrganization(data);
+    if (!plain) return parseOrganizations(text, file, questions);
+    const { answers, diagnostics } = checkAnswers(plain.answers, questions, NOWHERE, NOWHERE);
     if (diagnostics.length > 0) return parseOrganizations(text, file, questions);
-    const org: Organization = { name: result.data.name, answers };
-    if (result.data.description !== undefined) org.description = result.data.description;
+    const org: Organization = { name: plain.name, answers };
+    if (plain.description !== undefined) org.description = plain.description;
+    if (plain.respondent !== undefined) org.respondent = plain.respondent;
     orgs.push(org);
   }
   if (orgs.length === 0) return parseOrganizations(text, file, questions);
   return orgs.map((value) => ({ value, diagnostics: [] }));
+}
+
+const ORGANIZATION_KEYS = new Set([
+  "apiVersion",
+  "kind",
+  "name",
+  "description",
+  "respondent",
+  "answers",
+]);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const nonEmptyText = (value: unknown): string | undefined => {
+  const trimmed = typeof value === "string" ? value.trim() : "";
+  return trimmed === "" ? undefined : trimmed;
+};
+
+/**
+ * What organizationSchema accepts, checked by hand for the batch's happy path (zod costs more
+ * than the assessment's own checks there). Anything unusual is undefined: the careful parse then
+ * decides, and words the problem.
+ */
+function plainOrganization(data: unknown): PlainOrganization | undefined {
+  if (!isRecord(data) || data.apiVersion !== API_VERSION || data.kind !== "Organization") return;
+  for (const key of Object.keys(data)) if (!ORGANIZATION_KEYS.has(key)) return;
+  const name = nonEmptyText(data.name);
+  const { description, respondent, answers = null } = data;
+  if (name === undefined || (description !== undefined && typeof description !== "string")) return;
+  if (answers !== null && !isRecord(answers)) return;
+  const org: PlainOrganization = { name, answers: answers ?? {} };
+  if (description !== undefined) org.description = description;
+  if (respondent !== undefined) {
+    if (
+      !isRecord(respondent) ||
+      !Object.keys(respondent).every((k) => k === "name" || k === "role")
+    )
+      return;
+    const respondentName = nonEmptyText(respondent.name);
+    const role = respondent.role === undefined ? undefined : nonEmptyText(respondent.role);
+    if (respondentName === undefined || (respondent.role !== undefined && role === undefined))
+      return;
+    org.respondent = role === undefined ? { name: respondentName } : { name: respondentName, role };
+  }
+  return org;
+}
+
+interface PlainOrganization {
+  name: string;
+  description?: string;
+  respondent?: { name: string; role?: string };
+  answers: Record<string, unknown>;
 }
 
 /** Every RubricTest in a YAML stream, checked against the test schema, one result per document. */
@@ -263,7 +313,6 @@ export function checkAnswers(
 ): { answers: Answers; diagnostics: Diagnostic[] } {
   const answers: Record<string, AnswerValue> = Object.create(null);
   const diagnostics: Diagnostic[] = [];
-  const ids = [...questions.keys()];
   for (const id of Object.keys(raw)) {
     const entry = questions.get(id);
     if (!entry) {
@@ -271,7 +320,7 @@ export function checkAnswers(
         ...locateId(id),
         code: "unknown-question",
         severity: "error",
-        message: `unknown question "${id}"${didYouMean(id, ids)}; run \`rolefit rubrics\` to list the questions`,
+        message: `unknown question "${id}"${didYouMean(id, [...questions.keys()])}; run \`rolefit rubrics\` to list the questions`,
       });
       continue;
     }
