@@ -37,7 +37,7 @@ function textJson(text: string): string {
   let json = texts.get(text);
   if (json === undefined) {
     json = JSON.stringify(text).replace(
-      /[^\x00-\x7f]/g,
+      /[^ -~]/g,
       (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
     );
     texts.set(text, json);
