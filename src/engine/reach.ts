@@ -6,7 +6,7 @@ import { decide, type Scores, scoreAnswers } from "./score.js";
 import { pointsOf } from "./what-if.js";
 
 /** The answers a question can give, one per distinct effect (a band's start stands for the band). */
-function answerChoices(question: Question): AnswerValue[] {
+function answerChoices(question: Question): readonly AnswerValue[] {
   switch (question.type) {
     case "integer":
     case "percent":

@@ -191,15 +191,20 @@ export class WhatIf {
    * sums, the rules that test this question, and a comparison, with nothing allocated.
    */
   recommendationWith(id: string, value: AnswerValue | undefined): Outcome {
+    const entry = this.compiled.byId.get(id);
+    const after = entry ? pointsOf(this.compiled, entry, value) : (this.own.get(id) ?? ZERO);
+    return this.recommendationWithPoints(id, value, after);
+  }
+
+  /** The same, when the changed answer's points are already known (numbers, by segment). */
+  recommendationWithPoints(id: string, value: AnswerValue | undefined, after: Scores): Outcome {
     const fired =
       this.compiled.rules.length > 31
         ? this.firedWith([[id, value]])
         : this.ready.rulesOf.has(id)
           ? this.firedFor(this.maskWith(id, value))
           : this.baseFired;
-    const entry = this.compiled.byId.get(id);
     const before = this.own.get(id) ?? ZERO;
-    const after = entry ? pointsOf(this.compiled, entry, value) : before;
     const { allowed } = outcomesLeftBy(fired);
     let top: Outcome | undefined;
     let topScore = Number.NEGATIVE_INFINITY;

@@ -4,7 +4,7 @@ import { allowedValues, numericDomain } from "../rubric/question.js";
 import type { AnswerValue, NumericQuestion, Question, Rule } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
 import type { Decision, Scores } from "./score.js";
-import type { WhatIf } from "./what-if.js";
+import { pointsOf, type WhatIf } from "./what-if.js";
 
 /** Where a numeric change lands: every value in it gives the same result. `next` is exclusive. */
 export interface ValueRange {
@@ -61,13 +61,18 @@ type Outcomes = { scores: Scores; decision: Decision };
 const marginOf = ({ scores, decision }: Outcomes) =>
   scores[decision.recommendation] - scores[decision.runnerUp];
 
-const segmentCache = new WeakMap<CompiledRubrics, Map<string, ValueRange[]>>();
+/** A numeric range whose values all score alike, with the points they give. */
+interface Segment extends ValueRange {
+  points: Scores;
+}
+
+const segmentCache = new WeakMap<CompiledRubrics, Map<string, Segment[]>>();
 
 /**
  * The places where a number can change the result: band starts, and the thresholds rules test it
  * against. Between two of them every value scores and decides alike, so one value stands for all.
  */
-function numericSegments(question: NumericQuestion, compiled: CompiledRubrics): ValueRange[] {
+function numericSegments(question: NumericQuestion, compiled: CompiledRubrics): Segment[] {
   let cache = segmentCache.get(compiled);
   if (!cache) {
     cache = new Map();
@@ -75,10 +80,16 @@ function numericSegments(question: NumericQuestion, compiled: CompiledRubrics): 
   }
   const cached = cache.get(question.id);
   if (cached) return cached;
-  const segments = computeSegments(question, compiled);
+  const entry = compiled.byId.get(question.id);
+  const segments = computeSegments(question, compiled).map((range) => ({
+    ...range,
+    points: entry ? pointsOf(compiled, entry, range.min) : ZERO_POINTS,
+  }));
   cache.set(question.id, segments);
   return segments;
 }
+
+const ZERO_POINTS: Scores = Object.freeze({ combine: 0, separate: 0, matrix: 0 });
 
 function computeSegments(question: NumericQuestion, compiled: CompiledRubrics): ValueRange[] {
   const { min, max } = numericDomain(question);
@@ -109,10 +120,10 @@ function numericCandidates(w: WhatIf, question: NumericQuestion): Candidate[] {
   const current = typeof from === "number" ? from : undefined;
   const merged: Array<ValueRange & { recommendation: Outcome }> = [];
   for (const segment of numericSegments(question, compiled)) {
-    const recommendation = w.recommendationWith(question.id, segment.min);
+    const recommendation = w.recommendationWithPoints(question.id, segment.min, segment.points);
     const last = merged[merged.length - 1];
     if (last && last.recommendation === recommendation) last.next = segment.next;
-    else merged.push({ ...segment, recommendation });
+    else merged.push({ min: segment.min, next: segment.next, recommendation });
   }
   return rangeCandidates(merged, current);
 }

@@ -39,18 +39,25 @@ export function bandLabel(question: NumericQuestion, band: Band): string {
 }
 
 /** Every value a closed question accepts, in the rubric's order. */
-export function allowedValues(question: Question): Array<string | number | boolean> {
-  switch (question.type) {
-    case "choice":
-    case "scale":
-    case "boolean":
-      return question.answers.map((answer) => answer.value);
-    case "multi":
-      return question.options.map((option) => option.value);
-    default:
-      return [];
+export function allowedValues(question: Question): readonly AllowedValue[] {
+  let values = allowedCache.get(question);
+  if (!values) {
+    values = Object.freeze(
+      question.type === "choice" || question.type === "scale" || question.type === "boolean"
+        ? question.answers.map((answer) => answer.value)
+        : question.type === "multi"
+          ? question.options.map((option) => option.value)
+          : [],
+    );
+    allowedCache.set(question, values);
   }
+  return values;
 }
+
+type AllowedValue = string | number | boolean;
+
+/** Answers are checked for every organisation of a batch: each question's list is made once. */
+const allowedCache = new WeakMap<Question, readonly AllowedValue[]>();
 
 /** What the question accepts, for messages and `rolefit rubrics`. */
 export function describeDomain(question: Question): string {

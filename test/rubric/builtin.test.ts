@@ -94,7 +94,7 @@ describe("built-in rubrics", () => {
       expect(domain.min).toBe(expected.min);
       expect(domain.max).toBe(expected.max ?? Number.POSITIVE_INFINITY);
     } else if (question.type === "boolean") {
-      expect(allowedValues(question).sort()).toEqual([false, true]);
+      expect([...allowedValues(question)].sort()).toEqual([false, true]);
     } else {
       expect(allowedValues(question)).toEqual(values);
     }
