@@ -91,10 +91,19 @@ export interface Decision {
   conflict?: string;
 }
 
-/** Best first; exact ties go to the simpler structure (the order of OUTCOMES). */
+/**
+ * Scores this close are a tie. Sums of the same points in a different order (a what-if against a
+ * full re-scoring) differ in the last bits, and a tie must not be decided by that noise.
+ */
+const TIE = 1e-9;
+
+/** Whether a score is higher than another by more than rounding noise. */
+export const beats = (score: number, other: number): boolean => score > other + TIE;
+
+/** Best first; ties go to the simpler structure (the order of OUTCOMES). */
 export function rank(scores: Scores, among: readonly Outcome[] = OUTCOMES): Outcome[] {
-  return OUTCOMES.filter((outcome) => among.includes(outcome)).sort(
-    (a, b) => scores[b] - scores[a],
+  return OUTCOMES.filter((outcome) => among.includes(outcome)).sort((a, b) =>
+    beats(scores[b], scores[a]) ? 1 : beats(scores[a], scores[b]) ? -1 : 0,
   );
 }
 
@@ -145,7 +154,7 @@ export function outcomesLeftBy(fired: readonly Rule[]): RuleOutcome {
 function best(scores: Scores, among: (outcome: Outcome) => boolean): Outcome | undefined {
   let top: Outcome | undefined;
   for (const outcome of OUTCOMES) {
-    if (among(outcome) && (top === undefined || scores[outcome] > scores[top])) top = outcome;
+    if (among(outcome) && (top === undefined || beats(scores[outcome], scores[top]))) top = outcome;
   }
   return top;
 }

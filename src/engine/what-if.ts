@@ -4,6 +4,7 @@ import { bandFor, effectsOf } from "../rubric/question.js";
 import type { Answers, AnswerValue, Rule } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics } from "./compile.js";
 import {
+  beats,
   type Decision,
   decideFromRules,
   NEUTRAL_SCORE,
@@ -211,12 +212,46 @@ export class WhatIf {
     for (const outcome of OUTCOMES) {
       // The same arithmetic as scores(), so ties break the same way.
       const score = this.base[outcome] + (after[outcome] - before[outcome]);
-      if (allowed.includes(outcome) && score > topScore) {
+      if (allowed.includes(outcome) && beats(score, topScore)) {
         top = outcome;
         topScore = score;
       }
     }
     return top ?? "combine";
+  }
+
+  /** The recommendation with several answers changed; allocates only to check rules on them. */
+  recommendationWithChanges(changes: readonly Change[]): Outcome {
+    let combine = this.base.combine;
+    let separate = this.base.separate;
+    let matrix = this.base.matrix;
+    for (const [id, value] of changes) {
+      const entry = this.compiled.byId.get(id);
+      if (!entry) continue;
+      const before = this.own.get(id) ?? ZERO;
+      const after = pointsOf(this.compiled, entry, value);
+      combine += after.combine - before.combine;
+      separate += after.separate - before.separate;
+      matrix += after.matrix - before.matrix;
+    }
+    const touchesRules = changes.some(([id]) => this.ready.rulesOf.has(id));
+    const { allowed } = outcomesLeftBy(touchesRules ? this.firedWith(changes) : this.baseFired);
+    // Best open outcome, ties to the earlier in OUTCOMES: the same rule as decideFromRules.
+    let top: Outcome = "combine";
+    let topScore = allowed.includes("combine") ? combine : Number.NEGATIVE_INFINITY;
+    if (allowed.includes("separate") && beats(separate, topScore)) {
+      top = "separate";
+      topScore = separate;
+    }
+    if (allowed.includes("matrix") && beats(matrix, topScore)) top = "matrix";
+    return top;
+  }
+
+  /** Whether changing this one answer starts or stops any hard rule. */
+  changesRules(id: string, value: AnswerValue | undefined): boolean {
+    if (!this.ready.rulesOf.has(id)) return false;
+    if (this.compiled.rules.length > 31) return true;
+    return this.maskWith(id, value) !== this.baseMask;
   }
 
   /** Scores and the decision with these answers changed (undefined: unanswered). */

@@ -284,9 +284,6 @@ function effort(change: AnswerChange & { distance: number }): number {
   return change.distance;
 }
 
-const sameRules = (a: readonly Rule[], b: readonly Rule[]) =>
-  a === b || (a.length === b.length && a.every((rule, index) => rule === b[index]));
-
 /** How many of the most promising single changes are paired up when no single change flips. */
 const PAIR_POOL = 14;
 
@@ -297,7 +294,6 @@ const PAIR_POOL = 14;
 export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): ChangePair[] {
   const { compiled, answers } = w;
   const base = w.base;
-  const baseFired = w.evaluate([]).decision.fired;
   const pool: Array<{
     question: Question;
     candidate: Candidate;
@@ -307,14 +303,15 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): ChangeP
   for (const { question } of compiled.questions) {
     if (answers[question.id] === undefined) continue;
     for (const candidate of segmentCandidates(w, question)) {
-      const { scores, decision } = w.evaluate([[question.id, candidate.to]]);
+      const scores = w.scores([[question.id, candidate.to]]);
       // How much closer the best rival gets to the current recommendation.
       let gain = Number.NEGATIVE_INFINITY;
       for (const o of OUTCOMES) {
         if (o !== current)
           gain = Math.max(gain, scores[o] - scores[current] - (base[o] - base[current]));
       }
-      pool.push({ question, candidate, gain, movesRules: !sameRules(decision.fired, baseFired) });
+      const movesRules = w.changesRules(question.id, candidate.to);
+      pool.push({ question, candidate, gain, movesRules });
     }
   }
   pool.sort((a, b) => b.gain - a.gain);
@@ -329,11 +326,13 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): ChangeP
       const a = best[i];
       const b = best[j];
       if (!a || !b || a.question.id === b.question.id) continue;
-      const { scores, decision } = w.evaluate([
+      const changes = [
         [a.question.id, a.candidate.to],
         [b.question.id, b.candidate.to],
-      ]);
-      if (decision.recommendation === current) continue;
+      ] as const;
+      // The cheap check first; the full evaluation only for the pairs that do flip it.
+      if (w.recommendationWithChanges(changes) === current) continue;
+      const { scores, decision } = w.evaluate(changes);
       const parts = [a, b].map(({ question, candidate }) =>
         describeChange(question, answers[question.id], candidate.to, candidate.range),
       );

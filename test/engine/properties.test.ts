@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { assess } from "../../src/engine/assess.js";
 import { compileRubrics } from "../../src/engine/compile.js";
 import { scoreAnswers } from "../../src/engine/score.js";
+import { WhatIf } from "../../src/engine/what-if.js";
 import { OUTCOMES } from "../../src/rubric/outcomes.js";
 import { numericDomain } from "../../src/rubric/question.js";
 import type { Answers, AnswerValue, Question } from "../../src/rubric/schema.js";
@@ -162,6 +163,32 @@ describe("engine invariants over random answer sets", () => {
         },
       ),
       RUNS,
+    );
+  });
+
+  it("decides what-ifs by its shortcuts exactly as by a full re-assessment", () => {
+    const questionIds = builtInCompiled.questions.map(({ question }) => question.id);
+    const change = fc.constantFrom(...questionIds);
+    fc.assert(
+      fc.property(answersArbitrary, answersArbitrary, change, change, (answers, other, a, b) => {
+        // Two different questions take another random answer set's value (or its absence).
+        fc.pre(a !== b);
+        const changes = [a, b].map((id) => [id, other[id]] as const);
+        const w = new WhatIf(builtInCompiled, answers);
+        let changed = answers;
+        for (const [id, value] of changes) changed = withAnswer(changed, id, value);
+        const full = run(changed).recommendation;
+        expect(w.recommendationWithChanges(changes)).toBe(full);
+        expect(w.evaluate(changes).decision.recommendation).toBe(full);
+        const [id, value] = changes[0] as (typeof changes)[0];
+        const single = run(withAnswer(answers, id, value)).recommendation;
+        expect(w.recommendationWith(id, value)).toBe(single);
+        const firedIds = (given: Answers) => run(given).rules.map((rule) => rule.id);
+        expect(w.changesRules(id, value)).toBe(
+          firedIds(withAnswer(answers, id, value)).join() !== firedIds(answers).join(),
+        );
+      }),
+      { ...RUNS, numRuns: 300 },
     );
   });
 });
