@@ -86,6 +86,19 @@ describe("rolefit validate", () => {
       /org\.yaml:5:26 error invalid-answer regulatory_complexity: "severe" is not an allowed answer/,
     );
   });
+
+  it("checks a file with a missing or misspelt kind as the kind its keys suggest", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "a.yaml"), "apiVersion: rolefit/v1\nname: X\nanswers: {stage: teen}\n");
+    writeFileSync(join(dir, "b.yaml"), "apiVersion: rolefit/v1\nkind: Organisation\nname: X\n");
+    const run = rolefit(["validate", join(dir, "a.yaml"), join(dir, "b.yaml"), "--format", "json"]);
+    expect(run.status).toBe(1);
+    const findings = JSON.parse(run.stdout) as Array<{ file: string; message: string }>;
+    expect(findings.map((f) => `${f.file.slice(-6)} ${f.message}`)).toEqual([
+      'a.yaml kind: expected "Organization", found nothing',
+      'b.yaml kind: expected "Organization", found "Organisation"',
+    ]);
+  });
 });
 
 describe("rolefit rubrics", () => {

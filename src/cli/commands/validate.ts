@@ -25,13 +25,21 @@ export interface ValidateOptions {
   failSeverity: "error" | "warning";
 }
 
-function kindOf(text: string, file: string): string | undefined {
+const KINDS = ["Rubric", "Organization", "RubricTest"] as const;
+
+/**
+ * Which kind of file to check this as: the kind it declares, or, when that is missing or not a
+ * kind rolefit knows, the kind its keys suggest, so the errors are about that kind's fields.
+ */
+function kindOf(text: string, file: string): (typeof KINDS)[number] {
   const data = parseYaml(text, file).source.data;
-  const kind =
-    data && typeof data === "object" && !Array.isArray(data)
-      ? (data as Record<string, unknown>).kind
-      : undefined;
-  return typeof kind === "string" ? kind : undefined;
+  if (!data || typeof data !== "object" || Array.isArray(data)) return "Rubric";
+  const fields = data as Record<string, unknown>;
+  const declared = KINDS.find((kind) => kind === fields.kind);
+  if (declared) return declared;
+  if ("expect" in fields || "org" in fields) return "RubricTest";
+  if ("answers" in fields || "respondent" in fields || "name" in fields) return "Organization";
+  return "Rubric";
 }
 
 /** Every problem in every file, found in one pass: rubric files as a set, org files against the rubrics. */
@@ -66,15 +74,15 @@ export async function runValidate(
       continue;
     }
     sources.set(file, text);
-    if (kindOf(text, file) === "Organization") {
+    const kind = kindOf(text, file);
+    if (kind === "Organization") {
       orgs.push(file);
       continue;
     }
-    if (kindOf(text, file) === "RubricTest") {
+    if (kind === "RubricTest") {
       for (const parsed of parseRubricTests(text, file)) diagnostics.push(...parsed.diagnostics);
       continue;
     }
-    // Anything not declaring itself an org is checked as a rubric, so its errors say what is missing.
     rubricFiles++;
     const result = parseRubric(text, file);
     diagnostics.push(...result.diagnostics);
