@@ -1,5 +1,14 @@
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -202,6 +211,41 @@ describe("stopping a batch", () => {
       );
     },
   );
+});
+
+describe("stopping a batch written to a file", () => {
+  it("stops on SIGINT even though writes to a file never wait", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rolefit-stop-file-"));
+    const org = readFileSync(join(EXAMPLES, "northwind-payments.yaml"), "utf8");
+    for (let i = 0; i < 6000; i++)
+      writeFileSync(join(dir, `o${String(i).padStart(5, "0")}.yaml`), org);
+    const out = join(dir, "results.jsonl");
+    // Standard output opened on a plain file, as `> results.jsonl` does: Node writes it synchronously.
+    const fd = openSync(out, "w");
+    const child = spawn(process.execPath, [BIN, "assess", "--org", dir, "--format", "jsonl"], {
+      stdio: ["ignore", fd, "pipe"],
+    });
+    closeSync(fd);
+    let stderr = "";
+    child.stderr?.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (statSync(out).size > 0) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 10);
+    });
+    child.kill("SIGINT");
+    const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(status).toBe(130);
+    const lines = readFileSync(out, "utf8").trimEnd().split("\n");
+    expect(lines.length).toBeLessThan(6000);
+    for (const line of lines) expect(JSON.parse(line).recommendation).toBeDefined();
+    expect(stderr).toMatch(new RegExp(`stopped by SIGINT after ${lines.length} records`));
+  });
 });
 
 describe("several respondents and diff", () => {

@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { assess } from "../../engine/assess.js";
 import { EXIT, UsageError, UserError } from "../../io/errors.js";
 import type { Input } from "../../io/inputs.js";
@@ -118,6 +119,9 @@ function processJob(
   });
 }
 
+/** How long a batch may run before letting signals and timers through. */
+const EVENT_LOOP_TURN_MS = 50;
+
 /**
  * Assesses every organisation of every input in order, streaming one record each as soon as it
  * is ready. A broken file becomes an
@@ -182,8 +186,15 @@ export async function runBatch(
             ? "[\n"
             : "",
     );
+    let lastTurn = performance.now();
     for (let seq = 0; seq < inputs.length && stopSignal === undefined; seq++) {
       await write(processJob(await jobFor(seq), rubrics, options.overrides, format, nameWidth));
+      // Output to a file or /dev/null is written synchronously, so the loop would never let the
+      // event loop run: give it a turn now and then, or Ctrl-C waits for the whole batch.
+      if (performance.now() - lastTurn > EVENT_LOOP_TURN_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastTurn = performance.now();
+      }
     }
     await sink.write(
       format === "json"
