@@ -1,4 +1,4 @@
-import { conditionHolds } from "../rubric/conditions.js";
+import { conditionHolds, describeHolding } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import type { Answers, AnswerValue, Mechanism, Metric, Rule } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
@@ -44,6 +44,8 @@ export interface FiredRule {
   effect: "forbid" | "require";
   outcome: Outcome;
   reason: string;
+  /** Which of the rule's tests held for these answers, in words. */
+  because: string;
 }
 
 export interface MechanismAdvice {
@@ -199,14 +201,21 @@ function rubricSummary(compiled: CompiledRubrics): Assessment["rubrics"] {
  * Fired rules and mechanism advice are the same for every organisation they apply to, so each is
  * made once and shared (frozen): a batch then allocates less, and writers can reuse their JSON.
  */
-const firedRules = new WeakMap<Rule, FiredRule>();
+const firedRules = new WeakMap<Rule, Map<string, FiredRule>>();
 
-function firedRuleOf(rule: Rule): FiredRule {
-  let view = firedRules.get(rule);
+function firedRuleOf(rule: Rule, answers: Answers): FiredRule {
+  // Numbers are described by the threshold they passed, so there are few variants per rule.
+  const because = describeHolding(rule.when, answers) ?? "";
+  let views = firedRules.get(rule);
+  if (!views) {
+    views = new Map();
+    firedRules.set(rule, views);
+  }
+  let view = views.get(because);
   if (!view) {
     const { id, effect, outcome, reason } = rule;
-    view = Object.freeze({ id, effect, outcome, reason });
-    firedRules.set(rule, view);
+    view = Object.freeze({ id, effect, outcome, reason, because });
+    views.set(because, view);
   }
   return view;
 }
@@ -286,7 +295,7 @@ export function assess(compiled: CompiledRubrics, input: AssessInput): Assessmen
     confidence: confidenceOf(factors, margin),
     confidenceFactors: factors,
     unanswered,
-    rules: fired.map(firedRuleOf),
+    rules: fired.map((rule) => firedRuleOf(rule, answers)),
     warnings: conflict === undefined ? [] : [conflict],
     ...explain(scored.ledger, recommendation, runnerUp),
     whatWouldChange,

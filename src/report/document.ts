@@ -47,6 +47,54 @@ const signed = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(value).
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
+/** The recommendation as an action, for sentences: "recommends combining the roles". */
+export const OUTCOME_ACTION: Record<Outcome, string> = {
+  combine: "combining the CTO and CIO roles",
+  separate: "keeping the CTO and CIO roles separate",
+  matrix: "running the CTO and CIO roles as a matrix",
+};
+
+/**
+ * The outcomes the fired hard rules rule out, each with the rules that do it: a rule forbidding
+ * it, or one requiring another outcome. The recommendation is never listed, even when rules that
+ * contradict each other left the scores to choose.
+ */
+export function ruledOut(a: Assessment): Map<Outcome, string[]> {
+  const out = new Map<Outcome, string[]>();
+  for (const rule of a.rules) {
+    const targets =
+      rule.effect === "forbid" ? [rule.outcome] : OUTCOMES.filter((o) => o !== rule.outcome);
+    for (const outcome of targets) {
+      if (outcome !== a.recommendation) out.set(outcome, [...(out.get(outcome) ?? []), rule.id]);
+    }
+  }
+  return out;
+}
+
+/** Open outcomes best first, then the ruled-out ones: the order a reader should meet them in. */
+export function standing(a: Assessment): Outcome[] {
+  const out = ruledOut(a);
+  return [...OUTCOMES].sort(
+    (x, y) => Number(out.has(x)) - Number(out.has(y)) || a.scores[y] - a.scores[x],
+  );
+}
+
+/** How far one shown score is above another, from the scores as shown (one decimal). */
+export function shownGap(a: Assessment, from: Outcome, to: Outcome): number {
+  const shown = (outcome: Outcome) => Math.round(a.scores[outcome] * 10) / 10;
+  return Math.round((shown(from) - shown(to)) * 10) / 10;
+}
+
+/** "separate, 4.9 points behind", or why a higher-scoring runner-up is not the recommendation. */
+export function runnerUpText(a: Assessment): string {
+  const gap = shownGap(a, a.recommendation, a.runnerUp);
+  const rules = ruledOut(a).get(a.runnerUp);
+  const by = rules ? ` ruled out by ${joinWords(rules)}` : "";
+  if (gap < 0)
+    return `${a.runnerUp}, ${points(-gap)} points ahead on score but${by || " set aside by the hard rules"}`;
+  return `${a.runnerUp}${rules ? ` (${by.trim()})` : ""}, ${points(gap)} points behind`;
+}
+
 function joinWords(items: readonly string[]): string {
   if (items.length <= 1) return items.join("");
   return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
@@ -56,15 +104,16 @@ function joinWords(items: readonly string[]): string {
 export function summaryParagraph(a: Assessment): string {
   const sentences: string[] = [];
   sentences.push(
-    `For ${a.organization}, rolefit recommends to ${a.recommendation} the technology leadership roles (${OUTCOME_MEANING[a.recommendation]}), with ${a.confidence} confidence.`,
+    `For ${a.organization}, rolefit recommends ${OUTCOME_ACTION[a.recommendation]} (${OUTCOME_MEANING[a.recommendation]}), with ${a.confidence} confidence.`,
   );
-  const ruledOut = a.rules.filter((rule) => rule.effect === "forbid").map((rule) => rule.outcome);
+  const excluded = [...ruledOut(a).keys()];
+  const gap = shownGap(a, a.recommendation, a.runnerUp);
   const lead =
-    a.margin >= 0
-      ? `${capitalize(a.recommendation)} scores ${points(a.scores[a.recommendation])} against ${points(a.scores[a.runnerUp])} for ${a.runnerUp}, a lead of ${points(a.margin)} points on a 0–100 scale where 50 is neutral`
+    gap >= 0
+      ? `${capitalize(a.recommendation)} scores ${points(a.scores[a.recommendation])} against ${points(a.scores[a.runnerUp])} for ${a.runnerUp}, a lead of ${points(gap)} points on a 0–100 scale where 50 is neutral`
       : `${capitalize(a.runnerUp)} scores higher, but the hard rules leave ${a.recommendation} as the fit`;
   sentences.push(
-    `${lead}${ruledOut.length > 0 ? `; ${joinWords([...new Set(ruledOut)])} ${new Set(ruledOut).size > 1 ? "are" : "is"} ruled out by a hard rule` : ""}.`,
+    `${lead}${excluded.length > 0 ? `; ${joinWords(excluded)} ${excluded.length > 1 ? "are" : "is"} ruled out by a hard rule` : ""}.`,
   );
   for (const rule of a.rules.filter((r) => r.effect === "require")) {
     sentences.push(
@@ -91,7 +140,7 @@ function confidenceItems(a: Assessment): string[] {
   const items = [
     f.decidedByRule
       ? "The hard rules leave only this structure open, so the score margin does not decide."
-      : `Lead over the runner-up: ${points(a.margin)} points (high confidence needs 6 or more; under 2 is low).`,
+      : `Lead over the runner-up: ${points(shownGap(a, a.recommendation, a.runnerUp))} points (high confidence needs 6 or more; under 2 is low).`,
     `Questions answered: ${Math.round(f.answeredShare * 100)}% (high confidence needs 80% or more).`,
     f.weightTolerance >= 1
       ? "The result holds whatever the rubric weights."
@@ -199,19 +248,20 @@ export function buildReport(
         kind: "table",
         head: ["structure", "score", "status"],
         numeric: [1],
-        rows: [...OUTCOMES]
-          .sort((x, y) => a.scores[y] - a.scores[x])
-          .map((outcome) => [
+        rows: standing(a).map((outcome) => {
+          const rules = ruledOut(a).get(outcome);
+          return [
             outcome,
             points(a.scores[outcome]),
             outcome === rec
               ? "recommended"
-              : a.rules.some((r) => r.effect === "forbid" && r.outcome === outcome)
-                ? "ruled out by a hard rule"
+              : rules
+                ? `ruled out by ${joinWords(rules)}`
                 : outcome === a.runnerUp
                   ? "runner-up"
                   : "",
-          ]),
+          ];
+        }),
       },
       {
         kind: "paragraph",
@@ -239,7 +289,8 @@ export function buildReport(
         {
           kind: "list",
           items: a.rules.map(
-            (rule) => `${rule.id} ${rule.effect}s ${rule.outcome}: ${rule.reason}`,
+            (rule) =>
+              `${rule.id} ${rule.effect}s ${rule.outcome}, because ${rule.because}: ${rule.reason}`,
           ),
         },
       ],
@@ -420,10 +471,7 @@ export function buildReport(
         ],
   });
 
-  const runner =
-    a.margin >= 0
-      ? `runner-up ${a.runnerUp}, ${points(a.margin)} points behind`
-      : `${a.runnerUp} ruled out by the hard rules`;
+  const runner = `runner-up ${runnerUpText(a)}`;
   return {
     title: `Technology leadership structure: ${a.organization}`,
     organization: a.organization,

@@ -1,6 +1,6 @@
 import type { Assessment } from "../engine/assess.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import { type Block, buildReport } from "./document.js";
+import { type Block, buildReport, ruledOut, standing } from "./document.js";
 
 const COLORS: Record<Outcome, string> = {
   combine: "#0b7285",
@@ -17,20 +17,18 @@ const fixed = (value: number) => value.toFixed(1);
 function scoresChart(a: Assessment): string {
   const [left, barMax, rowHeight, top] = [110, 460, 34, 26];
   const x = (score: number) => left + (Math.max(0, Math.min(100, score)) / 100) * barMax;
-  const ruledOut = new Set(
-    a.rules.filter((rule) => rule.effect === "forbid").map((rule) => rule.outcome),
-  );
-  const rows = [...OUTCOMES].sort((p, q) => a.scores[q] - a.scores[p]);
+  const excluded = ruledOut(a);
+  const rows = standing(a);
   const height = top + rows.length * rowHeight + 10;
   const bars = rows
     .map((outcome, i) => {
       const y = top + i * rowHeight;
       const score = a.scores[outcome];
       const recommended = outcome === a.recommendation;
-      const note = recommended ? " ▶ recommended" : ruledOut.has(outcome) ? " ruled out" : "";
+      const note = recommended ? " ▶ recommended" : excluded.has(outcome) ? " ruled out" : "";
       return [
         `<text x="${left - 10}" y="${y + 17}" text-anchor="end" class="label${recommended ? " strong" : ""}">${outcome}</text>`,
-        `<rect class="bar" data-outcome="${outcome}" x="${left}" y="${y + 4}" width="${(x(score) - left).toFixed(1)}" height="20" rx="3" fill="${COLORS[outcome]}" fill-opacity="${ruledOut.has(outcome) ? 0.35 : recommended ? 1 : 0.7}"/>`,
+        `<rect class="bar" data-outcome="${outcome}" x="${left}" y="${y + 4}" width="${(x(score) - left).toFixed(1)}" height="20" rx="3" fill="${COLORS[outcome]}" fill-opacity="${excluded.has(outcome) ? 0.35 : recommended ? 1 : 0.7}"${excluded.has(outcome) ? ' stroke-dasharray="4 3" stroke="#495057"' : ""}/>`,
         `<text x="${x(score) + 8}" y="${y + 19}" class="value">${fixed(score)}${note}</text>`,
       ].join("");
     })

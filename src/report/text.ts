@@ -3,7 +3,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { Assessment, Reason } from "../engine/assess.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import { formatValue } from "./document.js";
+import { formatValue, ruledOut, runnerUpText, standing } from "./document.js";
 
 export interface TextOptions {
   color: boolean;
@@ -19,9 +19,10 @@ const OUTCOME_COLOR: Record<Outcome, keyof ChalkInstance> = {
   matrix: "yellow",
 };
 
-function bar(score: number, width: number): string {
+/** A score as a bar; a ruled-out outcome's bar is drawn in a lighter shade. */
+function bar(score: number, width: number, ruledOut: boolean): string {
   const filled = Math.round((Math.max(0, Math.min(100, score)) / 100) * width);
-  return "█".repeat(filled) + "░".repeat(width - filled);
+  return (ruledOut ? "▒" : "█").repeat(filled) + "░".repeat(width - filled);
 }
 
 /** A plain or coloured renderer for one assessment, as read in a terminal. */
@@ -47,11 +48,9 @@ export function renderText(assessment: Assessment, options: TextOptions): string
   lines.push(
     `  Recommendation  ${c.bold(paint(rec, rec.toUpperCase()))}   confidence ${confidenceColor(assessment.confidence)}`,
   );
-  const lead =
-    assessment.margin >= 0
-      ? `${assessment.margin.toFixed(1)} points behind`
-      : `${(-assessment.margin).toFixed(1)} points ahead on score, set aside by a hard rule`;
-  lines.push(`  Runner-up       ${runnerUp}, ${lead}`);
+  lines.push(
+    ...wrap(`Runner-up       ${runnerUpText(assessment)}`, width - 4, "  ", " ".repeat(18)),
+  );
   const factors = assessment.confidenceFactors;
   const answered = Math.round(factors.answeredShare * 100);
   const holds =
@@ -97,16 +96,16 @@ export function renderText(assessment: Assessment, options: TextOptions): string
 
   lines.push(heading("Scores") + c.dim("  (0–100, 50 = neutral)"));
   const barWidth = Math.max(10, Math.min(40, width - 30));
-  const ranked = [...OUTCOMES].sort((a, b) => assessment.scores[b] - assessment.scores[a]);
-  for (const outcome of ranked) {
+  const excluded = ruledOut(assessment);
+  for (const outcome of standing(assessment)) {
     const score = assessment.scores[outcome];
     const mark = outcome === rec ? "▶" : " ";
-    const forbidden = assessment.rules.some(
-      (rule) => rule.effect === "forbid" && rule.outcome === outcome,
-    );
-    lines.push(
-      `  ${mark} ${paint(outcome, outcome.padEnd(9))}${paint(outcome, bar(score, barWidth))} ${score.toFixed(1).padStart(5)}${forbidden ? c.red("  ruled out") : ""}`,
-    );
+    const rules = excluded.get(outcome);
+    const row = `  ${mark} ${paint(outcome, outcome.padEnd(9))}${paint(outcome, bar(score, barWidth, rules !== undefined))} ${score.toFixed(1).padStart(5)}`;
+    const note = rules ? `  ruled out by ${rules.join(", ")}` : "";
+    // The note goes on its own line when it would run past the terminal's edge.
+    if (stripVTControlCharacters(row).length + note.length <= width) lines.push(row + c.red(note));
+    else lines.push(row, c.red(`${" ".repeat(14)}${note.trim()}`));
   }
 
   lines.push(c.dim("  by rubric:"));
@@ -128,7 +127,7 @@ export function renderText(assessment: Assessment, options: TextOptions): string
     for (const rule of assessment.rules) {
       lines.push(
         ...wrap(
-          `${rule.effect === "forbid" ? c.red("✗") : c.green("✓")} ${c.bold(rule.id)}: ${rule.effect}s ${rule.outcome}. ${rule.reason}`,
+          `${rule.effect === "forbid" ? c.red("✗") : c.green("✓")} ${c.bold(rule.id)}: ${rule.effect}s ${rule.outcome}, because ${c.bold(rule.because)}. ${rule.reason}`,
           width - 4,
           "  ",
           "    ",

@@ -87,3 +87,62 @@ function leafHolds(leaf: LeafCondition, value: AnswerValue | undefined): boolean
   }
   return true;
 }
+
+/**
+ * Why a condition holds for these answers, in words ("decision_rights_clarity is informal and
+ * role_conflict is some"): the tests that hold, and for `any` the first alternative that does.
+ * Numbers are described by the threshold they passed, so the text is the same for every answer
+ * in range. Undefined when the condition does not hold.
+ */
+export function describeHolding(condition: Condition, answers: Answers): string | undefined {
+  if (!predicateOf(condition)(answers)) return undefined;
+  if ("all" in condition) {
+    return condition.all.map((part) => describeHolding(part, answers)).join(" and ");
+  }
+  if ("any" in condition) {
+    for (const part of condition.any) {
+      const held = describeHolding(part, answers);
+      if (held !== undefined) return held;
+    }
+    return undefined;
+  }
+  if ("not" in condition) return `not (${describeLeafTests(condition.not)})`;
+  return describeLeaf(condition, answers[condition.question] as AnswerValue);
+}
+
+function describeLeaf(leaf: LeafCondition, value: AnswerValue): string {
+  const parts: string[] = [];
+  if (Array.isArray(value)) {
+    if (leaf.includes) parts.push(`includes ${leaf.includes.join(", ")}`);
+    if (leaf.excludes) parts.push(`lacks ${leaf.excludes.join(", ")}`);
+    if (leaf.countAtLeast !== undefined) parts.push(`has ${leaf.countAtLeast} or more selected`);
+    if (leaf.countAtMost !== undefined)
+      parts.push(
+        leaf.countAtMost === 0 ? "has none selected" : `has at most ${leaf.countAtMost} selected`,
+      );
+  } else {
+    if (leaf.in || leaf.notIn) parts.push(`is ${String(value)}`);
+    if (leaf.atLeast !== undefined) parts.push(`is ${leaf.atLeast} or more`);
+    if (leaf.atMost !== undefined) parts.push(`is ${leaf.atMost} or less`);
+  }
+  return `${leaf.question} ${parts.length > 0 ? parts.join(" and ") : "is answered"}`;
+}
+
+/** A condition's tests in words, whatever the answers: for `not`, which cannot point at one. */
+function describeLeafTests(condition: Condition): string {
+  if ("all" in condition) return condition.all.map(describeLeafTests).join(" and ");
+  if ("any" in condition) return condition.any.map(describeLeafTests).join(" or ");
+  if ("not" in condition) return `not (${describeLeafTests(condition.not)})`;
+  const tests: string[] = [];
+  if (condition.in) tests.push(`is ${condition.in.join(" or ")}`);
+  if (condition.notIn) tests.push(`is not ${condition.notIn.join(" or ")}`);
+  if (condition.atLeast !== undefined) tests.push(`is ${condition.atLeast} or more`);
+  if (condition.atMost !== undefined) tests.push(`is ${condition.atMost} or less`);
+  if (condition.includes) tests.push(`includes ${condition.includes.join(", ")}`);
+  if (condition.excludes) tests.push(`lacks ${condition.excludes.join(", ")}`);
+  if (condition.countAtLeast !== undefined)
+    tests.push(`has ${condition.countAtLeast} or more selected`);
+  if (condition.countAtMost !== undefined)
+    tests.push(`has at most ${condition.countAtMost} selected`);
+  return `${condition.question} ${tests.join(" and ")}`;
+}

@@ -1,7 +1,14 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { assess } from "../../src/engine/assess.js";
-import { buildReport, summaryParagraph } from "../../src/report/document.js";
+import {
+  buildReport,
+  ruledOut,
+  runnerUpText,
+  shownGap,
+  standing,
+  summaryParagraph,
+} from "../../src/report/document.js";
 import { explainId, renderExplanationText } from "../../src/report/explain.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
@@ -37,10 +44,63 @@ describe("report document", () => {
   it("summarises the result, its confidence and the main reasons", () => {
     const text = summaryParagraph(assessment);
     expect(text).toMatch(
-      /^For Northwind Payments, rolefit recommends to combine .* with low confidence\./,
+      /^For Northwind Payments, rolefit recommends combining the CTO and CIO roles \(.*\), with low confidence\./,
     );
     expect(text).toMatch(/Combine scores 54\.3 against 53\.4 for separate/);
     expect(text).toMatch(/matrix is ruled out by a hard rule/);
+  });
+});
+
+describe("ruled-out outcomes and shown numbers", () => {
+  const pivot = loadOrg(join(ROOT, "examples", "scaleup-mid-pivot.yaml"));
+  const decided = assess(builtInCompiled, {
+    organization: pivot.name,
+    source: null,
+    answers: pivot.answers,
+  });
+
+  it("names the rules that rule each outcome out, and lists open outcomes first", () => {
+    expect(Object.fromEntries(ruledOut(decided))).toEqual({
+      separate: ["pivot-needs-one-agenda"],
+      matrix: ["matrix-needs-readiness", "conflict-rules-out-matrix"],
+    });
+    expect(standing(decided)[0]).toBe(decided.recommendation);
+    expect(runnerUpText(decided)).toMatch(/^separate \(ruled out by pivot-needs-one-agenda\), /);
+  });
+
+  it("says a higher-scoring runner-up was set aside, with the rule", () => {
+    const payments = loadOrg(
+      join(ROOT, "test", "fixtures", "holdout", "h10-payments-no-ciso.yaml"),
+    );
+    const overruled = assess(builtInCompiled, {
+      organization: payments.name,
+      source: null,
+      answers: payments.answers,
+    });
+    if (overruled.margin >= 0) throw new Error("expected a rule to overrule the scores");
+    expect(runnerUpText(overruled)).toMatch(
+      /points ahead on score but ruled out by independent-oversight/,
+    );
+    const text = renderText(overruled, { color: false, width: 80 });
+    const scoreLines = text.split("\n").filter((line) => /^ {2}[▶ ] \w+ +[█▒]/.test(line));
+    expect(scoreLines[0]).toMatch(/^ {2}▶/);
+    expect(scoreLines.slice(1).some((line) => line.includes("▒"))).toBe(true);
+  });
+
+  it("derives the gap it shows from the scores it shows", () => {
+    const a = {
+      ...assessment,
+      scores: { combine: 61.14, separate: 56.24, matrix: 40 },
+      margin: 4.9,
+      recommendation: "combine",
+      runnerUp: "separate",
+      rules: [],
+    } as typeof assessment;
+    expect(shownGap(a, "combine", "separate")).toBe(4.9);
+    expect(runnerUpText(a)).toBe("separate, 4.9 points behind");
+    const b = { ...a, scores: { ...a.scores, combine: 61.15, separate: 56.24 } };
+    // 61.2 − 56.2 on screen: the gap reads 5.0, not the 4.9 of the unrounded difference.
+    expect(shownGap(b, "combine", "separate")).toBe(5);
   });
 });
 

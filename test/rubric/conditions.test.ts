@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { conditionHolds, describeHolding, predicateOf } from "../../src/rubric/conditions.js";
+import type { Answers, Condition } from "../../src/rubric/schema.js";
+
+const answers = (values: Record<string, unknown>) =>
+  Object.assign(Object.create(null), values) as Answers;
+
+const readiness: Condition = {
+  any: [
+    { question: "decision_rights_clarity", in: ["contested"] },
+    {
+      all: [
+        { question: "decision_rights_clarity", in: ["informal"] },
+        { question: "collaboration_mechanisms", countAtMost: 1 },
+      ],
+    },
+    {
+      all: [
+        { question: "decision_rights_clarity", in: ["informal"] },
+        { question: "role_conflict", in: ["some"] },
+      ],
+    },
+  ],
+};
+
+describe("describeHolding", () => {
+  it("names the first alternative of an any that holds, with the actual answers", () => {
+    const given = answers({
+      decision_rights_clarity: "informal",
+      collaboration_mechanisms: ["steering_committee", "combined_pmo"],
+      role_conflict: "some",
+    });
+    expect(describeHolding(readiness, given)).toBe(
+      "decision_rights_clarity is informal and role_conflict is some",
+    );
+  });
+
+  it("describes numbers by the threshold passed and lists by their test", () => {
+    expect(
+      describeHolding(
+        {
+          all: [
+            { question: "employees", atMost: 100 },
+            { question: "collaboration_mechanisms", countAtMost: 0 },
+            { question: "roadmap_alignment", notIn: ["single"] },
+          ],
+        },
+        answers({ employees: 42, collaboration_mechanisms: [], roadmap_alignment: "separate" }),
+      ),
+    ).toBe(
+      "employees is 100 or less and collaboration_mechanisms has none selected and roadmap_alignment is separate",
+    );
+    expect(
+      describeHolding(
+        { not: { question: "stage", in: ["startup"] } },
+        answers({ stage: "growth" }),
+      ),
+    ).toBe("not (stage is startup)");
+  });
+
+  it("is undefined when the condition does not hold", () => {
+    expect(describeHolding(readiness, answers({ decision_rights_clarity: "documented" }))).toBe(
+      undefined,
+    );
+  });
+});
+
+describe("compiled conditions", () => {
+  it("read one changed answer as if it were given, including a change to unanswered", () => {
+    const given = answers({ decision_rights_clarity: "informal", role_conflict: "none" });
+    const holds = predicateOf(readiness);
+    expect(holds(given)).toBe(false);
+    expect(holds(given, "role_conflict", "some")).toBe(true);
+    expect(holds(given, "decision_rights_clarity", undefined)).toBe(false);
+    expect(conditionHolds(readiness, answers({ decision_rights_clarity: "contested" }))).toBe(true);
+  });
+});
