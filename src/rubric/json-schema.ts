@@ -32,7 +32,17 @@ function answerSchema(question: Question): JsonSchema {
     case "scale":
       return { ...base, anyOf: [{ enum: allowedValues(question) }, { type: "null" }] };
     case "boolean":
-      return { ...base, type: ["boolean", "null"] };
+      return {
+        ...base,
+        anyOf: [
+          { type: ["boolean", "null"] },
+          // The words checkAnswer reads as true and false, in any case.
+          {
+            type: "string",
+            pattern: "^([Yy]([Ee][Ss])?|[Nn][Oo]?|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$",
+          },
+        ],
+      };
     case "multi":
       return {
         ...base,

@@ -67,7 +67,7 @@ export function describeDomain(question: Question): string {
     case "scale":
       return `one of ${question.answers.map((answer) => answer.label ?? String(answer.value)).join(", ")}`;
     case "boolean":
-      return "true or false";
+      return "true or false (or yes or no)";
     case "multi":
       return `a list of ${listOf(allowedValues(question))} (or [] for none)`;
     case "integer":
@@ -99,6 +99,15 @@ function numberFrom(raw: unknown, percent: boolean): number | undefined {
   return undefined;
 }
 
+const YES_NO = new Map<string, boolean>([
+  ["yes", true],
+  ["y", true],
+  ["true", true],
+  ["no", false],
+  ["n", false],
+  ["false", false],
+]);
+
 /** Checks one raw answer against its question; null means "not answered". */
 export function checkAnswer(question: Question, raw: unknown): CheckedAnswer {
   if (raw === null || raw === undefined) return { ok: true, value: null };
@@ -113,6 +122,10 @@ export function checkAnswer(question: Question, raw: unknown): CheckedAnswer {
       const values = allowedValues(question);
       if (values.includes(raw as string | number | boolean))
         return { ok: true, value: raw as AnswerValue };
+      // YAML 1.2 reads `yes` and `no` as words; for a yes/no question they mean true and false.
+      const spoken =
+        question.type === "boolean" ? YES_NO.get(String(raw).toLowerCase()) : undefined;
+      if (spoken !== undefined && values.includes(spoken)) return { ok: true, value: spoken };
       const hint = typeof raw === "string" ? didYouMean(raw, values.map(String)) : "";
       return fail(`${render(raw)} is not an allowed answer${hint}`);
     }

@@ -113,6 +113,25 @@ describe("rolefit assess --org", () => {
     expect(rolefit(["assess", "--org", FIXTURE, "--set", "employees"]).status).toBe(2);
   });
 
+  it("takes yes and no for a yes/no question in --set", () => {
+    for (const [word, meaning] of [
+      ["yes", true],
+      ["no", false],
+    ] as const) {
+      const run = rolefit([
+        "assess",
+        "--org",
+        FIXTURE,
+        "--set",
+        `strategic_pivot=${word}`,
+        "--format",
+        "json",
+      ]);
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout).answers.strategic_pivot).toBe(meaning);
+    }
+  });
+
   it("writes the result atomically with --out and prints nothing", () => {
     const out = join(tmp(), "result.json");
     const run = rolefit(["assess", "--org", FIXTURE, "--format", "json", "--out", out]);

@@ -39,6 +39,27 @@ describe("parseOrganization", () => {
     expect(result.value?.answers.digital_revenue_share).toBe(45);
   });
 
+  it("reads yes and no as true and false for a yes/no question, in both readers", () => {
+    for (const [word, meaning] of [
+      ["yes", true],
+      ["No", false],
+      ["'true'", true],
+    ] as const) {
+      const text = `apiVersion: rolefit/v1\nkind: Organization\nname: X\nanswers:\n  strategic_pivot: ${word}\n`;
+      expect(org(`answers:\n  strategic_pivot: ${word}\n`).value?.answers.strategic_pivot).toBe(
+        meaning,
+      );
+      expect(parseOrganizationsFast(text, "x.yaml", builtInIndex)[0]?.value?.answers).toEqual({
+        strategic_pivot: meaning,
+      });
+    }
+    expect(org("answers:\n  strategic_pivot: maybe\n").diagnostics[0]?.message).toMatch(
+      /allowed: true or false \(or yes or no\)/,
+    );
+    // A word that means yes elsewhere is still a word for a question with named answers.
+    expect(org("answers:\n  role_conflict: yes\n").diagnostics).toHaveLength(1);
+  });
+
   it.each([
     [
       "answers:\n  stge: scaleup\n",
