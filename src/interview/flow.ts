@@ -13,7 +13,12 @@ export interface Step {
   total: number;
 }
 
-export type Reply = { kind: "answer"; value: AnswerValue } | { kind: "skip" } | { kind: "back" };
+/** Skip leaves the question as it was (unanswered, or its earlier answer); clear unanswers it. */
+export type Reply =
+  | { kind: "answer"; value: AnswerValue }
+  | { kind: "skip" }
+  | { kind: "clear" }
+  | { kind: "back" };
 export type ReviewChoice = { kind: "change"; questionId: string } | { kind: "done" };
 
 /** The terminal side of the interview; tests give a scripted one. */
@@ -67,8 +72,9 @@ export async function runInterview(
   const answers: Record<string, AnswerValue> = Object.assign(Object.create(null), initial);
   const record = async (step: Step, reply: Reply) => {
     if (reply.kind === "answer") answers[step.question.id] = reply.value;
-    else if (reply.kind === "skip") delete answers[step.question.id];
-    if (reply.kind !== "back") await options.save(answers);
+    else if (reply.kind === "clear") delete answers[step.question.id];
+    else return;
+    await options.save(answers);
   };
   const byId = new Map(steps.map((step) => [step.question.id, step]));
   const reviewUntilDone = async (purpose: "revise" | "final") => {

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -18,8 +18,8 @@ const hasTmux = (() => {
   }
 })();
 
-/** The overall progress shown on a question screen, e.g. 12 of `12/27`. */
-const progress = (screen: string) => screen.match(/ (\d+)\/27\n/)?.[1];
+/** The position shown on a question screen, e.g. 12 of `question 12 of 27`. */
+const progress = (screen: string) => screen.match(/question (\d+) of 27\n/)?.[1];
 
 describe.skipIf(!hasTmux)("the interview in a real terminal", () => {
   let session: TmuxSession | undefined;
@@ -62,11 +62,16 @@ describe.skipIf(!hasTmux)("the interview in a real terminal", () => {
     session.type("n");
     session.send("Enter");
     // Answer the rest: a number where a number is asked, otherwise the first choice.
-    let screen = await session.waitFor(/ 4\/27\n/);
+    let screen = await session.waitFor(/question 4 of 27\n/);
     for (let step = 0; step < 40 && !/Score it/.test(screen); step++) {
       const before = progress(session.screen());
-      if (/s to skip/.test(session.screen())) {
+      const current = session.screen();
+      if (/s to skip/.test(current)) {
         session.type("5");
+      } else if (/None of these/.test(current)) {
+        session.send("Space"); // a checkbox list: select the first option
+      } else if (/❯ Not sure — skip this question/.test(current)) {
+        session.send("Up"); // an unanswered yes/no starts on skip: take "no" above it
       }
       session.send("Enter");
       const deadline = Date.now() + 10_000;
@@ -88,6 +93,23 @@ describe.skipIf(!hasTmux)("the interview in a real terminal", () => {
     expect(fileDriven.unanswered).toEqual([]);
     expect(shown).toBe(fileDriven.recommendation);
     expect(existsSync(join(dir, "acme-test.report.md"))).toBe(true);
+  });
+
+  it("says how to write the report later when Ctrl-C declines it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rolefit-interview-"));
+    copyFileSync(join(ROOT, "examples", "seed-startup.yaml"), join(dir, "seed.yaml"));
+    session = new TmuxSession(`${BIN} assess --org seed.yaml --interactive`, { cwd: dir });
+    // Every question is answered, so the interview opens on the final review.
+    await session.waitFor(/Score it/);
+    session.send("Enter");
+    await session.waitFor(/Write a report to seed\.report\.md\?/);
+    session.send("C-c");
+    const stopped = await session.waitFor(/EXIT=130/);
+    expect(stopped).toContain("No report written; every answer is saved. To write it later:");
+    expect(stopped).toContain(
+      "rolefit assess --org seed.yaml --format markdown --out seed.report.md",
+    );
+    expect(stopped).not.toContain("Resume with");
   });
 
   it("exits 2 without a terminal and says how to pass a file", () => {

@@ -72,7 +72,7 @@ describe("planInterview", () => {
 });
 
 describe("runInterview", () => {
-  it("asks every question in order, saves after each answer, and skips are unanswered", async () => {
+  it("asks every question in order, saves after each answer, and skipped ones stay unanswered", async () => {
     const saves: number[] = [];
     const prompter = new ScriptedPrompter({
       stage: [{ kind: "answer", value: "startup" }],
@@ -85,8 +85,8 @@ describe("runInterview", () => {
     expect(prompter.asked).toHaveLength(27);
     expect(prompter.asked[0]).toBe("stage!");
     expect({ ...answers }).toEqual({ stage: "startup", employees: 20 });
-    expect(saves).toHaveLength(27);
-    expect(saves[0]).toBe(1);
+    // A skip changes nothing, so only the two answers were saved.
+    expect(saves).toEqual([1, 2]);
     expect(prompter.reviews).toEqual(["final"]);
   });
 
@@ -129,7 +129,7 @@ describe("runInterview", () => {
 
   it("lets the final review change any answer, including back to unanswered", async () => {
     const initial: Answers = Object.assign(Object.create(null), { stage: "startup" });
-    const prompter = new ScriptedPrompter({ stage: [{ kind: "skip" }] }, [
+    const prompter = new ScriptedPrompter({ stage: [{ kind: "clear" }] }, [
       { kind: "change", questionId: "stage" },
       { kind: "done" },
     ]);
@@ -138,6 +138,21 @@ describe("runInterview", () => {
       save: async () => {},
     });
     expect(answers.stage).toBeUndefined();
+  });
+
+  it("keeps an answer when the question is skipped while editing it", async () => {
+    const initial: Answers = Object.assign(Object.create(null), { stage: "startup" });
+    const saves: number[] = [];
+    const prompter = new ScriptedPrompter({ stage: [{ kind: "skip" }] }, [
+      { kind: "change", questionId: "stage" },
+      { kind: "done" },
+    ]);
+    const answers = await runInterview(steps.slice(0, 1), initial, prompter, {
+      reviseFirst: false,
+      save: async (a) => void saves.push(Object.keys(a).length),
+    });
+    expect(answers.stage).toBe("startup");
+    expect(saves).toEqual([]);
   });
 });
 
@@ -183,6 +198,10 @@ describe("AnswersFile", () => {
     const org = parseOrganization(readFileSync(path, "utf8"), path, builtInIndex);
     expect(org.value?.respondent).toEqual({ name: "Dana" });
     expect(defaultAnswersPath("Acme Dana")).toBe("acme-dana.yaml");
+    // Cut near 60 characters at a word boundary, never leaving a hyphen at the end.
+    const long = defaultAnswersPath(`${"a".repeat(59)} Holdings International`);
+    expect(long).toBe(`${"a".repeat(59)}.yaml`);
+    expect(defaultAnswersPath("x".repeat(100))).toBe(`${"x".repeat(60)}.yaml`);
   });
 
   it("keeps the comments of a file a client sent and removes skipped answers", async () => {

@@ -55,8 +55,8 @@ describe("TerminalPrompter", () => {
   it("shows the rubric, position, progress and help text", async () => {
     const { screen } = await answer("stage", [KEYS.enter]);
     expect(screen).toContain("rolefit · Acme");
-    expect(screen).toContain("saved to acme.yaml · Ctrl-C pauses");
-    expect(screen).toMatch(/Maturity stage · 1\/7 +░+ 1\/27/);
+    expect(screen).toContain("Ctrl-C pauses · saved to acme.yaml");
+    expect(screen).toMatch(/Maturity stage · 1\/7 +░+ question 1 of 27/);
     expect(screen).toContain("Startup: finding product-market fit.");
   });
 
@@ -81,11 +81,27 @@ describe("TerminalPrompter", () => {
     });
   });
 
-  it("answers yes/no as a list", async () => {
-    expect((await answer("strategic_pivot", [KEYS.enter])).reply).toEqual({
+  it("answers yes/no as a list that starts on skip, so a hurried Enter records nothing", async () => {
+    expect((await answer("strategic_pivot", [KEYS.enter])).reply).toEqual({ kind: "skip" });
+    expect((await answer("strategic_pivot", [KEYS.up, KEYS.up, KEYS.enter])).reply).toEqual({
       kind: "answer",
       value: true,
     });
+    expect((await answer("strategic_pivot", [KEYS.enter], false)).reply).toEqual({
+      kind: "answer",
+      value: false,
+    });
+  });
+
+  it("keeps or clears an answer being edited, never clearing it on skip", async () => {
+    const edit = await answer("stage", [...Array(5).fill(KEYS.down), KEYS.enter], "mature", false);
+    expect(edit.screen).toContain("Keep the current answer");
+    expect(edit.screen).toContain("Clear this answer (mark it not answered)");
+    expect(edit.screen).not.toContain("Not sure — skip this question");
+    expect(edit.reply).toEqual({ kind: "clear" });
+    const kept = await answer("stage", [KEYS.down, KEYS.down, KEYS.enter], "mature", false);
+    expect(kept.reply).toEqual({ kind: "skip" });
+    expect((await answer("employees", ["c", KEYS.enter], 40)).reply).toEqual({ kind: "clear" });
   });
 
   it("validates numbers as they are typed and accepts s and b", async () => {
@@ -99,13 +115,32 @@ describe("TerminalPrompter", () => {
       KEYS.enter,
     ]);
     expect(typed.screen).toContain(
-      "Enter a whole number of at least 1 (or s to skip, b to go back).",
+      "Enter a whole number of at least 1 in digits (1200 or 1,200), or s to skip, b to go back.",
     );
     expect(typed.reply).toEqual({ kind: "answer", value: 420 });
     expect((await answer("digital_revenue_share", [..."45%", KEYS.enter])).reply).toEqual({
       kind: "answer",
       value: 45,
     });
+    for (const [typed, value] of [
+      ["1,200", 1200],
+      ["12 500", 12500],
+      ["3_000", 3000],
+    ] as const) {
+      expect((await answer("employees", [...typed, KEYS.enter])).reply).toEqual({
+        kind: "answer",
+        value,
+      });
+    }
+    const exponent = await answer("employees", [
+      ..."1e3",
+      KEYS.enter,
+      ...Array(3).fill(KEYS.backspace),
+      ..."1000",
+      KEYS.enter,
+    ]);
+    expect(exponent.screen).toContain("in digits (1200 or 1,200)");
+    expect(exponent.reply).toEqual({ kind: "answer", value: 1000 });
     expect((await answer("employees", ["s", KEYS.enter])).reply).toEqual({ kind: "skip" });
     expect((await answer("employees", ["b", KEYS.enter])).reply).toEqual({ kind: "back" });
     const noBack = await answer(
@@ -129,24 +164,42 @@ describe("TerminalPrompter", () => {
       kind: "answer",
       value: ["combined_pmo", "shared_risk_framework"],
     });
-    expect((await answer("collaboration_mechanisms", [KEYS.enter])).reply).toEqual({
-      kind: "answer",
-      value: [],
-    });
+    // Nothing selected is not an answer; "None of these" is.
+    const empty = await answer("collaboration_mechanisms", [
+      KEYS.enter,
+      ...Array(6).fill(KEYS.down),
+      KEYS.space,
+      KEYS.enter,
+    ]);
+    expect(empty.screen).toContain("Select options, or “None of these”.");
+    expect(empty.reply).toEqual({ kind: "answer", value: [] });
   });
 
   it("keeps skip on its own in a checkbox list", async () => {
-    const toSkip = Array(6).fill(KEYS.down); // past the six options; the blank separator is not focusable
+    const toSkip = Array(7).fill(KEYS.down); // past six options and "none"; the separator is not focusable
     const mixed = await answer("collaboration_mechanisms", [
       KEYS.space,
       ...toSkip,
       KEYS.space,
       KEYS.enter,
-      ...Array(6).fill(KEYS.up),
+      ...Array(7).fill(KEYS.up),
       KEYS.space,
       KEYS.enter,
     ]);
-    expect(mixed.screen).toContain("Choose options, or “skip” or “back” on its own.");
+    expect(mixed.screen).toContain(
+      "Choose options, or one of “None of these”, skip or back on its own.",
+    );
     expect(mixed.reply).toEqual({ kind: "skip" });
+    // Select-all takes in the special entries too, and is refused for it.
+    const all = await answer("collaboration_mechanisms", [
+      "a",
+      KEYS.enter,
+      "a",
+      KEYS.down,
+      KEYS.space,
+      KEYS.enter,
+    ]);
+    expect(all.screen).toContain("on its own");
+    expect(all.reply).toEqual({ kind: "answer", value: ["combined_pmo"] });
   });
 });

@@ -8,7 +8,12 @@ import { EXIT, UserError } from "../../io/errors.js";
 import { writeFileAtomic } from "../../io/write.js";
 import { renderText } from "../../report/text.js";
 import type { Answers } from "../../rubric/schema.js";
-import { AnswersFile, defaultAnswersPath, resumeCommand } from "../interview/answers-file.js";
+import {
+  AnswersFile,
+  defaultAnswersPath,
+  resumeCommand,
+  shellQuote,
+} from "../interview/answers-file.js";
 import { TerminalPrompter } from "../interview/prompter.js";
 import { loadOrganization, loadRubricSet, type RubricSet } from "../load.js";
 import { type GlobalOptions, wantsColor } from "../output.js";
@@ -194,7 +199,20 @@ export async function runInterviewCommand(
       ".report.md",
     );
     process.stdout.write("\n");
-    if (await confirm({ message: `Write a report to ${reportPath}?`, default: true })) {
+    let wanted: boolean;
+    try {
+      wanted = await confirm({ message: `Write a report to ${reportPath}?`, default: true });
+    } catch (error) {
+      if (!isCtrlC(error)) throw error;
+      // The interview is over and saved: say how to get the report, not how to resume.
+      const inputs = answered.map((entry) => shellQuote(entry.path)).join(" ");
+      const flag = answered.length > 1 ? "--respondents" : "--org";
+      throw new UserError(
+        `No report written; every answer is saved. To write it later:\n  rolefit assess ${flag} ${inputs} --format markdown --out ${shellQuote(reportPath)}`,
+        EXIT.interrupted,
+      );
+    }
+    if (wanted) {
       await writeFileAtomic(
         reportPath,
         await renderAssessment(assessment, "markdown", {

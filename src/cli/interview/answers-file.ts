@@ -10,14 +10,23 @@ export function defaultAnswersPath(name: string): string {
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 60);
-  return `${slug || "organisation"}.yaml`;
+    .replace(/^-+|-+$/g, "");
+  return `${cutAtWord(slug, 60) || "organisation"}.yaml`;
 }
 
+/** At most `limit` characters of a slug, ending at a word boundary where there is one. */
+function cutAtWord(slug: string, limit: number): string {
+  if (slug.length <= limit) return slug;
+  const end = slug.slice(0, limit + 1).lastIndexOf("-");
+  return end > 0 ? slug.slice(0, end) : slug.slice(0, limit);
+}
+
+/** A path as a POSIX shell word: as it is when safe, else in single quotes. */
+export const shellQuote = (path: string): string =>
+  /^[\w./-]+$/.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`;
+
 export function resumeCommand(path: string): string {
-  const quoted = /^[\w./-]+$/.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`;
-  return `rolefit assess --org ${quoted} --interactive`;
+  return `rolefit assess --org ${shellQuote(path)} --interactive`;
 }
 
 /**

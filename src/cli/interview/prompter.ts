@@ -11,9 +11,11 @@ import { checkAnswer, describeDomain, numericDomain } from "../../rubric/questio
 import type { Answers, AnswerValue, Question } from "../../rubric/schema.js";
 
 const SKIP = Symbol("skip");
+const CLEAR = Symbol("clear");
 const BACK = Symbol("back");
+const NONE = Symbol("none");
 const DONE = Symbol("done");
-type Special = typeof SKIP | typeof BACK;
+type Special = typeof SKIP | typeof CLEAR | typeof BACK;
 
 export interface TerminalPrompterOptions {
   organization: string;
@@ -52,10 +54,12 @@ export class TerminalPrompter implements Prompter {
   private header(lines: string[]): void {
     const { c } = this;
     this.out.write("\u001b[2J\u001b[H");
+    const note = `Ctrl-C pauses · saved to ${this.options.answersPath}`;
+    // When the name and the note do not fit on one line, each gets a line, cut to the width.
     const title = `rolefit · ${this.options.organization}`;
-    const note = `saved to ${this.options.answersPath} · Ctrl-C pauses`;
-    const gap = " ".repeat(Math.max(2, this.width - title.length - note.length));
-    this.out.write(`${c.bold(title)}${gap}${c.dim(note)}\n`);
+    const gap = this.width - title.length - note.length;
+    if (gap >= 2) this.out.write(`${c.bold(title)}${" ".repeat(gap)}${note}\n`);
+    else this.out.write(`${c.bold(truncate(title, this.width))}\n${truncate(note, this.width)}\n`);
     for (const line of lines) this.out.write(`${line}\n`);
     this.out.write("\n");
   }
@@ -65,13 +69,15 @@ export class TerminalPrompter implements Prompter {
     const { question } = step;
     const barWidth = Math.max(10, Math.min(30, this.width - 60));
     const position = `${step.rubricTitle} · ${step.inRubric}/${step.rubricSize}`;
-    const overall = `${progressBar(step.overall - 1, step.total, barWidth)} ${step.overall}/${step.total}`;
+    // The bar fills with the questions behind this one; the words say where this one is.
+    const overall = `${progressBar(step.overall - 1, step.total, barWidth)} question ${step.overall} of ${step.total}`;
     const gap = Math.max(2, this.width - position.length - overall.length);
-    const help = wrap(question.help, this.width - 4, "  ", "  ").map((line) => c.dim(line));
-    this.header([`${c.cyan(position)}${" ".repeat(gap)}${c.dim(overall)}`, "", ...help]);
+    // No dim text on these screens: a projector washes it out.
+    const help = wrap(question.help, this.width - 4, "  ", "  ");
+    this.header([`${c.cyan(position)}${" ".repeat(gap)}${overall}`, "", ...help]);
     // Number prompts show the current answer as their default instead.
     const numeric = question.type === "integer" || question.type === "percent";
-    const message = `${question.prompt}${current !== undefined && !numeric ? c.dim(`  (now: ${formatValue(current)})`) : ""}`;
+    const message = `${question.prompt}${current !== undefined && !numeric ? `  (now: ${formatValue(current)})` : ""}`;
     switch (question.type) {
       case "multi":
         return this.askMulti(question, message, current, canGoBack);
@@ -83,17 +89,21 @@ export class TerminalPrompter implements Prompter {
     }
   }
 
-  private specialChoices(canGoBack: boolean) {
-    const choices: Array<{ name: string; value: Special }> = [
-      { name: this.c.dim("Not sure — skip this question"), value: SKIP },
-    ];
-    if (canGoBack)
-      choices.push({ name: this.c.dim("← Back to the previous question"), value: BACK });
+  /** Skip, clear and back as list entries; an answered question offers to keep or clear it. */
+  private specialChoices(canGoBack: boolean, answered: boolean) {
+    const choices: Array<{ name: string; value: Special }> = answered
+      ? [
+          { name: "Keep the current answer", value: SKIP },
+          { name: "Clear this answer (mark it not answered)", value: CLEAR },
+        ]
+      : [{ name: "Not sure — skip this question", value: SKIP }];
+    if (canGoBack) choices.push({ name: "← Back to the previous question", value: BACK });
     return choices;
   }
 
   private toReply(value: AnswerValue | Special): Reply {
     if (value === SKIP) return { kind: "skip" };
+    if (value === CLEAR) return { kind: "clear" };
     if (value === BACK) return { kind: "back" };
     return { kind: "answer", value };
   }
@@ -115,9 +125,10 @@ export class TerminalPrompter implements Prompter {
             value: answer.value as AnswerValue,
           })),
           new Separator(" "),
-          ...this.specialChoices(canGoBack),
+          ...this.specialChoices(canGoBack, current !== undefined),
         ],
-        default: current,
+        // An unanswered yes/no starts on "skip", so a hurried Enter records no answer.
+        default: current ?? (question.type === "boolean" ? SKIP : undefined),
         pageSize: 12,
         loop: false,
       },
@@ -133,30 +144,38 @@ export class TerminalPrompter implements Prompter {
     canGoBack: boolean,
   ): Promise<Reply> {
     const selected = Array.isArray(current) ? current : [];
-    const values = await checkbox<string | Special>(
+    const noneLabel = "None of these";
+    const values = await checkbox<string | Special | typeof NONE>(
       {
-        message: `${message}\n${this.c.dim("  space selects, enter confirms; confirm with nothing selected for “none of these”")}`,
+        message: `${message}\n  space selects, enter confirms`,
         choices: [
           ...question.options.map((option) => ({
             name: option.label ?? option.value,
-            value: option.value as string | Special,
+            value: option.value as string | Special | typeof NONE,
             checked: selected.includes(option.value),
           })),
+          {
+            name: noneLabel,
+            value: NONE,
+            checked: Array.isArray(current) && current.length === 0,
+          },
           new Separator(" "),
-          ...this.specialChoices(canGoBack),
+          ...this.specialChoices(canGoBack, current !== undefined),
         ],
         pageSize: 12,
         loop: false,
         validate: (choices) => {
-          const special = choices.filter((choice) => typeof choice.value === "symbol");
-          if (special.length === 0) return true;
-          return special.length === 1 && choices.length === 1
+          // "None", skip, clear and back each stand alone; an empty selection is no answer.
+          if (choices.length === 0) return `Select options, or “${noneLabel}”.`;
+          const alone = choices.filter((choice) => typeof choice.value === "symbol");
+          return alone.length === 0 || choices.length === 1
             ? true
-            : "Choose options, or “skip” or “back” on its own.";
+            : `Choose options, or one of “${noneLabel}”, skip or back on its own.`;
         },
       },
       this.context,
     );
+    if (values.includes(NONE)) return { kind: "answer", value: [] };
     const special = values.find((value): value is Special => typeof value === "symbol");
     if (special) return this.toReply(special);
     // Kept in the rubric's order, as the org file loader stores them.
@@ -173,29 +192,38 @@ export class TerminalPrompter implements Prompter {
     canGoBack: boolean,
   ): Promise<Reply> {
     const { min, max } = numericDomain(question);
-    const keys = canGoBack ? "s to skip, b to go back" : "s to skip";
+    const answered = current !== undefined;
+    const keys = [
+      answered ? "s keeps it" : "s to skip",
+      ...(answered ? ["c clears it"] : []),
+      ...(canGoBack ? ["b to go back"] : []),
+    ].join(", ");
     const range = Number.isFinite(max) ? `${min}–${max}` : `${min} or more`;
     const unit = question.type === "percent" ? "%" : question.unit ? ` ${question.unit}` : "";
+    const command = (text: string): Reply | undefined => {
+      const word = text.trim().toLowerCase();
+      if (word === "s" || word === "skip") return { kind: "skip" };
+      if (answered && (word === "c" || word === "clear")) return { kind: "clear" };
+      if (canGoBack && (word === "b" || word === "back")) return { kind: "back" };
+      return undefined;
+    };
     const raw = await input(
       {
-        message: `${message} ${this.c.dim(`(${range}${unit}; ${keys})`)}`,
+        message: `${message} (${range}${unit}; ${keys})`,
         default: typeof current === "number" ? String(current) : undefined,
         validate: (text) => {
-          const word = text.trim().toLowerCase();
-          if (word === "s" || word === "skip" || (canGoBack && (word === "b" || word === "back")))
-            return true;
-          const checked = checkAnswer(question, numberOrText(word));
+          if (command(text)) return true;
+          const checked = checkAnswer(question, typedNumber(text));
           return checked.ok && checked.value !== null
             ? true
-            : `Enter ${describeDomain(question)} (or ${keys}).`;
+            : `Enter ${describeDomain(question)}${question.type === "integer" ? " in digits (1200 or 1,200)" : ""}, or ${keys}.`;
         },
       },
       this.context,
     );
-    const word = raw.trim().toLowerCase();
-    if (word === "s" || word === "skip") return { kind: "skip" };
-    if (word === "b" || word === "back") return { kind: "back" };
-    const checked = checkAnswer(question, numberOrText(word));
+    const reply = command(raw);
+    if (reply) return reply;
+    const checked = checkAnswer(question, typedNumber(raw));
     return checked.ok && checked.value !== null
       ? { kind: "answer", value: checked.value }
       : { kind: "skip" };
@@ -222,7 +250,7 @@ export class TerminalPrompter implements Prompter {
           { name: c.green(done), value: DONE },
           ...steps.flatMap((step) => {
             const value = answers[step.question.id];
-            const shown = value === undefined ? c.yellow("not answered") : formatValue(value);
+            const shown = value === undefined ? c.bold("not answered") : formatValue(value);
             const entry = {
               name: `${step.question.id.padEnd(idWidth)}  ${shown}`,
               value: step.question.id,
@@ -242,7 +270,18 @@ export class TerminalPrompter implements Prompter {
   }
 }
 
-/** What the user typed, as a number where it reads as one ("45%" stays text for the percent check). */
-function numberOrText(text: string): unknown {
-  return text !== "" && Number.isFinite(Number(text)) ? Number(text) : text;
+/**
+ * What the user typed, as a number where it reads as one: digits with an optional sign and
+ * decimals, thousands grouped by commas, spaces or underscores ("1,200"). Exponents, hex and
+ * the like stay text, so the check refuses them; "45%" stays text for the percent check.
+ */
+export function typedNumber(text: string): unknown {
+  const trimmed = text.trim();
+  if (!/^-?(\d{1,3}([,_ ]\d{3})+|\d+)(\.\d+)?$/.test(trimmed)) return trimmed;
+  return Number(trimmed.replace(/[,_ ]/g, ""));
+}
+
+/** Cut to `width` characters with an ellipsis. */
+function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
