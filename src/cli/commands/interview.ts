@@ -6,7 +6,7 @@ import { assessRoom } from "../../engine/consensus.js";
 import { planInterview, runInterview, type Step } from "../../interview/flow.js";
 import { EXIT, UserError } from "../../io/errors.js";
 import { writeFileAtomic } from "../../io/write.js";
-import { renderText } from "../../report/text.js";
+import { renderText, wrap } from "../../report/text.js";
 import type { Answers } from "../../rubric/schema.js";
 import {
   AnswersFile,
@@ -88,8 +88,10 @@ async function interviewInto(
 ): Promise<Answers> {
   session.current = { file, saved: Object.keys(initial).length };
   await file.save(initial);
+  const intro = `Answers are saved to ${file.path} after every answer. Ctrl-C stops at any time; resume with:`;
+  const width = Math.max(40, (process.stdout.columns || 80) - 1);
   process.stdout.write(
-    `Answers are saved to ${file.path} after every answer. Ctrl-C stops at any time; resume with:\n  ${resumeCommand(file.path)}\n\n`,
+    `${wrap(intro, width, "", "").join("\n")}\n  ${resumeCommand(file.path)}\n\n`,
   );
   const answered = Object.keys(initial).length;
   const { steps } = session;
