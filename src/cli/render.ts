@@ -1,4 +1,5 @@
 import type { Assessment } from "../engine/assess.js";
+import type { QuestionTexts } from "../report/document.js";
 import type { QuestionIndex } from "../rubric/load.js";
 
 export const ASSESSMENT_FORMATS = ["text", "json", "markdown", "html"] as const;
@@ -10,18 +11,24 @@ export async function renderAssessment(
   format: AssessmentFormat,
   options: { color: boolean; width: number; index: QuestionIndex },
 ): Promise<string> {
-  const prompts = new Map([...options.index].map(([id, entry]) => [id, entry.question.prompt]));
+  const questions: QuestionTexts = new Map(
+    [...options.index].map(([id, { question }]) => [
+      id,
+      { label: question.label ?? id, prompt: question.prompt },
+    ]),
+  );
   switch (format) {
     case "json":
       return `${JSON.stringify(assessment, null, 2)}\n`;
     case "markdown":
-      return (await import("../report/markdown.js")).renderMarkdown(assessment, prompts);
+      return (await import("../report/markdown.js")).renderMarkdown(assessment, questions);
     case "html":
-      return (await import("../report/html.js")).renderHtml(assessment, prompts);
+      return (await import("../report/html.js")).renderHtml(assessment, questions);
     case "text":
       return (await import("../report/text.js")).renderText(assessment, {
         color: options.color,
         width: options.width,
+        questions,
       });
   }
 }

@@ -33,6 +33,8 @@ export type Confidence = "high" | "medium" | "low";
 export interface Reason {
   questionId: string;
   answer: AnswerValue;
+  /** The answer as the rubric names it: the answer's or option's label, or a number's band. */
+  answerLabel: string;
   outcome: Outcome;
   /** Score points this answer puts between `outcome` and the outcome it is compared with. */
   contribution: number;
@@ -134,6 +136,7 @@ function toReason(entry: LedgerEntry, outcome: Outcome, contribution: number): R
   return {
     questionId: entry.questionId,
     answer: entry.answer,
+    answerLabel: entry.label,
     outcome,
     contribution: round(contribution),
     text: entry.reason,

@@ -47,7 +47,7 @@ function textJson(text: string): string {
 
 /** The same JSON as JSON.stringify(reason), with the rubric's text spliced in from the cache. */
 const reasonJson = (reason: Reason) =>
-  `{"questionId":${textJson(reason.questionId)},"answer":${JSON.stringify(reason.answer)},"outcome":"${reason.outcome}","contribution":${JSON.stringify(reason.contribution)},"text":${textJson(reason.text)}}`;
+  `{"questionId":${textJson(reason.questionId)},"answer":${JSON.stringify(reason.answer)},"answerLabel":${textJson(reason.answerLabel)},"outcome":"${reason.outcome}","contribution":${JSON.stringify(reason.contribution)},"text":${textJson(reason.text)}}`;
 
 const listJson = <T>(list: readonly T[], json: (item: T) => string) =>
   `[${list.map(json).join(",")}]`;

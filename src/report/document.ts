@@ -1,4 +1,4 @@
-import type { Assessment } from "../engine/assess.js";
+import type { Assessment, Reason } from "../engine/assess.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import type { AnswerValue } from "../rubric/schema.js";
 
@@ -46,6 +46,19 @@ const points = (value: number) => value.toFixed(1);
 const signed = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(1)}`;
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** What a report says of a question: a short label (the id when the rubric gives none) and its prompt. */
+export type QuestionTexts = ReadonlyMap<string, { label: string; prompt: string }>;
+
+/** An answer as a person reads it: by the rubric's label, and a number with its band or level. */
+export function answerText(reason: Pick<Reason, "answer" | "answerLabel">): string {
+  const value = formatValue(reason.answer);
+  const label = reason.answerLabel;
+  if (!label || label === value) return value;
+  // A level named with its number ("2 repeatable") says both already.
+  if (typeof reason.answer !== "number" || label.startsWith(`${value} `)) return label;
+  return `${value} (${label})`;
+}
 
 /** The recommendation as an action, for sentences: "recommends combining the roles". */
 export const OUTCOME_ACTION: Record<Outcome, string> = {
@@ -221,10 +234,8 @@ function roomSections(
 }
 
 /** Assessment → the report's sections, in reading order. Pure. */
-export function buildReport(
-  a: Assessment,
-  questionPrompts: ReadonlyMap<string, string> = new Map(),
-): ReportDocument {
+export function buildReport(a: Assessment, questions: QuestionTexts = new Map()): ReportDocument {
+  const label = (id: string) => questions.get(id)?.label ?? id;
   const sections: Section[] = [];
   const rec = a.recommendation;
   sections.push({
@@ -301,7 +312,7 @@ export function buildReport(
     list
       .slice(0, 8)
       .map((r) => [
-        `${r.questionId}: ${formatValue(r.answer)}`,
+        `${label(r.questionId)}: ${answerText(r)}`,
         ...(withOutcome ? [r.outcome] : []),
         signed(r.contribution),
         r.text,
@@ -429,9 +440,10 @@ export function buildReport(
       blocks: [
         {
           kind: "list",
-          items: a.unanswered.map((id) =>
-            questionPrompts.has(id) ? `${id}: ${questionPrompts.get(id)}` : id,
-          ),
+          items: a.unanswered.map((id) => {
+            const question = questions.get(id);
+            return question ? `${question.label}: ${question.prompt}` : id;
+          }),
         },
       ],
     });
@@ -443,7 +455,7 @@ export function buildReport(
       {
         kind: "table",
         head: ["question", "answer"],
-        rows: Object.entries(a.answers).map(([id, value]) => [id, formatValue(value)]),
+        rows: Object.entries(a.answers).map(([id, value]) => [label(id), formatValue(value)]),
       },
     ],
   });

@@ -1,6 +1,6 @@
 import type { Assessment } from "../engine/assess.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import { type Block, buildReport, ruledOut, standing } from "./document.js";
+import { type Block, buildReport, type QuestionTexts, ruledOut, standing } from "./document.js";
 
 const COLORS: Record<Outcome, string> = {
   combine: "#0b7285",
@@ -153,11 +153,8 @@ svg .grid { stroke: #eaeef2; } svg .neutral { stroke: #8c959f; stroke-dasharray:
 `;
 
 /** One self-contained HTML file: inline CSS and SVG, no script, nothing fetched. */
-export function renderHtml(
-  assessment: Assessment,
-  questionPrompts?: ReadonlyMap<string, string>,
-): string {
-  const doc = buildReport(assessment, questionPrompts);
+export function renderHtml(assessment: Assessment, questions?: QuestionTexts): string {
+  const doc = buildReport(assessment, questions);
   const sections = doc.sections
     .map(
       (section) =>

@@ -1,5 +1,5 @@
 import type { Assessment } from "../engine/assess.js";
-import { type Block, buildReport } from "./document.js";
+import { type Block, buildReport, type QuestionTexts } from "./document.js";
 
 /** Table cells may not hold a pipe or a line break. */
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
@@ -31,11 +31,8 @@ function renderBlock(block: Block): string {
 }
 
 /** The handout as Markdown: the same sections as the HTML report. */
-export function renderMarkdown(
-  assessment: Assessment,
-  questionPrompts?: ReadonlyMap<string, string>,
-): string {
-  const doc = buildReport(assessment, questionPrompts);
+export function renderMarkdown(assessment: Assessment, questions?: QuestionTexts): string {
+  const doc = buildReport(assessment, questions);
   const parts = [`# ${doc.title}`, `**${doc.headline}**`];
   for (const section of doc.sections) {
     parts.push(`## ${section.title}`);

@@ -3,7 +3,14 @@ import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { Assessment, Reason } from "../engine/assess.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import { formatValue, ruledOut, runnerUpText, standing } from "./document.js";
+import {
+  answerText,
+  formatValue,
+  type QuestionTexts,
+  ruledOut,
+  runnerUpText,
+  standing,
+} from "./document.js";
 
 export interface TextOptions {
   color: boolean;
@@ -11,6 +18,8 @@ export interface TextOptions {
   width: number;
   /** How many reasons, counter-reasons and changes to list. */
   top?: number;
+  /** Labels for question ids, from the rubrics; ids are shown without them. */
+  questions?: QuestionTexts;
 }
 
 const OUTCOME_COLOR: Record<Outcome, keyof ChalkInstance> = {
@@ -57,7 +66,14 @@ export function renderText(assessment: Assessment, options: TextOptions): string
     factors.weightTolerance >= 1
       ? "at any rubric weights"
       : `while rubric weights move up to ±${Math.round(factors.weightTolerance * 100)}%`;
-  lines.push(c.dim(`                  ${answered}% answered; holds ${holds}`));
+  lines.push(`                  ${answered}% answered; holds ${holds}`);
+  if (assessment.unanswered.length > 0) {
+    // Next to the confidence it lowers, by the names the room used.
+    const names = assessment.unanswered.map((id) => options.questions?.get(id)?.label ?? id);
+    lines.push(
+      ...wrap(`Not answered: ${names.join(", ")}`, width - 20, " ".repeat(18), " ".repeat(18)),
+    );
+  }
   for (const warning of assessment.warnings) {
     lines.push(...wrap(`${c.yellow("⚠")} ${warning}`, width - 4, "  ", "    "));
   }
@@ -151,7 +167,7 @@ export function renderText(assessment: Assessment, options: TextOptions): string
     for (const reason of reasons.slice(0, top)) {
       const points = `+${reason.contribution.toFixed(1)}`;
       table.push([
-        `${reason.questionId}: ${formatValue(reason.answer)}`,
+        `${options.questions?.get(reason.questionId)?.label ?? reason.questionId}: ${answerText(reason)}`,
         showOutcome ? `${points} ${paint(reason.outcome, reason.outcome)}` : points,
         reason.text,
       ]);
@@ -203,12 +219,6 @@ export function renderText(assessment: Assessment, options: TextOptions): string
     lines.push("");
     lines.push(heading("Triggers to watch") + c.dim("  (hard rules one answer away from firing)"));
     for (const watch of assessment.rulesToWatch) bullet(watch.statement);
-  }
-
-  if (assessment.unanswered.length > 0) {
-    lines.push("");
-    lines.push(heading(`Not answered (${assessment.unanswered.length})`));
-    lines.push(...wrap(assessment.unanswered.join(", "), width - 4, "  ", "  "));
   }
 
   lines.push("");

@@ -38,6 +38,25 @@ export function bandLabel(question: NumericQuestion, band: Band): string {
   return `${band.from}% to under ${end}%`;
 }
 
+/** An answer by the rubric's labels, for people: "High", "Steering committee, Blended scorecard", "420". */
+export function answerLabel(question: Question, value: AnswerValue): string {
+  switch (question.type) {
+    case "multi": {
+      const chosen = Array.isArray(value) ? value : [];
+      if (chosen.length === 0) return "none";
+      return question.options
+        .filter((option) => chosen.includes(option.value))
+        .map((option) => option.label ?? option.value)
+        .join(", ");
+    }
+    case "integer":
+    case "percent":
+      return `${value}${question.type === "percent" ? "%" : ""}`;
+    default:
+      return question.answers.find((answer) => answer.value === value)?.label ?? String(value);
+  }
+}
+
 /** Every value a closed question accepts, in the rubric's order. */
 export function allowedValues(question: Question): readonly AllowedValue[] {
   let values = allowedCache.get(question);

@@ -35,6 +35,8 @@ const sources = z.array(text).optional();
 
 const questionBase = {
   id,
+  /** A short name for results and review lists ("Escalation path"); the id stands in without. */
+  label: text.optional(),
   prompt: text,
   help: text,
   sources,

@@ -1,8 +1,11 @@
 import { execFileSync } from "node:child_process";
 
+let sessions = 0;
+
 /** A program running in a real pseudo-terminal (tmux), driven by keys and read off the screen. */
 export class TmuxSession {
-  private readonly socket = `rolefit-test-${process.pid}`;
+  // A server per session: one being killed while the next starts on the same socket is a race.
+  private readonly socket = `rolefit-test-${process.pid}-${++sessions}`;
   private readonly name: string;
 
   constructor(

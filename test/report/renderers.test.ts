@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { assess } from "../../src/engine/assess.js";
 import {
+  answerText,
   buildReport,
   ruledOut,
   runnerUpText,
@@ -13,6 +14,7 @@ import { explainId, renderExplanationText } from "../../src/report/explain.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
 import { renderText } from "../../src/report/text.js";
+import { answerLabel } from "../../src/rubric/question.js";
 import { builtInCompiled, loadOrg, ROOT } from "../helpers/rubrics.js";
 
 const org = loadOrg(join(ROOT, "examples", "northwind-payments.yaml"));
@@ -48,6 +50,33 @@ describe("report document", () => {
     );
     expect(text).toMatch(/Combine scores 54\.3 against 53\.4 for separate/);
     expect(text).toMatch(/matrix is ruled out by a hard rule/);
+  });
+});
+
+describe("labels", () => {
+  it("name questions and answers as the rubric does, in reports and reviews", () => {
+    const questions = new Map(
+      builtInCompiled.questions.map(({ question }) => [
+        question.id,
+        { label: question.label ?? question.id, prompt: question.prompt },
+      ]),
+    );
+    const markdown = renderMarkdown(assessment, questions);
+    const first = assessment.reasons[0];
+    if (!first) throw new Error("expected a reason");
+    expect(markdown).toContain(
+      `| ${questions.get(first.questionId)?.label}: ${answerText(first)} |`,
+    );
+    expect(markdown).not.toMatch(/\| [a-z_]+_[a-z_]+: /);
+    const stage = builtInCompiled.byId.get("digital_maturity")?.question;
+    const pivot = builtInCompiled.byId.get("collaboration_mechanisms")?.question;
+    if (!stage || !pivot) throw new Error("expected the built-in questions");
+    expect(answerLabel(stage, 2)).toBe("2 repeatable");
+    expect(answerLabel(pivot, ["combined_pmo", "steering_committee"])).toBe(
+      "Cross-functional steering committee, Combined programme office",
+    );
+    expect(answerText({ answer: 420, answerLabel: "101–500" })).toBe("420 (101–500)");
+    expect(answerText({ answer: 2, answerLabel: "2 repeatable" })).toBe("2 repeatable");
   });
 });
 

@@ -5,9 +5,8 @@ import input from "@inquirer/input";
 import select, { Separator } from "@inquirer/select";
 import { Chalk } from "chalk";
 import type { Prompter, Reply, ReviewChoice, Step } from "../../interview/flow.js";
-import { formatValue } from "../../report/document.js";
 import { wrap } from "../../report/text.js";
-import { checkAnswer, describeDomain, numericDomain } from "../../rubric/question.js";
+import { answerLabel, checkAnswer, describeDomain, numericDomain } from "../../rubric/question.js";
 import type { Answers, AnswerValue, Question } from "../../rubric/schema.js";
 
 const SKIP = Symbol("skip");
@@ -77,7 +76,7 @@ export class TerminalPrompter implements Prompter {
     this.header([`${c.cyan(position)}${" ".repeat(gap)}${overall}`, "", ...help]);
     // Number prompts show the current answer as their default instead.
     const numeric = question.type === "integer" || question.type === "percent";
-    const message = `${question.prompt}${current !== undefined && !numeric ? `  (now: ${formatValue(current)})` : ""}`;
+    const message = `${question.prompt}${current !== undefined && !numeric ? `  (now: ${answerLabel(question, current)})` : ""}`;
     switch (question.type) {
       case "multi":
         return this.askMulti(question, message, current, canGoBack);
@@ -238,7 +237,8 @@ export class TerminalPrompter implements Prompter {
     const answered = steps.filter((step) => answers[step.question.id] !== undefined).length;
     const title = purpose === "final" ? "Review the answers before scoring" : "Answers so far";
     this.header([c.cyan(`${title} · ${answered}/${steps.length} answered`)]);
-    const idWidth = Math.max(...steps.map((step) => step.question.id.length));
+    const name = (step: Step) => step.question.label ?? step.question.id;
+    const nameWidth = Math.min(36, Math.max(...steps.map((step) => name(step).length)));
     const done =
       purpose === "final"
         ? "✔ Score it: show the recommendation"
@@ -250,9 +250,10 @@ export class TerminalPrompter implements Prompter {
           { name: c.green(done), value: DONE },
           ...steps.flatMap((step) => {
             const value = answers[step.question.id];
-            const shown = value === undefined ? c.bold("not answered") : formatValue(value);
+            const shown =
+              value === undefined ? c.bold("not answered") : answerLabel(step.question, value);
             const entry = {
-              name: `${step.question.id.padEnd(idWidth)}  ${shown}`,
+              name: `${name(step).padEnd(nameWidth)}  ${shown}`,
               value: step.question.id,
               description: step.question.prompt,
             };
