@@ -25,6 +25,18 @@ export function bandEnd(question: NumericQuestion, band: Band): number | undefin
 
 /** `101–500`, `10 001 or more`: a band as a person reads it. */
 export function bandLabel(question: NumericQuestion, band: Band): string {
+  // One string per band, made once: every organisation in a batch shows the same few labels.
+  let label = bandLabels.get(band);
+  if (label === undefined) {
+    label = makeBandLabel(question, band);
+    bandLabels.set(band, label);
+  }
+  return label;
+}
+
+const bandLabels = new WeakMap<Band, string>();
+
+function makeBandLabel(question: NumericQuestion, band: Band): string {
   const end = bandEnd(question, band);
   const unit = question.type === "percent" ? "%" : "";
   const { max } = numericDomain(question);
