@@ -120,7 +120,7 @@ function processJob(
 }
 
 /** How long a batch may run before letting signals and timers through. */
-const EVENT_LOOP_TURN_MS = 50;
+const EVENT_LOOP_TURN_MS = 200;
 
 /**
  * Assesses every organisation of every input in order, streaming one record each as soon as it
