@@ -155,17 +155,22 @@ function explain(ledger: readonly LedgerEntry[], winner: Outcome, runnerUp: Outc
     .map((entry) => toReason(entry, winner, entry.points[winner] - entry.points[runnerUp]))
     .filter((reason) => reason.contribution > 0)
     .sort(byStrength);
-  const counterReasons = ledger
-    .map((entry) => {
-      // An answer points elsewhere when some other outcome gains more from it than the winner.
-      const [rival] = OUTCOMES.filter((o) => o !== winner).sort(
-        (a, b) => entry.points[b] - entry.points[a],
-      );
-      const target = rival ?? runnerUp;
-      return toReason(entry, target, entry.points[target] - entry.points[winner]);
-    })
-    .filter((reason) => reason.contribution > 0)
-    .sort(byStrength);
+  const counterReasons: Reason[] = [];
+  for (const entry of ledger) {
+    // An answer points elsewhere when some other outcome gains more from it than the winner.
+    let rival: Outcome | undefined;
+    for (const outcome of OUTCOMES) {
+      if (
+        outcome !== winner &&
+        (rival === undefined || entry.points[outcome] > entry.points[rival])
+      )
+        rival = outcome;
+    }
+    const target = rival ?? runnerUp;
+    const contribution = round(entry.points[target] - entry.points[winner]);
+    if (contribution > 0) counterReasons.push(toReason(entry, target, contribution));
+  }
+  counterReasons.sort(byStrength);
   return { reasons, counterReasons };
 }
 

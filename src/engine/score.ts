@@ -40,15 +40,25 @@ export interface Scored {
 
 const zeroScores = (): Scores => ({ combine: 0, separate: 0, matrix: 0 });
 
+const scales = new WeakMap<CompiledRubrics, ReadonlyMap<string, number>>();
+
+/** Each rubric's point scale, worked out once per compiled set. */
+function scalesOf(compiled: CompiledRubrics): ReadonlyMap<string, number> {
+  let scale = scales.get(compiled);
+  if (!scale) {
+    scale = new Map(compiled.rubrics.map((rubric) => [rubric.id, pointScale(compiled, rubric)]));
+    scales.set(compiled, scale);
+  }
+  return scale;
+}
+
 /**
  * The weighted sum: each rubric's points are divided by the most it could give, so a rubric with
  * more questions does not weigh more, then scaled by the rubric's share of all weights. Scores run
  * from 0 to 100 with 50 as neutral: 100 means every question gave the outcome its maximum.
  */
 export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Scored {
-  const scale = new Map(
-    compiled.rubrics.map((rubric) => [rubric.id, pointScale(compiled, rubric)]),
-  );
+  const scale = scalesOf(compiled);
   const scores: Scores = { combine: NEUTRAL_SCORE, separate: NEUTRAL_SCORE, matrix: NEUTRAL_SCORE };
   const ledger: LedgerEntry[] = [];
   const rubricPoints = new Map<string, Scores>(

@@ -1,4 +1,4 @@
-import { conditionLeaves, predicateOf } from "../rubric/conditions.js";
+import { conditionLeaves, predicateOf, questionsTestedBy } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { allowedValues, numericDomain } from "../rubric/question.js";
 import type { AnswerValue, NumericQuestion, Question, Rule } from "../rubric/schema.js";
@@ -362,9 +362,7 @@ export function findRulesToWatch(w: WhatIf, current: Outcome): RuleWatch[] {
   for (const rule of compiled.rules) {
     const holds = predicateOf(rule.when);
     if (holds(answers)) continue;
-    const questionIds = [
-      ...new Set([...conditionLeaves(rule.when)].map(({ leaf }) => leaf.question)),
-    ];
+    const questionIds = questionsTestedBy(rule.when);
     let nearest: (RuleWatch & { distance: number }) | undefined;
     for (const id of questionIds) {
       const question = compiled.byId.get(id)?.question;

@@ -31,6 +31,20 @@ export type Predicate = (
 
 const compiledConditions = new WeakMap<Condition, Predicate>();
 
+const testedQuestions = new WeakMap<Condition, readonly string[]>();
+
+/** The questions a condition tests, each once, in order; worked out once per condition. */
+export function questionsTestedBy(condition: Condition): readonly string[] {
+  let ids = testedQuestions.get(condition);
+  if (!ids) {
+    ids = Object.freeze([
+      ...new Set([...conditionLeaves(condition)].map(({ leaf }) => leaf.question)),
+    ]);
+    testedQuestions.set(condition, ids);
+  }
+  return ids;
+}
+
 /** Whether a rule's condition holds. A test on an unanswered question never holds. */
 export function conditionHolds(condition: Condition, answers: Answers): boolean {
   return predicateOf(condition)(answers);
