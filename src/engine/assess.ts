@@ -1,5 +1,6 @@
-import { conditionHolds, describeHolding } from "../rubric/conditions.js";
+import { conditionHolds, describeHolding, type Wording } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
+import { answerLabel } from "../rubric/question.js";
 import type { Answers, AnswerValue, Mechanism, Metric, Rule } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
 import type { QuestionDisagreement } from "./consensus.js";
@@ -211,9 +212,28 @@ function rubricSummary(compiled: CompiledRubrics): Assessment["rubrics"] {
  */
 const firedRules = new WeakMap<Rule, Map<string, FiredRule>>();
 
-function firedRuleOf(rule: Rule, answers: Answers): FiredRule {
+const wordings = new WeakMap<CompiledRubrics, Wording>();
+
+/** Questions and answers named by the rubrics' labels, for sentences about the answers. */
+function wordingOf(compiled: CompiledRubrics): Wording {
+  let wording = wordings.get(compiled);
+  if (!wording) {
+    const questionOf = (id: string) => compiled.byId.get(id)?.question;
+    wording = {
+      question: (id) => questionOf(id)?.label ?? id,
+      answer: (id, value) => {
+        const question = questionOf(id);
+        return question ? answerLabel(question, value) : String(value);
+      },
+    };
+    wordings.set(compiled, wording);
+  }
+  return wording;
+}
+
+function firedRuleOf(compiled: CompiledRubrics, rule: Rule, answers: Answers): FiredRule {
   // Numbers are described by the threshold they passed, so there are few variants per rule.
-  const because = describeHolding(rule.when, answers) ?? "";
+  const because = describeHolding(rule.when, answers, wordingOf(compiled)) ?? "";
   let views = firedRules.get(rule);
   if (!views) {
     views = new Map();
@@ -303,7 +323,7 @@ export function assess(compiled: CompiledRubrics, input: AssessInput): Assessmen
     confidence: confidenceOf(factors, margin),
     confidenceFactors: factors,
     unanswered,
-    rules: fired.map((rule) => firedRuleOf(rule, answers)),
+    rules: fired.map((rule) => firedRuleOf(compiled, rule, answers)),
     warnings: conflict === undefined ? [] : [conflict],
     ...explain(scored.ledger, recommendation, runnerUp),
     whatWouldChange,

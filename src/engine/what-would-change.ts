@@ -1,6 +1,6 @@
 import { conditionLeaves, predicateOf, questionsTestedBy } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import { allowedValues, numericDomain } from "../rubric/question.js";
+import { allowedValues, answerLabel, numericDomain } from "../rubric/question.js";
 import type { AnswerValue, NumericQuestion, Question, Rule } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
 import type { Decision, Scores } from "./score.js";
@@ -186,9 +186,6 @@ function candidatesFor(w: WhatIf, question: Question): Candidate[] {
 
 // ——— Statements: plain sentences, exact because each comes from a re-scored change. ———
 
-const show = (value: AnswerValue): string =>
-  Array.isArray(value) ? (value.length === 0 ? "none" : value.join(", ")) : String(value);
-
 function describeRange(question: NumericQuestion, range: ValueRange): string {
   const { min, max } = numericDomain(question);
   if (question.type === "percent") {
@@ -202,25 +199,29 @@ function describeRange(question: NumericQuestion, range: ValueRange): string {
   return range.min === last ? `${range.min}` : `${range.min} to ${last}`;
 }
 
-/** "major_incidents_12m at 6 or more (now 3)", "collaboration_mechanisms with blended_scorecard (now …)". */
+/**
+ * A change in the rubric's words: "Major incidents (12 months) at 6 or more (now 3)", "Decision
+ * rights at Contested (now Documented)", "Joint forums also with Blended scorecard".
+ */
 function describeChange(
   question: Question,
   from: AnswerValue | undefined,
   to: AnswerValue,
   range?: ValueRange,
 ): string {
-  const now = from === undefined ? "unanswered now" : `now ${show(from)}`;
+  const name = question.label ?? question.id;
+  const now = from === undefined ? "unanswered now" : `now ${answerLabel(question, from)}`;
   if (range && (question.type === "integer" || question.type === "percent")) {
     const described = describeRange(question, range);
-    return `${question.id} ${described.startsWith("under") ? "" : "at "}${described} (${now})`;
+    return `${name} ${described.startsWith("under") ? "" : "at "}${described} (${now})`;
   }
   if (question.type === "multi" && Array.isArray(from) && Array.isArray(to)) {
     const added = to.filter((o) => !from.includes(o));
     const removed = from.filter((o) => !to.includes(o));
-    if (added.length > 0) return `${question.id} also with ${added.join(", ")}`;
-    if (removed.length > 0) return `${question.id} without ${removed.join(", ")}`;
+    if (added.length > 0) return `${name} also with ${answerLabel(question, added)}`;
+    if (removed.length > 0) return `${name} without ${answerLabel(question, removed)}`;
   }
-  return `${question.id} ${show(to)} (${now})`;
+  return `${name} at ${answerLabel(question, to)} (${now})`;
 }
 
 function becomes(recommendation: Outcome, current: Outcome): string {

@@ -301,7 +301,7 @@ export function buildReport(a: Assessment, questions: QuestionTexts = new Map())
           kind: "list",
           items: a.rules.map(
             (rule) =>
-              `${rule.id} ${rule.effect}s ${rule.outcome}, because ${rule.because}: ${rule.reason}`,
+              `${rule.id} ${rule.effect}s ${rule.outcome} (${rule.because}): ${rule.reason}`,
           ),
         },
       ],

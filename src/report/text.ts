@@ -143,7 +143,7 @@ export function renderText(assessment: Assessment, options: TextOptions): string
     for (const rule of assessment.rules) {
       lines.push(
         ...wrap(
-          `${rule.effect === "forbid" ? c.red("✗") : c.green("✓")} ${c.bold(rule.id)}: ${rule.effect}s ${rule.outcome}, because ${c.bold(rule.because)}. ${rule.reason}`,
+          `${rule.effect === "forbid" ? c.red("✗") : c.green("✓")} ${c.bold(rule.id)}: ${rule.effect}s ${rule.outcome} (${c.bold(rule.because)}). ${rule.reason}`,
           width - 4,
           "  ",
           "    ",

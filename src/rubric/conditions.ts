@@ -102,61 +102,76 @@ function leafHolds(leaf: LeafCondition, value: AnswerValue | undefined): boolean
   return true;
 }
 
+/** How a description names questions and answers; ids and raw values by default. */
+export interface Wording {
+  question(id: string): string;
+  answer(id: string, value: AnswerValue): string;
+}
+
+const RAW: Wording = {
+  question: (id) => id,
+  answer: (_, value) => (Array.isArray(value) ? value.join(", ") : String(value)),
+};
+
 /**
- * Why a condition holds for these answers, in words ("decision_rights_clarity is informal and
- * role_conflict is some"): the tests that hold, and for `any` the first alternative that does.
- * Numbers are described by the threshold they passed, so the text is the same for every answer
- * in range. Undefined when the condition does not hold.
+ * Why a condition holds for these answers, in words ("Decision rights: Informal; Friction
+ * between the leaders: Some"): the tests that hold, and for `any` the first alternative that
+ * does. Numbers are described by the threshold they passed, so the text is the same for every
+ * answer in range. Undefined when the condition does not hold.
  */
-export function describeHolding(condition: Condition, answers: Answers): string | undefined {
+export function describeHolding(
+  condition: Condition,
+  answers: Answers,
+  wording: Wording = RAW,
+): string | undefined {
   if (!predicateOf(condition)(answers)) return undefined;
   if ("all" in condition) {
-    return condition.all.map((part) => describeHolding(part, answers)).join(" and ");
+    return condition.all.map((part) => describeHolding(part, answers, wording)).join("; ");
   }
   if ("any" in condition) {
     for (const part of condition.any) {
-      const held = describeHolding(part, answers);
+      const held = describeHolding(part, answers, wording);
       if (held !== undefined) return held;
     }
     return undefined;
   }
-  if ("not" in condition) return `not (${describeLeafTests(condition.not)})`;
-  return describeLeaf(condition, answers[condition.question] as AnswerValue);
+  if ("not" in condition) return `not (${describeTests(condition.not, wording)})`;
+  return describeLeaf(condition, answers[condition.question] as AnswerValue, wording);
 }
 
-function describeLeaf(leaf: LeafCondition, value: AnswerValue): string {
+function describeLeaf(leaf: LeafCondition, value: AnswerValue, wording: Wording): string {
   const parts: string[] = [];
+  const options = (ids: readonly string[]) => wording.answer(leaf.question, [...ids]);
   if (Array.isArray(value)) {
-    if (leaf.includes) parts.push(`includes ${leaf.includes.join(", ")}`);
-    if (leaf.excludes) parts.push(`lacks ${leaf.excludes.join(", ")}`);
-    if (leaf.countAtLeast !== undefined) parts.push(`has ${leaf.countAtLeast} or more selected`);
+    if (leaf.includes) parts.push(`with ${options(leaf.includes)}`);
+    if (leaf.excludes) parts.push(`without ${options(leaf.excludes)}`);
+    if (leaf.countAtLeast !== undefined) parts.push(`${leaf.countAtLeast} or more`);
     if (leaf.countAtMost !== undefined)
-      parts.push(
-        leaf.countAtMost === 0 ? "has none selected" : `has at most ${leaf.countAtMost} selected`,
-      );
+      parts.push(leaf.countAtMost === 0 ? "none" : `at most ${leaf.countAtMost}`);
   } else {
-    if (leaf.in || leaf.notIn) parts.push(`is ${String(value)}`);
-    if (leaf.atLeast !== undefined) parts.push(`is ${leaf.atLeast} or more`);
-    if (leaf.atMost !== undefined) parts.push(`is ${leaf.atMost} or less`);
+    if (leaf.in || leaf.notIn) parts.push(wording.answer(leaf.question, value));
+    if (leaf.atLeast !== undefined) parts.push(`${leaf.atLeast} or more`);
+    if (leaf.atMost !== undefined) parts.push(`${leaf.atMost} or less`);
   }
-  return `${leaf.question} ${parts.length > 0 ? parts.join(" and ") : "is answered"}`;
+  return `${wording.question(leaf.question)}: ${parts.length > 0 ? parts.join(", ") : "answered"}`;
 }
 
 /** A condition's tests in words, whatever the answers: for `not`, which cannot point at one. */
-function describeLeafTests(condition: Condition): string {
-  if ("all" in condition) return condition.all.map(describeLeafTests).join(" and ");
-  if ("any" in condition) return condition.any.map(describeLeafTests).join(" or ");
-  if ("not" in condition) return `not (${describeLeafTests(condition.not)})`;
+function describeTests(condition: Condition, wording: Wording): string {
+  if ("all" in condition) return condition.all.map((c) => describeTests(c, wording)).join("; ");
+  if ("any" in condition) return condition.any.map((c) => describeTests(c, wording)).join(" or ");
+  if ("not" in condition) return `not (${describeTests(condition.not, wording)})`;
+  const id = condition.question;
+  const values = (list: ReadonlyArray<string | number | boolean>) =>
+    list.map((value) => wording.answer(id, value)).join(" or ");
   const tests: string[] = [];
-  if (condition.in) tests.push(`is ${condition.in.join(" or ")}`);
-  if (condition.notIn) tests.push(`is not ${condition.notIn.join(" or ")}`);
-  if (condition.atLeast !== undefined) tests.push(`is ${condition.atLeast} or more`);
-  if (condition.atMost !== undefined) tests.push(`is ${condition.atMost} or less`);
-  if (condition.includes) tests.push(`includes ${condition.includes.join(", ")}`);
-  if (condition.excludes) tests.push(`lacks ${condition.excludes.join(", ")}`);
-  if (condition.countAtLeast !== undefined)
-    tests.push(`has ${condition.countAtLeast} or more selected`);
-  if (condition.countAtMost !== undefined)
-    tests.push(`has at most ${condition.countAtMost} selected`);
-  return `${condition.question} ${tests.join(" and ")}`;
+  if (condition.in) tests.push(values(condition.in));
+  if (condition.notIn) tests.push(`not ${values(condition.notIn)}`);
+  if (condition.atLeast !== undefined) tests.push(`${condition.atLeast} or more`);
+  if (condition.atMost !== undefined) tests.push(`${condition.atMost} or less`);
+  if (condition.includes) tests.push(`with ${wording.answer(id, condition.includes)}`);
+  if (condition.excludes) tests.push(`without ${wording.answer(id, condition.excludes)}`);
+  if (condition.countAtLeast !== undefined) tests.push(`${condition.countAtLeast} or more`);
+  if (condition.countAtMost !== undefined) tests.push(`at most ${condition.countAtMost}`);
+  return `${wording.question(id)}: ${tests.join(", ")}`;
 }

@@ -31,7 +31,7 @@ describe("describeHolding", () => {
       role_conflict: "some",
     });
     expect(describeHolding(readiness, given)).toBe(
-      "decision_rights_clarity is informal and role_conflict is some",
+      "decision_rights_clarity: informal; role_conflict: some",
     );
   });
 
@@ -47,15 +47,23 @@ describe("describeHolding", () => {
         },
         answers({ employees: 42, collaboration_mechanisms: [], roadmap_alignment: "separate" }),
       ),
-    ).toBe(
-      "employees is 100 or less and collaboration_mechanisms has none selected and roadmap_alignment is separate",
-    );
+    ).toBe("employees: 100 or less; collaboration_mechanisms: none; roadmap_alignment: separate");
     expect(
       describeHolding(
         { not: { question: "stage", in: ["startup"] } },
         answers({ stage: "growth" }),
       ),
-    ).toBe("not (stage is startup)");
+    ).toBe("not (stage: startup)");
+  });
+
+  it("names questions and answers by the wording it is given", () => {
+    const wording = {
+      question: (id: string) => id.toUpperCase(),
+      answer: (_: string, value: unknown) => `«${String(value)}»`,
+    };
+    expect(
+      describeHolding(readiness, answers({ decision_rights_clarity: "contested" }), wording),
+    ).toBe("DECISION_RIGHTS_CLARITY: «contested»");
   });
 
   it("is undefined when the condition does not hold", () => {
