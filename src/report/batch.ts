@@ -14,13 +14,24 @@ export type BatchRecord =
   | { ok: true; assessment: Assessment; document?: number }
   | { ok: false; failure: FailedRecord };
 
+/**
+ * JSON with every non-ASCII character as a \u escape: the same JSON once parsed (outside strings
+ * JSON has none), and a record made only of one-byte strings is copied to the output as it is,
+ * where a single dash would make the whole record re-encoded.
+ */
+const asciiJson = (value: unknown): string =>
+  JSON.stringify(value).replace(
+    /[^ -~]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+
 /** JSON of values records share (the same objects, frozen by the engine), serialised once. */
 const shared = new WeakMap<object, string>();
 
 function sharedJson(value: object): string {
   let json = shared.get(value);
   if (json === undefined) {
-    json = JSON.stringify(value);
+    json = asciiJson(value);
     shared.set(value, json);
   }
   return json;
@@ -29,17 +40,10 @@ function sharedJson(value: object): string {
 /** JSON of the rubrics' texts, which recur in record after record. */
 const texts = new Map<string, string>();
 
-/**
- * Non-ASCII characters are written as \u escapes (the same JSON once parsed): a record made only
- * of one-byte strings is copied to the output as it is, where one dash would make it re-encoded.
- */
 function textJson(text: string): string {
   let json = texts.get(text);
   if (json === undefined) {
-    json = JSON.stringify(text).replace(
-      /[^ -~]/g,
-      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-    );
+    json = asciiJson(text);
     texts.set(text, json);
   }
   return json;
