@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "./errors.js";
 
@@ -87,28 +87,16 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
+/** A text file's content, checked: size limit, UTF-8, no NUL or control characters. */
 export async function readTextFile(path: string, maxBytes = maxFileSize): Promise<string> {
-  let size: number;
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
-    size = info.size;
-  } catch (error) {
-    throw describeFsError(path, error);
-  }
-  if (size > maxBytes)
-    throw new UserError(`${path}: file is ${size} bytes, over the ${maxBytes}-byte limit`);
-  try {
-    return decodeText(await readFile(path), path, maxBytes);
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw describeFsError(path, error);
-  }
+  return readTextFileSync(path, maxBytes);
 }
 
 /**
- * The same checks as readTextFile, synchronously: a batch reads thousands of small files one after
- * another, where one open, fstat, read and close beat the promise machinery several times over.
+ * Reads synchronously: a batch reads thousands of small files one after another, where one open,
+ * fstat, read and close beat the promise machinery several times over. Reading stops one byte
+ * past the limit whatever the file claims, so a device (/dev/zero) or a pipe (`<(…)`), whose
+ * size reads as 0, is read as far as the limit and no further.
  */
 export function readTextFileSync(path: string, maxBytes = maxFileSize): string {
   let fd: number;
@@ -123,14 +111,22 @@ export function readTextFileSync(path: string, maxBytes = maxFileSize): string {
     if (info.size > maxBytes)
       throw new UserError(`${path}: file is ${info.size} bytes, over the ${maxBytes}-byte limit`);
     // One byte more than the limit, to notice a file that grew since fstat.
-    const buffer = Buffer.allocUnsafe(Math.min(info.size, maxBytes) + 1);
+    let buffer = Buffer.allocUnsafe(
+      info.isFile() ? Math.min(info.size, maxBytes) + 1 : Math.min(64 * 1024, maxBytes + 1),
+    );
     let length = 0;
     for (;;) {
+      if (length === buffer.length) {
+        if (length > maxBytes)
+          throw new UserError(`${path}: file is over the ${maxBytes}-byte limit`);
+        // Only a file that grew, or one that does not know its size, gets here.
+        const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
+        buffer.copy(grown, 0, 0, length);
+        buffer = grown;
+      }
       const read = readSync(fd, buffer, length, buffer.length - length, null);
       if (read === 0) break;
       length += read;
-      if (length === buffer.length)
-        throw new UserError(`${path}: file is over the ${maxBytes}-byte limit`);
     }
     return decodeText(buffer.subarray(0, length), path, maxBytes);
   } catch (error) {
