@@ -2,6 +2,8 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import { EXIT, UserError } from "../io/errors.js";
 import { VERSION } from "../io/package.js";
 import { setMaxFileSize } from "../io/read.js";
+import { writeFailure } from "../io/write.js";
+import { visible } from "../text/visible.js";
 import { ASSESSMENT_FORMATS } from "./render.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -40,7 +42,7 @@ function buildProgram(): Command {
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({
-      outputError: (text, write) => write(text.replace(/^error: /, "rolefit: ")),
+      outputError: (text, write) => write(visibleLines(text.replace(/^error: /, "rolefit: "))),
     });
 
   program
@@ -175,6 +177,13 @@ function buildProgram(): Command {
   return program;
 }
 
+/** Each line of a message escaped: the lines are rolefit's, the text in them may not be. */
+const visibleLines = (text: string) =>
+  text
+    .split("\n")
+    .map((line, i, all) => (i === all.length - 1 && line === "" ? line : visible(line)))
+    .join("\n");
+
 /** The one place that turns errors into messages and exit codes. */
 async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
@@ -193,11 +202,12 @@ function exitCodeFor(error: unknown, debug: boolean): number {
   if (error instanceof UserError) {
     // Located problems already start with FILE:LINE:COL; other messages get the program's name.
     const plain = error.diagnostics.length > 0 || error.exitCode === EXIT.interrupted;
-    const text = plain ? error.message : error.message.replace(/^/gm, "rolefit: ");
+    const message = visibleLines(error.message);
+    const text = plain ? message : message.replace(/^/gm, "rolefit: ");
     process.stderr.write(`${text}\n`);
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = visible(error instanceof Error ? error.message : String(error));
   process.stderr.write(`rolefit: internal error: ${message}\n`);
   if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   else process.stderr.write("rolefit: run again with --debug for details, and please report it\n");
@@ -205,9 +215,11 @@ function exitCodeFor(error: unknown, debug: boolean): number {
 }
 
 // A closed pipe (`rolefit … | head`) is the reader's choice, not an error.
+// Any other failure (a full disk behind `> file`) is one line and exit 1, never a stack trace.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
+  process.stderr.write(`rolefit: cannot write to standard output: ${writeFailure(error, "-")}\n`);
+  process.exit(EXIT.input);
 });
 
 // Not a top-level await: the bundle is CommonJS, so V8 can cache its compiled code.

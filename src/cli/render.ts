@@ -1,6 +1,7 @@
 import type { Assessment } from "../engine/assess.js";
 import type { QuestionTexts } from "../report/document.js";
 import type { QuestionIndex } from "../rubric/load.js";
+import { jsonDocument } from "../text/visible.js";
 
 export const ASSESSMENT_FORMATS = ["text", "json", "markdown", "html"] as const;
 export type AssessmentFormat = (typeof ASSESSMENT_FORMATS)[number];
@@ -19,7 +20,7 @@ export async function renderAssessment(
   );
   switch (format) {
     case "json":
-      return `${JSON.stringify(assessment, null, 2)}\n`;
+      return jsonDocument(assessment);
     case "markdown":
       return (await import("../report/markdown.js")).renderMarkdown(assessment, questions);
     case "html":

@@ -19,22 +19,51 @@ const GLOB_CHARS = /[*?[\]{}]/;
 
 const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Every *.yaml / *.yml file below a folder, sorted, without following links to folders. */
-async function walk(
-  dir: string,
-  matches: (path: string) => boolean,
-  into: string[],
-): Promise<void> {
+/** What a directory entry is, when it is not a regular file or a folder. */
+function oddKind(info: {
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
+  if (info.isFIFO()) return "a FIFO";
+  if (info.isSocket()) return "a socket";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  return "not a regular file";
+}
+
+/**
+ * Every *.yaml / *.yml file below a folder, sorted, without following links to folders. Only
+ * regular files are taken: a FIFO, socket or device is listed as skipped, never opened (opening
+ * a FIFO would wait forever for a writer).
+ */
+async function walk(dir: string, matches: (path: string) => boolean, into: Input[]): Promise<void> {
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
-  } catch {
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    into.push({
+      path: dir,
+      error:
+        code === "EACCES" || code === "EPERM"
+          ? "permission denied"
+          : `cannot read folder: ${(error as Error).message}`,
+    });
     return;
   }
   for (const entry of entries.sort((a, b) => byPath(a.name, b.name))) {
     const path = dir === "." ? entry.name : join(dir, entry.name);
     if (entry.isDirectory()) await walk(path, matches, into);
-    else if ((entry.isFile() || entry.isSymbolicLink()) && matches(path)) into.push(path);
+    else if (!matches(path)) continue;
+    else if (entry.isFile()) into.push({ path });
+    else if (entry.isSymbolicLink()) {
+      const target = await stat(path).catch(() => undefined);
+      if (!target) into.push({ path, error: "skipped: a link to nothing" });
+      else if (target.isFile()) into.push({ path });
+      else if (!target.isDirectory())
+        into.push({ path, error: `skipped: links to ${oddKind(target)}, not a regular file` });
+    } else into.push({ path, error: `skipped: ${oddKind(entry)}, not a regular file` });
   }
 }
 
@@ -79,13 +108,13 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${out}$`);
 }
 
-async function expandGlob(pattern: string): Promise<string[]> {
+async function expandGlob(pattern: string): Promise<Input[]> {
   const normalized = pattern.split(sep).join("/");
   const segments = normalized.split("/");
   const firstGlob = segments.findIndex((segment) => GLOB_CHARS.test(segment));
   const base = segments.slice(0, firstGlob).join("/") || (normalized.startsWith("/") ? "/" : ".");
   const regex = globToRegExp(normalized.replace(/^\.\//, ""));
-  const found: string[] = [];
+  const found: Input[] = [];
   await walk(base, (path) => regex.test(path.split(sep).join("/").replace(/^\.\//, "")), found);
   return found;
 }
@@ -106,18 +135,18 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
     const info = await stat(arg).catch(() => undefined);
     if (info?.isDirectory()) {
       batch = true;
-      const files: string[] = [];
+      const files: Input[] = [];
       await walk(arg, (path) => YAML_FILE.test(path), files);
       if (files.length === 0)
         inputs.push({ path: arg, error: "folder holds no .yaml or .yml files" });
-      inputs.push(...files.map((path) => ({ path })));
+      inputs.push(...files);
     } else if (info) {
       inputs.push({ path: arg });
     } else if (GLOB_CHARS.test(arg)) {
       batch = true;
       const files = await expandGlob(arg);
       if (files.length === 0) inputs.push({ path: arg, error: "no file matches this pattern" });
-      inputs.push(...files.map((path) => ({ path })));
+      inputs.push(...files);
     } else {
       inputs.push({ path: arg, error: "no such file or folder" });
     }

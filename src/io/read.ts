@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { shownPath } from "../text/visible.js";
 import { UserError } from "./errors.js";
 
 /** Files larger than this are refused before they are read into memory. */
@@ -23,24 +24,30 @@ function describeFsError(path: string, error: unknown): UserError {
         : code === "EISDIR"
           ? "is a folder, expected a file"
           : ((error as Error).message ?? String(error));
-  return new UserError(`${path}: ${why}`);
+  return new UserError(`${shownPath(path)}: ${why}`);
 }
 
 /** Bytes → text, refusing what is not UTF-8 text so the YAML parser only sees real text. */
 export function decodeText(bytes: Uint8Array, path: string, maxBytes = maxFileSize): string {
   if (bytes.length > maxBytes) {
-    throw new UserError(`${path}: file is ${bytes.length} bytes, over the ${maxBytes}-byte limit`);
+    throw new UserError(
+      `${shownPath(path)}: file is ${bytes.length} bytes, over the ${maxBytes}-byte limit`,
+    );
   }
+  if (looksLikeUtf16(bytes))
+    throw new UserError(`${shownPath(path)}: UTF-16 is not supported; save the file as UTF-8`);
   const nul = bytes.indexOf(0);
   if (nul >= 0)
-    throw new UserError(`${path}: contains a NUL byte at offset ${nul}; expected a YAML text file`);
+    throw new UserError(
+      `${shownPath(path)}: contains a NUL byte at offset ${nul}; expected a YAML text file`,
+    );
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     const offset = firstInvalidUtf8(bytes);
     throw new UserError(
-      `${path}: not valid UTF-8 (bad byte at offset ${offset}); save the file as UTF-8`,
+      `${shownPath(path)}: not valid UTF-8 (bad byte at offset ${offset}); save the file as UTF-8`,
     );
   }
   // Control characters other than tab and line breaks have no place in a YAML text file.
@@ -50,10 +57,26 @@ export function decodeText(bytes: Uint8Array, path: string, maxBytes = maxFileSi
     const code = text.charCodeAt(control).toString(16).toUpperCase().padStart(4, "0");
     const line = text.slice(0, control).split("\n").length;
     throw new UserError(
-      `${path}: contains the control character U+${code} on line ${line}; expected a YAML text file`,
+      `${shownPath(path)}: contains the control character U+${code} on line ${line}; expected a YAML text file`,
     );
   }
   return text;
+}
+
+/** A UTF-16 byte-order mark, or text whose every other byte is NUL (ASCII in UTF-16). */
+function looksLikeUtf16(bytes: Uint8Array): boolean {
+  if (bytes.length < 2) return false;
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    return true;
+  const sample = Math.min(bytes.length - (bytes.length % 2), 64);
+  let evenNuls = 0;
+  let oddNuls = 0;
+  for (let i = 0; i < sample; i += 2) {
+    if (bytes[i] === 0) evenNuls++;
+    if (bytes[i + 1] === 0) oddNuls++;
+  }
+  const pairs = sample / 2;
+  return pairs >= 2 && (evenNuls === pairs || oddNuls === pairs);
 }
 
 /** Offset of the first byte that breaks UTF-8, for the error message; -1 if none. */
@@ -109,7 +132,9 @@ export function readTextFileSync(path: string, maxBytes = maxFileSize): string {
     const info = fstatSync(fd);
     if (info.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
     if (info.size > maxBytes)
-      throw new UserError(`${path}: file is ${info.size} bytes, over the ${maxBytes}-byte limit`);
+      throw new UserError(
+        `${shownPath(path)}: file is ${info.size} bytes, over the ${maxBytes}-byte limit`,
+      );
     // One byte more than the limit, to notice a file that grew since fstat.
     let buffer = Buffer.allocUnsafe(
       info.isFile() ? Math.min(info.size, maxBytes) + 1 : Math.min(64 * 1024, maxBytes + 1),
@@ -118,7 +143,7 @@ export function readTextFileSync(path: string, maxBytes = maxFileSize): string {
     for (;;) {
       if (length === buffer.length) {
         if (length > maxBytes)
-          throw new UserError(`${path}: file is over the ${maxBytes}-byte limit`);
+          throw new UserError(`${shownPath(path)}: file is over the ${maxBytes}-byte limit`);
         // Only a file that grew, or one that does not know its size, gets here.
         const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
         buffer.copy(grown, 0, 0, length);
@@ -158,7 +183,14 @@ export async function expandYamlPath(path: string): Promise<string[]> {
     throw describeFsError(path, error);
   }
   if (!info.isDirectory()) return [path];
-  const names = (await readdir(path)).filter((name) => /\.ya?ml$/i.test(name)).sort();
-  if (names.length === 0) throw new UserError(`${path}: folder holds no .yaml or .yml files`);
+  let entries: string[];
+  try {
+    entries = await readdir(path);
+  } catch (error) {
+    throw describeFsError(path, error);
+  }
+  const names = entries.filter((name) => /\.ya?ml$/i.test(name)).sort();
+  if (names.length === 0)
+    throw new UserError(`${shownPath(path)}: folder holds no .yaml or .yml files`);
   return names.map((name) => join(path, name));
 }

@@ -1,36 +1,45 @@
-import { randomBytes } from "node:crypto";
-import { createWriteStream, type WriteStream } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
 import { UserError } from "./errors.js";
+import { cannotWrite, openTemp, resolveWriteTarget } from "./write.js";
 
 /**
- * Where a batch's records go: standard output, or a file written through a temporary twin and
- * renamed when complete. Writes wait when the reader is slower, so memory stays flat.
+ * Where a batch's records go: standard output, a device or pipe written directly, or a regular
+ * file written through a temporary twin renamed over it when complete (see write.ts). Writes wait
+ * when the reader is slower, so memory stays flat; a failed write (full disk, I/O error) is an
+ * error that leaves the old file in place and no temporary file behind.
  */
 const CHUNK = 64 * 1024;
 
+interface Target {
+  given: string;
+  temp?: string;
+  path: string;
+}
+
 export class RecordStream {
+  /** The first write error of the stream, reported once the batch next writes or closes. */
+  private failure: unknown;
+
   private constructor(
     private readonly stream: NodeJS.WritableStream,
-    private readonly target?: { temp: string; path: string },
-  ) {}
+    private readonly target?: Target,
+  ) {
+    if (target) stream.on("error", (error) => (this.failure ??= error));
+  }
 
   static async open(out: string | undefined): Promise<RecordStream> {
     if (!out) return new RecordStream(process.stdout);
-    const temp = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString("hex")}.tmp`);
-    const stream: WriteStream = createWriteStream(temp, { flags: "wx" });
-    await new Promise<void>((resolve, reject) => {
-      stream.once("open", () => resolve());
-      stream.once("error", (error: NodeJS.ErrnoException) =>
-        reject(
-          new UserError(
-            `${out}: cannot write: ${error.code === "ENOENT" ? `folder ${dirname(out)} does not exist` : error.message}`,
-          ),
-        ),
-      );
+    const target = await resolveWriteTarget(out);
+    if (target.direct) {
+      const handle = await open(target.path, "w").catch((error) => {
+        throw cannotWrite(out, error);
+      });
+      return new RecordStream(handle.createWriteStream(), { given: out, path: target.path });
+    }
+    const { temp, handle } = await openTemp(target).catch((error) => {
+      throw cannotWrite(out, error);
     });
-    return new RecordStream(stream, { temp, path: out });
+    return new RecordStream(handle.createWriteStream(), { given: out, temp, path: target.path });
   }
 
   /** Records are encoded straight into this buffer: no joined string, no second copy. */
@@ -64,24 +73,54 @@ export class RecordStream {
   }
 
   private send(chunk: Buffer): Promise<void> | undefined {
+    this.throwIfFailed();
     if (this.stream.write(chunk)) return undefined;
-    return new Promise((resolve) => this.stream.once("drain", resolve));
+    return new Promise((resolve, reject) => {
+      const drained = () => {
+        this.stream.off("error", failed);
+        resolve();
+      };
+      const failed = (error: unknown) => {
+        this.stream.off("drain", drained);
+        reject(this.target ? cannotWrite(this.target.given, error) : error);
+      };
+      this.stream.once("drain", drained);
+      this.stream.once("error", failed);
+    });
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined && this.target)
+      throw cannotWrite(this.target.given, this.failure);
   }
 
   async close(): Promise<void> {
     await this.flush();
     if (!this.target) return;
-    const { temp, path } = this.target;
-    await new Promise<void>((resolve, reject) =>
-      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
-    const handle = await open(temp, "r+");
-    await handle.sync();
-    await handle.close();
-    await rename(temp, path);
+    const { temp, path, given } = this.target;
+    try {
+      await new Promise<void>((resolve, reject) =>
+        this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+      );
+      this.throwIfFailed();
+      if (temp === undefined) return;
+      const handle = await open(temp, "r+");
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, path);
+    } catch (error) {
+      await this.abandon();
+      throw error instanceof UserError ? error : cannotWrite(given, error);
+    }
   }
 
+  /** Stops writing and removes the temporary file: the old file, if any, stays as it was. */
   async abandon(): Promise<void> {
-    if (this.target) await rm(this.target.temp, { force: true });
+    if (!this.target) return;
+    (this.stream as NodeJS.WritableStream & { destroy(): void }).destroy();
+    if (this.target.temp !== undefined) await rm(this.target.temp, { force: true });
   }
 }

@@ -1,32 +1,197 @@
 import { randomBytes } from "node:crypto";
-import { open, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { UserError } from "./errors.js";
+import { constants } from "node:fs";
+import {
+  access,
+  type FileHandle,
+  lstat,
+  open,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  stat,
+} from "node:fs/promises";
+import { basename, dirname, join, resolve, sep } from "node:path";
+import { shownPath } from "../text/visible.js";
+import { UsageError, UserError } from "./errors.js";
+
+/** Why a write failed, in the system's words rather than an errno. */
+export function writeFailure(error: unknown, path: string): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "ENOENT":
+      return `folder ${shownPath(dirname(path))} does not exist`;
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ENOSPC":
+      return "no space left on device";
+    case "EDQUOT":
+      return "disk quota exceeded";
+    case "EIO":
+      return "input/output error";
+    case "EROFS":
+      return "read-only file system";
+    case "EISDIR":
+      return "is a folder";
+    case "ENOTDIR":
+      return "a part of the path is not a folder";
+    case "EFBIG":
+      return "file too large";
+    default:
+      return (error as Error).message ?? String(error);
+  }
+}
+
+export function cannotWrite(path: string, error: unknown): UserError {
+  return new UserError(`${shownPath(path)}: cannot write: ${writeFailure(error, path)}`);
+}
 
 /**
- * Writes through a temporary file in the same folder, flushed and renamed over the target, so a
- * crash leaves either the old file or the new one, never half of one.
+ * Where a write goes. A regular file (or a new path) is replaced through a temporary twin renamed
+ * over it; anything else — a device, a FIFO, /dev/stdout, a process substitution — is written to
+ * directly, since renaming over it would replace the device or pipe itself.
+ */
+export interface WriteTarget {
+  /** As the user gave it, for messages. */
+  given: string;
+  /** The file that is replaced, links resolved; the path itself when written directly. */
+  path: string;
+  direct: boolean;
+  /** The existing file's permission bits and owner, which the new file keeps. */
+  existing?: { mode: number; uid: number; gid: number };
+}
+
+/** The file a chain of symbolic links ends at, even when that file does not exist yet. */
+async function followLinks(path: string): Promise<string> {
+  let current = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      return await realpath(current);
+    } catch {
+      // A dangling link: follow it by hand to the file it names, which the write creates.
+      const info = await lstat(current).catch(() => undefined);
+      if (!info?.isSymbolicLink()) {
+        const folder = await realpath(dirname(current)).catch(() => dirname(current));
+        return join(folder, basename(current));
+      }
+      current = resolve(dirname(current), await readlink(current));
+    }
+  }
+  throw Object.assign(new Error("too many levels of symbolic links"), { code: "ELOOP" });
+}
+
+export async function resolveWriteTarget(given: string): Promise<WriteTarget> {
+  const info = await stat(given).catch(() => undefined);
+  // /dev/stdout and /proc/self/fd/N name whatever the descriptor is: never replace those.
+  if ((info && !info.isFile()) || /^\/(dev|proc)\//.test(resolve(given))) {
+    if (info?.isDirectory()) throw new UserError(`${shownPath(given)}: cannot write: is a folder`);
+    return { given, path: given, direct: true };
+  }
+  let path: string;
+  try {
+    path = await followLinks(given);
+  } catch (error) {
+    throw cannotWrite(given, error);
+  }
+  if (!info) return { given, path, direct: false };
+  // As `cp` would: a file the user may not write is refused, not replaced through its folder.
+  try {
+    await access(path, constants.W_OK);
+  } catch (error) {
+    throw cannotWrite(given, error);
+  }
+  return {
+    given,
+    path,
+    direct: false,
+    existing: { mode: info.mode & 0o7777, uid: info.uid, gid: info.gid },
+  };
+}
+
+/**
+ * Refuses `--out` when it names one of the run's inputs (links resolved), before anything is read
+ * or written: the result would replace the very file it was made from.
+ */
+export async function refuseOutputOverInput(
+  out: string | undefined,
+  inputs: readonly string[],
+): Promise<void> {
+  if (out === undefined) return;
+  const info = await stat(out).catch(() => undefined);
+  if (info && !info.isFile()) return;
+  const target = await followLinks(out).catch(() => resolve(out));
+  for (const input of inputs) {
+    if (input === "-") continue;
+    const real = await realpath(input).catch(() => undefined);
+    if (real === undefined) continue;
+    // A folder stands for every YAML file below it.
+    const inFolder =
+      real !== target &&
+      target.startsWith(`${real}${sep}`) &&
+      /\.ya?ml$/i.test(target) &&
+      (await stat(real)).isDirectory();
+    if (real === target || inFolder)
+      throw new UsageError(
+        `--out ${shownPath(out)} is also an input (${shownPath(input)}); write the result to another file`,
+      );
+  }
+}
+
+/** A new temporary file beside the target, with the target's permission bits and owner. */
+export async function openTemp(target: WriteTarget): Promise<{ temp: string; handle: FileHandle }> {
+  const temp = join(
+    dirname(target.path),
+    `.${basename(target.path)}.${randomBytes(6).toString("hex")}.tmp`,
+  );
+  const handle = await open(temp, "wx", 0o644);
+  try {
+    if (target.existing) {
+      await handle.chmod(target.existing.mode);
+      // Only root can give a file away; anyone else keeps ownership, as with any new file.
+      await handle.chown(target.existing.uid, target.existing.gid).catch(() => undefined);
+    }
+  } catch (error) {
+    await handle.close();
+    await rm(temp, { force: true });
+    throw error;
+  }
+  return { temp, handle };
+}
+
+/**
+ * Writes `content` to `path`: a regular file through a temporary file in the same folder, flushed
+ * and renamed over it, so a crash or a full disk leaves either the old file or the new one, never
+ * half of one; anything else directly. Any failure is one message naming the file and the reason.
  */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    const handle = await open(temp, "wx", 0o644);
+  const target = await resolveWriteTarget(path);
+  if (target.direct) {
     try {
-      await handle.writeFile(content, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
+      const handle = await open(target.path, "w");
+      try {
+        await handle.writeFile(content, "utf8");
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      throw cannotWrite(path, error);
     }
-    await rename(temp, path);
+    return;
+  }
+  let temp: string | undefined;
+  try {
+    const opened = await openTemp(target);
+    temp = opened.temp;
+    try {
+      await opened.handle.writeFile(content, "utf8");
+      await opened.handle.sync();
+    } finally {
+      await opened.handle.close();
+    }
+    await rename(temp, target.path);
   } catch (error) {
-    await rm(temp, { force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? `folder ${dirname(path)} does not exist`
-        : code === "EACCES"
-          ? "permission denied"
-          : (error as Error).message;
-    throw new UserError(`${path}: cannot write: ${why}`);
+    if (temp) await rm(temp, { force: true });
+    throw cannotWrite(path, error);
   }
 }

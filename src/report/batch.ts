@@ -1,5 +1,6 @@
 import type { Assessment, FiredRule, MechanismAdvice, Reason } from "../engine/assess.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
+import { cut, visible } from "../text/visible.js";
 
 /** A batch failure: SPEC.md's error record, with every problem found when there are several. */
 export interface FailedRecord {
@@ -86,9 +87,17 @@ export function jsonlLine(record: BatchRecord): string {
   return `${record.ok ? assessmentLine(record.assessment, record.document) : JSON.stringify(record.failure)}\n`;
 }
 
-/** RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes. */
+/**
+ * One CSV field, RFC 4180: quoted when it holds a comma, quote or line break, quotes doubled.
+ * Text from input has its control characters escaped, and text that a spreadsheet would read as
+ * a formula (starting with =, +, -, @, a tab or a carriage return) gets a leading ' as OWASP
+ * recommends. Numbers are written as numbers.
+ */
 export function csvField(value: string | number | null | undefined): string {
-  const text = value === null || value === undefined ? "" : String(value);
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return String(value);
+  const shown = visible(value);
+  const text = /^[=+\-@\t\r]/.test(shown) ? `'${shown}` : shown;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -160,18 +169,17 @@ export interface RenderedRecord {
 /** Width of the organisation column in the text table, from the terminal width. */
 export const nameColumnWidth = (width: number) => Math.max(16, Math.min(40, width - 52));
 
-const cut = (text: string, width: number) =>
-  text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+const column = (text: string, width: number) => cut(visible(text), width).padEnd(width);
 
 /** A row of the text summary table; printed as soon as it is ready, never held in memory. */
 function textRow(record: BatchRecord, nameWidth: number): string {
   if (!record.ok) {
-    const source = `${record.failure.source}${record.failure.document ? `#${record.failure.document}` : ""}`;
-    return `${cut("(not assessed)", nameWidth)}  ${"error".padEnd(9)}  ${"".padEnd(10)}  ${"".padStart(6)}  ${source}\n`;
+    const source = `${visible(record.failure.source)}${record.failure.document ? `#${record.failure.document}` : ""}`;
+    return `${column("(not assessed)", nameWidth)}  ${"error".padEnd(9)}  ${"".padEnd(10)}  ${"".padStart(6)}  ${source}\n`;
   }
   const a = record.assessment;
-  const source = `${a.source ?? ""}${record.document ? `#${record.document}` : ""}`;
-  return `${cut(a.organization, nameWidth)}  ${a.recommendation.padEnd(9)}  ${a.confidence.padEnd(10)}  ${a.margin.toFixed(1).padStart(6)}  ${source}\n`;
+  const source = `${visible(a.source ?? "")}${record.document ? `#${record.document}` : ""}`;
+  return `${column(a.organization, nameWidth)}  ${a.recommendation.padEnd(9)}  ${a.confidence.padEnd(10)}  ${a.margin.toFixed(1).padStart(6)}  ${source}\n`;
 }
 
 /** One record in a batch format; for json, the bare object (the writer adds the commas). */

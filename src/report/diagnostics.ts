@@ -1,5 +1,6 @@
 import { Chalk } from "chalk";
 import type { Diagnostic } from "../rubric/diagnostic.js";
+import { cut, visible } from "../text/visible.js";
 
 export interface DiagnosticTextOptions {
   color: boolean;
@@ -17,16 +18,20 @@ export function renderDiagnosticsText(
   const out: string[] = [];
   for (const d of diagnostics) {
     const severity = d.severity === "error" ? c.red("error") : c.yellow("warning");
-    const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
-    out.push(`${c.bold(where)} ${severity} ${c.dim(d.code)} ${d.message}`);
+    const file = visible(d.file);
+    const where = d.line > 0 ? `${file}:${d.line}:${d.column}` : file;
+    out.push(`${c.bold(where)} ${severity} ${c.dim(visible(d.code))} ${visible(d.message)}`);
     const line = d.line > 0 ? options.sources.get(d.file)?.split(/\r?\n/)[d.line - 1] : undefined;
     if (line !== undefined && line.trim() !== "") {
-      const shown = line.length > 160 ? `${line.slice(0, 157)}...` : line;
+      // The quoted line is escaped too; the caret goes under the escaped text.
+      const plain = line.replace(/\t/g, " ");
+      const before = visible(plain.slice(0, Math.max(0, d.column - 1)));
+      const shown = cut(before + visible(plain.slice(Math.max(0, d.column - 1))), 160);
       const caretWidth =
         d.endLine === d.line && d.endColumn && d.endColumn > d.column ? d.endColumn - d.column : 1;
       out.push(`  ${c.dim(`${String(d.line).padStart(4)} |`)} ${shown}`);
       out.push(
-        `  ${c.dim("     |")} ${" ".repeat(Math.max(0, d.column - 1))}${c.red("^".repeat(Math.min(caretWidth, 80)))}`,
+        `  ${c.dim("     |")} ${" ".repeat(before.length)}${c.red("^".repeat(Math.min(caretWidth, 80)))}`,
       );
     }
   }

@@ -1,5 +1,7 @@
 import type { AssessmentDiff } from "../engine/diff.js";
 import { OUTCOMES } from "../rubric/outcomes.js";
+import { markdownText } from "../text/markdown-escape.js";
+import { deepVisible } from "../text/visible.js";
 import { formatValue } from "./document.js";
 
 const signed = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(1)}`;
@@ -7,7 +9,7 @@ const signed = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(value).
 function lines(diff: AssessmentDiff, markdown: boolean): string[] {
   const out: string[] = [];
   const heading = (text: string) => out.push(markdown ? `\n## ${text}\n` : `\n${text}`);
-  const item = (text: string) => out.push(markdown ? `- ${text}` : `  • ${text}`);
+  const item = (text: string) => out.push(markdown ? `- ${markdownText(text)}` : `  • ${text}`);
   if (diff.rubricsChanged) {
     out.push(
       `${markdown ? "> **Warning:** " : "WARNING: "}the two results were made with different rubrics; scores are not comparable one to one.`,
@@ -43,9 +45,10 @@ function lines(diff: AssessmentDiff, markdown: boolean): string[] {
 }
 
 export function renderDiffText(diff: AssessmentDiff): string {
-  return `${lines(diff, false).join("\n")}\n`;
+  return `${lines(deepVisible(diff), false).join("\n")}\n`;
 }
 
-export function renderDiffMarkdown(diff: AssessmentDiff): string {
-  return `# What changed: ${diff.organization.to}\n\n${lines(diff, true).join("\n")}\n`;
+export function renderDiffMarkdown(input: AssessmentDiff): string {
+  const diff = deepVisible(input);
+  return `# What changed: ${markdownText(diff.organization.to)}\n\n${lines(diff, true).join("\n")}\n`;
 }

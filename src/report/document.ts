@@ -1,6 +1,7 @@
 import type { Assessment, Reason } from "../engine/assess.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import type { AnswerValue } from "../rubric/schema.js";
+import { deepVisible } from "../text/visible.js";
 
 /**
  * The report's content, once, as a small document model: Markdown and HTML render the same
@@ -234,7 +235,10 @@ function roomSections(
 }
 
 /** Assessment → the report's sections, in reading order. Pure. */
-export function buildReport(a: Assessment, questions: QuestionTexts = new Map()): ReportDocument {
+export function buildReport(input: Assessment, texts: QuestionTexts = new Map()): ReportDocument {
+  // Input text is shown, never obeyed: the Markdown and HTML writers escape it further.
+  const a = deepVisible(input);
+  const questions = deepVisible(texts);
   const label = (id: string) => questions.get(id)?.label ?? id;
   const sections: Section[] = [];
   const rec = a.recommendation;

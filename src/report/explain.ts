@@ -4,6 +4,7 @@ import { conditionLeaves } from "../rubric/conditions.js";
 import { OUTCOMES } from "../rubric/outcomes.js";
 import { bandLabel, describeDomain } from "../rubric/question.js";
 import type { Condition, Question, Rule } from "../rubric/schema.js";
+import { deepVisible } from "../text/visible.js";
 import { wrap } from "./text.js";
 
 const show = (value: unknown) => (Array.isArray(value) ? value.join(", ") : String(value));
@@ -142,7 +143,8 @@ export function explainId(
   };
 }
 
-export function renderExplanationText(explanation: Explanation, width: number): string {
+export function renderExplanationText(input: Explanation, width: number): string {
+  const explanation = deepVisible(input);
   const lines: string[] = [];
   const para = (text: string, indent = "  ") =>
     lines.push(...wrap(text, width - indent.length, indent, indent));

@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../rubric/diagnostic.js";
+import { jsonDocument, visible } from "../text/visible.js";
 
 /** What each finding code means, for SARIF's rule list and for readers of the codes. */
 export const FINDING_CODES: Record<string, string> = {
@@ -35,7 +36,7 @@ export const FINDING_CODES: Record<string, string> = {
 
 /** GitHub workflow commands: escaped so a message or path cannot break the annotation. */
 const escapeData = (text: string) =>
-  text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  visible(text).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 const escapeProperty = (text: string) => escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
 export function renderGithub(diagnostics: readonly Diagnostic[]): string {
@@ -49,6 +50,9 @@ export function renderGithub(diagnostics: readonly Diagnostic[]): string {
     })
     .join("");
 }
+
+/** A relative path as a URI reference: each segment percent-encoded (spaces, `#`, `?`, newlines). */
+const uriReference = (path: string) => path.split("/").map(encodeURIComponent).join("/");
 
 /** SARIF 2.1.0: one rule per finding code, one result per finding, so code scanning shows them. */
 export function renderSarif(
@@ -81,7 +85,7 @@ export function renderSarif(
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: toUri(d.file) },
+                artifactLocation: { uri: uriReference(toUri(d.file)) },
                 ...(d.line > 0
                   ? {
                       region: {
@@ -99,5 +103,5 @@ export function renderSarif(
       },
     ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return jsonDocument(sarif);
 }

@@ -1,26 +1,27 @@
 import type { Assessment } from "../engine/assess.js";
+import { markdownText } from "../text/markdown-escape.js";
 import { type Block, buildReport, type QuestionTexts } from "./document.js";
 
-/** Table cells may not hold a pipe or a line break. */
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+const md = markdownText;
 
 function renderBlock(block: Block): string {
   switch (block.kind) {
     case "paragraph":
-      return block.text;
+      return md(block.text);
     case "callout":
-      return `> **Warning:** ${block.text}`;
+      return `> **Warning:** ${md(block.text)}`;
     case "list":
-      return block.items.map((item) => `- ${item}`).join("\n");
+      return block.items.map((item) => `- ${md(item)}`).join("\n");
     case "checklist":
       return block.items
         .map(
-          (item) => `- [${item.done ? "x" : " "}] ${item.text}${item.done ? " *(in place)*" : ""}`,
+          (item) =>
+            `- [${item.done ? "x" : " "}] ${md(item.text)}${item.done ? " *(in place)*" : ""}`,
         )
         .join("\n");
     case "table": {
       const align = block.head.map((_, i) => (block.numeric?.includes(i) ? "---:" : "---"));
-      const rows = [block.head, ...block.rows].map((row) => `| ${row.map(cell).join(" | ")} |`);
+      const rows = [block.head, ...block.rows].map((row) => `| ${row.map(md).join(" | ")} |`);
       rows.splice(1, 0, `| ${align.join(" | ")} |`);
       return rows.join("\n");
     }
@@ -33,9 +34,9 @@ function renderBlock(block: Block): string {
 /** The handout as Markdown: the same sections as the HTML report. */
 export function renderMarkdown(assessment: Assessment, questions?: QuestionTexts): string {
   const doc = buildReport(assessment, questions);
-  const parts = [`# ${doc.title}`, `**${doc.headline}**`];
+  const parts = [`# ${md(doc.title)}`, `**${md(doc.headline)}**`];
   for (const section of doc.sections) {
-    parts.push(`## ${section.title}`);
+    parts.push(`## ${md(section.title)}`);
     for (const block of section.blocks) {
       const text = renderBlock(block);
       if (text !== "") parts.push(text);

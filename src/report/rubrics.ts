@@ -2,12 +2,14 @@ import { Chalk } from "chalk";
 import Table from "cli-table3";
 import { describeDomain } from "../rubric/question.js";
 import type { Rubric } from "../rubric/schema.js";
+import { deepVisible, jsonDocument } from "../text/visible.js";
 import { wrap } from "./text.js";
 
 export function renderRubricsText(
-  rubrics: readonly Rubric[],
+  input: readonly Rubric[],
   options: { color: boolean; width: number },
 ): string {
+  const rubrics = deepVisible(input);
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const width = Math.max(60, Math.min(options.width, 160));
   const out: string[] = [];
@@ -52,5 +54,5 @@ export function renderRubricsJson(rubrics: readonly Rubric[]): string {
           }),
     })),
   }));
-  return `${JSON.stringify(list, null, 2)}\n`;
+  return jsonDocument(list);
 }

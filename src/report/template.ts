@@ -1,11 +1,12 @@
 import type { CompiledRubrics } from "../engine/compile.js";
 import { describeDomain } from "../rubric/question.js";
+import { safeJson } from "../text/visible.js";
 
 /** A YAML scalar for the name line, quoted when plain YAML would misread it. */
 const yamlString = (text: string) =>
   /^[\w .,&()'-]+$/.test(text) && !/^[-?:,[\]{}#&*!|>'"%@`]/.test(text)
     ? text
-    : JSON.stringify(text);
+    : safeJson(JSON.stringify(text));
 
 /**
  * An org file to fill in: every question, in interview order, with its prompt and allowed values

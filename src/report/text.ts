@@ -3,6 +3,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { Assessment, Reason } from "../engine/assess.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
+import { deepVisible } from "../text/visible.js";
 import {
   answerText,
   formatValue,
@@ -35,7 +36,10 @@ function bar(score: number, width: number, ruledOut: boolean): string {
 }
 
 /** A plain or coloured renderer for one assessment, as read in a terminal. */
-export function renderText(assessment: Assessment, options: TextOptions): string {
+export function renderText(input: Assessment, options: TextOptions): string {
+  // Names, paths and rubric text come from files: nothing in them may drive the terminal.
+  const assessment = deepVisible(input);
+  const questions = options.questions && deepVisible(options.questions);
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const width = Math.max(60, Math.min(options.width, 160));
   const top = options.top ?? 5;
@@ -69,7 +73,7 @@ export function renderText(assessment: Assessment, options: TextOptions): string
   lines.push(`                  ${answered}% answered; holds ${holds}`);
   if (assessment.unanswered.length > 0) {
     // Next to the confidence it lowers, by the names the room used.
-    const names = assessment.unanswered.map((id) => options.questions?.get(id)?.label ?? id);
+    const names = assessment.unanswered.map((id) => questions?.get(id)?.label ?? id);
     lines.push(
       ...wrap(`Not answered: ${names.join(", ")}`, width - 20, " ".repeat(18), " ".repeat(18)),
     );
@@ -167,7 +171,7 @@ export function renderText(assessment: Assessment, options: TextOptions): string
     for (const reason of reasons.slice(0, top)) {
       const points = `+${reason.contribution.toFixed(1)}`;
       table.push([
-        `${options.questions?.get(reason.questionId)?.label ?? reason.questionId}: ${answerText(reason)}`,
+        `${questions?.get(reason.questionId)?.label ?? reason.questionId}: ${answerText(reason)}`,
         showOutcome ? `${points} ${paint(reason.outcome, reason.outcome)}` : points,
         reason.text,
       ]);

@@ -1,3 +1,4 @@
+import { visible } from "../text/visible.js";
 export type Severity = "error" | "warning";
 
 /** One located problem in one file. Loaders return these instead of throwing. */
@@ -13,8 +14,10 @@ export interface Diagnostic {
   message: string;
 }
 
+/** `FILE:LINE:COL: message`, one line whatever the file name or message hold. */
 export function formatDiagnostic(d: Diagnostic): string {
-  return d.line > 0 ? `${d.file}:${d.line}:${d.column}: ${d.message}` : `${d.file}: ${d.message}`;
+  const [file, message] = [visible(d.file), visible(d.message)];
+  return d.line > 0 ? `${file}:${d.line}:${d.column}: ${message}` : `${file}: ${message}`;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -123,7 +123,8 @@ describe("batch assessments", () => {
     expect(rows[2]).toMatch(
       /broken\.yaml,,,,,,,,,,,"?5:10: stage: ""scalup"" is not an allowed answer.*"$/,
     );
-    expect(csvField('say "hi", then\nleave')).toBe('"say ""hi"", then\nleave"');
+    // Control characters are shown escaped, so a cell never breaks a row.
+    expect(csvField('say "hi", then\nleave')).toBe('"say ""hi"", then\\nleave"');
     expect(csvField("plain")).toBe("plain");
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -204,7 +204,7 @@ describe("AnswersFile", () => {
     expect(defaultAnswersPath("x".repeat(100))).toBe(`${"x".repeat(60)}.yaml`);
   });
 
-  it("keeps the comments of a file a client sent and removes skipped answers", async () => {
+  it("keeps the comments of a file a client sent and unanswers cleared answers", async () => {
     const path = join(dir, "client.yaml");
     const text =
       "# Sent by the client\napiVersion: rolefit/v1\nkind: Organization\nname: Client\nanswers:\n  stage: growth # their view\n  employees: 900\n";
@@ -215,7 +215,42 @@ describe("AnswersFile", () => {
     const saved = readFileSync(path, "utf8");
     expect(saved).toContain("# Sent by the client");
     expect(saved).toContain("# their view");
-    expect(saved).not.toContain("employees");
+    expect(saved).toContain("employees: null");
     expect(saved).toContain("regulatory_complexity: high");
+  });
+
+  it("keeps comments on unanswered keys and flow lists, and writes only when an answer changes", async () => {
+    const path = join(dir, "flow.yaml");
+    const text = [
+      "apiVersion: rolefit/v1",
+      "kind: Organization",
+      "name: Client",
+      "answers:",
+      "  # asked the CFO, no answer yet",
+      "  employees: null # see the HR export",
+      "  collaboration_mechanisms: [steering_committee] # as of March",
+      "  stage: growth",
+      "",
+    ].join("\n");
+    writeFileSync(path, text);
+    const initial = Object.assign(Object.create(null), {
+      collaboration_mechanisms: ["steering_committee"],
+      stage: "growth",
+    });
+    const file = AnswersFile.fromDocument(path, parseDocument(text), steps, initial);
+    await file.save({ ...initial });
+    // Saving the answers the file holds already leaves it untouched, byte for byte.
+    expect(readFileSync(path, "utf8")).toBe(text);
+    await file.save(
+      Object.assign(Object.create(null), {
+        ...initial,
+        collaboration_mechanisms: ["steering_committee", "combined_pmo"],
+      }),
+    );
+    const saved = readFileSync(path, "utf8");
+    expect(saved).toContain("# asked the CFO, no answer yet");
+    expect(saved).toContain("employees: null # see the HR export");
+    expect(saved).toContain("[ steering_committee, combined_pmo ] # as of March");
+    expect(saved).toContain("stage: growth");
   });
 });

@@ -3,6 +3,7 @@ import { assess } from "../../engine/assess.js";
 import { UsageError, UserError } from "../../io/errors.js";
 import { expandInputs } from "../../io/inputs.js";
 import { readStdin, readTextFile } from "../../io/read.js";
+import { refuseOutputOverInput } from "../../io/write.js";
 import { parseOrganizationsFast } from "../../rubric/load.js";
 import { inputError, loadOrganization, loadRubricSet } from "../load.js";
 import { emit, type GlobalOptions, terminalWidth, wantsColor } from "../output.js";
@@ -56,6 +57,10 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
   }
 
   const { inputs, batch } = await expandInputs(orgArgs);
+  await refuseOutputOverInput(options.out, [
+    ...inputs.map((input) => input.path),
+    ...options.rubrics,
+  ]);
   const rubrics = await loadRubricSet(options.rubrics);
   const overrides = parseSetFlags(options.set, rubrics.index);
   const only = inputs[0];
@@ -97,6 +102,7 @@ async function runRoom(
 ): Promise<void> {
   if (options.org && options.org.length > 0)
     throw new UsageError("give either --org or --respondents, not both");
+  await refuseOutputOverInput(options.out, [...files, ...options.rubrics]);
   if (!SINGLE_FORMATS.includes(options.format))
     throw new UsageError(
       `--respondents makes one result; use --format ${SINGLE_FORMATS.join(", ")}`,

@@ -18,6 +18,7 @@ import {
 import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
 import { parseOrganizationsFast } from "../../rubric/load.js";
 import type { Outcome } from "../../rubric/outcomes.js";
+import { visible } from "../../text/visible.js";
 import type { RubricSet } from "../load.js";
 import { terminalWidth } from "../output.js";
 import { Progress } from "../progress.js";
@@ -59,9 +60,9 @@ function failure(
 /** One stderr line per problem, `FILE:LINE:COL: message`, as for a single file. */
 function reportFailure(record: FailedRecord): void {
   for (const error of record.errors ?? [record.error]) {
-    const where =
-      error.line === null ? record.source : `${record.source}:${error.line}:${error.column}`;
-    process.stderr.write(`${where}: ${error.message}\n`);
+    const source = visible(record.source);
+    const where = error.line === null ? source : `${source}:${error.line}:${error.column}`;
+    process.stderr.write(`${where}: ${visible(error.message)}\n`);
   }
 }
 
@@ -71,7 +72,8 @@ function readJob(job: Job): { text: string } | { error: string } {
   try {
     return { text: readTextFileSync(job.path) };
   } catch (error) {
-    if (error instanceof UserError) return { error: error.message.replace(`${job.path}: `, "") };
+    if (error instanceof UserError)
+      return { error: error.message.replace(`${visible(job.path)}: `, "") };
     throw error;
   }
 }

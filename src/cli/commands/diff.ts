@@ -2,7 +2,9 @@ import { type Assessment, assess } from "../../engine/assess.js";
 import { diffAssessments } from "../../engine/diff.js";
 import { UserError } from "../../io/errors.js";
 import { readTextFile } from "../../io/read.js";
+import { refuseOutputOverInput } from "../../io/write.js";
 import { renderDiffMarkdown, renderDiffText } from "../../report/diff.js";
+import { jsonDocument } from "../../text/visible.js";
 import { loadOrganization, loadRubricSet, type RubricSet } from "../load.js";
 import { emit } from "../output.js";
 
@@ -50,6 +52,7 @@ export async function runDiff(
   newPath: string,
   options: DiffOptions,
 ): Promise<void> {
+  await refuseOutputOverInput(options.out, [oldPath, newPath, ...options.rubrics]);
   const rubrics = await loadRubricSet(options.rubrics);
   const [before, after] = await Promise.all([
     assessmentFrom(oldPath, rubrics),
@@ -63,7 +66,7 @@ export async function runDiff(
   }
   const content =
     options.format === "json"
-      ? `${JSON.stringify(diff, null, 2)}\n`
+      ? jsonDocument(diff)
       : options.format === "markdown"
         ? renderDiffMarkdown(diff)
         : renderDiffText(diff);

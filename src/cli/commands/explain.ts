@@ -1,6 +1,7 @@
 import { UsageError } from "../../io/errors.js";
 import { explainId, renderExplanationText } from "../../report/explain.js";
 import { didYouMean } from "../../rubric/suggest.js";
+import { jsonDocument } from "../../text/visible.js";
 import { loadRubricSet } from "../load.js";
 import { terminalWidth } from "../output.js";
 
@@ -23,7 +24,7 @@ export async function runExplain(id: string, options: ExplainOptions): Promise<v
   }
   process.stdout.write(
     options.format === "json"
-      ? `${JSON.stringify(explanation, null, 2)}\n`
+      ? jsonDocument(explanation)
       : renderExplanationText(explanation, terminalWidth()),
   );
 }

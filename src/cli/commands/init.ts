@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import { UserError } from "../../io/errors.js";
 import { renderOrgTemplate } from "../../report/template.js";
+import { visible } from "../../text/visible.js";
+import { shellQuote } from "../interview/answers-file.js";
 import { loadRubricSet } from "../load.js";
 import { emit } from "../output.js";
 
@@ -19,5 +21,8 @@ export async function runInit(file: string | undefined, options: InitOptions): P
   }
   const { compiled } = await loadRubricSet(options.rubrics);
   await emit(renderOrgTemplate(compiled, options.name), file);
-  if (file) process.stderr.write(`Wrote ${file}. Fill it in, then: rolefit assess --org ${file}\n`);
+  if (file)
+    process.stderr.write(
+      `Wrote ${visible(file)}. Fill it in, then: rolefit assess --org ${shellQuote(file)}\n`,
+    );
 }

@@ -60,7 +60,7 @@ async function openAnswersFile(
   ) {
     const org = await loadOrganization(path, session.rubrics.index);
     return {
-      file: AnswersFile.fromDocument(path, org.source.doc, session.steps),
+      file: AnswersFile.fromDocument(path, org.source.doc, session.steps, org.answers),
       initial: org.answers,
     };
   }
@@ -139,10 +139,12 @@ export async function runInterviewCommand(
     if (options.org) {
       const org = await loadOrganization(options.org, rubrics.index);
       name = org.name;
+      const path = options.answers ?? options.org;
       const file = AnswersFile.fromDocument(
-        options.answers ?? options.org,
+        path,
         org.source.doc,
         session.steps,
+        path === options.org ? org.answers : undefined,
       );
       answered.push({
         answers: await interviewInto(session, file, org.answers, name),

@@ -1,4 +1,6 @@
+import { refuseOutputOverInput } from "../../io/write.js";
 import { orgJsonSchema, rubricJsonSchema, rubricTestJsonSchema } from "../../rubric/json-schema.js";
+import { jsonDocument } from "../../text/visible.js";
 import { loadRubricSet } from "../load.js";
 import { emit } from "../output.js";
 
@@ -11,6 +13,7 @@ export async function runSchema(
   kind: "rubric" | "org" | "test",
   options: SchemaOptions,
 ): Promise<void> {
+  await refuseOutputOverInput(options.out, options.rubrics);
   const schema =
     kind === "rubric"
       ? rubricJsonSchema()
@@ -21,5 +24,5 @@ export async function runSchema(
               (entry) => entry.question,
             ),
           );
-  await emit(`${JSON.stringify(schema, null, 2)}\n`, options.out);
+  await emit(jsonDocument(schema), options.out);
 }

@@ -7,6 +7,7 @@ import { readTextFile } from "../../io/read.js";
 import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
 import { checkAnswers, parseOrganization, parseRubricTests } from "../../rubric/load.js";
 import type { Answers, RubricTest } from "../../rubric/schema.js";
+import { deepVisible, jsonDocument } from "../../text/visible.js";
 import { inputError, loadRubricSet, type RubricSet } from "../load.js";
 import { type GlobalOptions, wantsColor } from "../output.js";
 import { applyOverrides } from "../set-answers.js";
@@ -119,12 +120,12 @@ export async function runTests(
   const failed = results.filter((result) => !result.passed);
   if (options.format === "json") {
     process.stdout.write(
-      `${JSON.stringify({ passed: results.length - failed.length, failed: failed.length, results }, null, 2)}\n`,
+      jsonDocument({ passed: results.length - failed.length, failed: failed.length, results }),
     );
   } else {
     const c = new Chalk({ level: wantsColor(process.stdout, global) ? 1 : 0 });
     let file = "";
-    for (const result of results) {
+    for (const result of deepVisible(results)) {
       if (result.file !== file) {
         file = result.file;
         process.stdout.write(`${c.bold(file)}\n`);

@@ -16,6 +16,7 @@ import {
   parseRubricTests,
 } from "../../rubric/load.js";
 import { parseYaml } from "../../rubric/yaml.js";
+import { jsonDocument } from "../../text/visible.js";
 import { BUILT_IN_RUBRICS, loadRubricSet } from "../load.js";
 import { type GlobalOptions, wantsColor } from "../output.js";
 
@@ -116,7 +117,7 @@ export async function runValidate(
   const color = wantsColor(process.stdout, global);
   const output =
     options.format === "json"
-      ? `${JSON.stringify(diagnostics, null, 2)}\n`
+      ? jsonDocument(diagnostics)
       : options.format === "github"
         ? renderGithub(diagnostics)
         : options.format === "sarif"

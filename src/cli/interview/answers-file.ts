@@ -1,7 +1,8 @@
-import { Document, isMap, isScalar, type YAMLMap } from "yaml";
+import { Document, isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
 import type { Step } from "../../interview/flow.js";
 import { writeFileAtomic } from "../../io/write.js";
 import type { Answers } from "../../rubric/schema.js";
+import { visible } from "../../text/visible.js";
 
 /** `Northwind Payments` → `northwind-payments.yaml`: the default answers file for an interview. */
 export function defaultAnswersPath(name: string): string {
@@ -21,9 +22,16 @@ function cutAtWord(slug: string, limit: number): string {
   return end > 0 ? slug.slice(0, end) : slug.slice(0, limit);
 }
 
-/** A path as a POSIX shell word: as it is when safe, else in single quotes. */
-export const shellQuote = (path: string): string =>
-  /^[\w./-]+$/.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`;
+/**
+ * A path as a shell word: as it is when safe, else in single quotes; a path holding control
+ * characters in bash's $'…' quoting, whose escapes are the visible ones.
+ */
+export function shellQuote(path: string): string {
+  if (/^[\w./-]+$/.test(path)) return path;
+  const shown = visible(path.replace(/\\/g, "\\\\"));
+  if (shown !== path.replace(/\\/g, "\\\\")) return `$'${shown.replace(/'/g, "\\'")}'`;
+  return `'${path.replace(/'/g, "'\\''")}'`;
+}
 
 export function resumeCommand(path: string): string {
   return `rolefit assess --org ${shellQuote(path)} --interactive`;
@@ -39,6 +47,8 @@ export class AnswersFile {
     readonly path: string,
     private readonly doc: Document,
     private readonly steps: readonly Step[],
+    /** The answers the file on disk holds already; saving these again writes nothing. */
+    private onDisk?: string,
   ) {}
 
   static create(
@@ -58,11 +68,20 @@ export class AnswersFile {
     return new AnswersFile(path, doc, steps);
   }
 
-  static fromDocument(path: string, doc: Document, steps: readonly Step[]): AnswersFile {
-    return new AnswersFile(path, doc.clone(), steps);
+  /** Edits a file read from disk; `current` are its answers when `path` is that same file. */
+  static fromDocument(
+    path: string,
+    doc: Document,
+    steps: readonly Step[],
+    current?: Answers,
+  ): AnswersFile {
+    return new AnswersFile(path, doc.clone(), steps, current && answersKey(current));
   }
 
+  /** Writes the answers into the file, unless they are the ones it already holds. */
   async save(answers: Answers): Promise<void> {
+    const key = answersKey(answers);
+    if (key === this.onDisk) return;
     let map = this.doc.get("answers", true);
     if (!isMap(map)) {
       map = this.doc.createNode({});
@@ -71,12 +90,39 @@ export class AnswersFile {
     const entries = map as YAMLMap;
     for (const { question } of this.steps) {
       const value = answers[question.id];
-      const existing = entries.get(question.id, true);
-      if (value === undefined) entries.delete(question.id);
-      // Changing a scalar in place keeps the comment written next to it.
-      else if (isScalar(existing) && !Array.isArray(value)) existing.value = value;
-      else entries.set(question.id, this.doc.createNode(value, { flow: true }));
+      const existing = entries.get(question.id, true) as Node | undefined;
+      if (existing === undefined) {
+        if (value !== undefined)
+          entries.set(question.id, this.doc.createNode(value, { flow: true }));
+        continue;
+      }
+      // Unanswered stays as `null` and answers change in place, so the comments a client wrote
+      // next to a key, a null or a flow list all survive.
+      const wanted = value === undefined ? null : value;
+      if (isScalar(existing) && !Array.isArray(wanted)) {
+        if (existing.value !== wanted) existing.value = wanted;
+      } else if (isSeq(existing) && Array.isArray(wanted)) {
+        const same =
+          existing.items.length === wanted.length &&
+          existing.items.every((item, i) => isScalar(item) && item.value === wanted[i]);
+        if (!same) existing.items = wanted.map((item) => this.doc.createNode(item));
+      } else {
+        const node = this.doc.createNode(wanted, { flow: true }) as Node;
+        node.comment = existing.comment;
+        node.commentBefore = existing.commentBefore;
+        entries.set(question.id, node);
+      }
     }
     await writeFileAtomic(this.path, this.doc.toString({ lineWidth: 0 }));
+    this.onDisk = key;
   }
+}
+
+/** The answers in a form that compares equal whatever their order. */
+function answersKey(answers: Answers): string {
+  return JSON.stringify(
+    Object.keys(answers)
+      .sort()
+      .map((id) => [id, answers[id]]),
+  );
 }

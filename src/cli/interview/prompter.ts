@@ -8,6 +8,7 @@ import type { Prompter, Reply, ReviewChoice, Step } from "../../interview/flow.j
 import { wrap } from "../../report/text.js";
 import { answerLabel, checkAnswer, describeDomain, numericDomain } from "../../rubric/question.js";
 import type { Answers, AnswerValue, Question } from "../../rubric/schema.js";
+import { cut, deepVisible, visible } from "../../text/visible.js";
 
 const SKIP = Symbol("skip");
 const CLEAR = Symbol("clear");
@@ -53,18 +54,20 @@ export class TerminalPrompter implements Prompter {
   private header(lines: string[]): void {
     const { c } = this;
     this.out.write("\u001b[2J\u001b[H");
-    const note = `Ctrl-C pauses · saved to ${this.options.answersPath}`;
+    const note = `Ctrl-C pauses · saved to ${visible(this.options.answersPath)}`;
     // When the name and the note do not fit on one line, each gets a line, cut to the width.
-    const title = `rolefit · ${this.options.organization}`;
+    const title = `rolefit · ${visible(this.options.organization)}`;
     const gap = this.width - title.length - note.length;
     if (gap >= 2) this.out.write(`${c.bold(title)}${" ".repeat(gap)}${note}\n`);
-    else this.out.write(`${c.bold(truncate(title, this.width))}\n${truncate(note, this.width)}\n`);
+    else this.out.write(`${c.bold(cut(title, this.width))}\n${cut(note, this.width)}\n`);
     for (const line of lines) this.out.write(`${line}\n`);
     this.out.write("\n");
   }
 
-  async ask(step: Step, current: AnswerValue | undefined, canGoBack: boolean): Promise<Reply> {
+  async ask(input: Step, current: AnswerValue | undefined, canGoBack: boolean): Promise<Reply> {
     const { c } = this;
+    // A custom rubric's text is shown, never obeyed by the terminal; answer values are ids.
+    const step = deepVisible(input);
     const { question } = step;
     const barWidth = Math.max(10, Math.min(30, this.width - 60));
     const position = `${step.rubricTitle} · ${step.inRubric}/${step.rubricSize}`;
@@ -229,11 +232,12 @@ export class TerminalPrompter implements Prompter {
   }
 
   async review(
-    steps: readonly Step[],
+    input: readonly Step[],
     answers: Answers,
     purpose: "revise" | "final",
   ): Promise<ReviewChoice> {
     const { c } = this;
+    const steps = deepVisible(input);
     const answered = steps.filter((step) => answers[step.question.id] !== undefined).length;
     const title = purpose === "final" ? "Review the answers before scoring" : "Answers so far";
     this.header([c.cyan(`${title} · ${answered}/${steps.length} answered`)]);
@@ -280,9 +284,4 @@ export function typedNumber(text: string): unknown {
   const trimmed = text.trim();
   if (!/^-?(\d{1,3}([,_ ]\d{3})+|\d+)(\.\d+)?$/.test(trimmed)) return trimmed;
   return Number(trimmed.replace(/[,_ ]/g, ""));
-}
-
-/** Cut to `width` characters with an ellipsis. */
-function truncate(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
