@@ -2,7 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { Provenance } from "../engine/assess.js";
 import { type CompiledRubrics, compileRubrics } from "../engine/compile.js";
-import { UserError } from "../io/errors.js";
+import { EXIT, UserError } from "../io/errors.js";
 import { PACKAGE_ROOT, VERSION } from "../io/package.js";
 import { expandYamlPath, readStdin, readTextFile } from "../io/read.js";
 import { writeFileAtomic } from "../io/write.js";
@@ -29,9 +29,13 @@ export interface RubricSet {
   provenance: Provenance;
 }
 
-export function inputError(diagnostics: readonly Diagnostic[]): UserError {
+/** Located problems as one error: bad input (exit 1), or with EXIT.usage the wrong kind of file. */
+export function inputError(
+  diagnostics: readonly Diagnostic[],
+  exitCode: number = EXIT.input,
+): UserError {
   const sorted = [...diagnostics].sort(byPosition);
-  return new UserError(sorted.map(formatDiagnostic).join("\n"), 1, sorted);
+  return new UserError(sorted.map(formatDiagnostic).join("\n"), exitCode, sorted);
 }
 
 /** Parses rubric files, collecting every problem from every file before giving up. */

@@ -20,12 +20,16 @@ export function parseSetFlags(flags: readonly string[], index: QuestionIndex): O
       throw new UsageError(`--set ${flag}: expected QUESTION=VALUE, e.g. --set employees=900`);
     const id = flag.slice(0, at).trim();
     const doc = parseDocument(flag.slice(at + 1), { strict: true, merge: false, uniqueKeys: true });
-    if (doc.errors.length > 0 || doc.warnings.length > 0) {
-      throw new UsageError(
-        `--set ${flag}: the value is not valid YAML; write a word, a number, true/false or a list like [a,b]`,
-      );
+    const notAValue = new UsageError(
+      `--set ${flag}: the value is not valid YAML; write a word, a number, true/false or a list like [a,b]`,
+    );
+    if (doc.errors.length > 0 || doc.warnings.length > 0) throw notAValue;
+    try {
+      raw[id] = doc.toJS({ maxAliasCount: 0 });
+    } catch {
+      // `*a` parses, as an alias to nothing: still not a value --set can take.
+      throw notAValue;
     }
-    raw[id] = doc.toJS({ maxAliasCount: 0 });
   }
   const { answers, diagnostics } = checkAnswers(raw, index, NO_POSITION, NO_POSITION);
   if (diagnostics.length > 0)

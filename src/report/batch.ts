@@ -1,6 +1,6 @@
 import type { Assessment, FiredRule, MechanismAdvice, Reason } from "../engine/assess.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import { cut, visible } from "../text/visible.js";
+import { cut, safeJson, visible } from "../text/visible.js";
 
 /** A batch failure: SPEC.md's error record, with every problem found when there are several. */
 export interface FailedRecord {
@@ -77,14 +77,16 @@ function assessmentLine(assessment: Assessment, document: number | undefined): s
   for (const [key, value] of Object.entries(assessment)) {
     if (value === undefined) continue;
     const json = FIELD_JSON[key as keyof Assessment];
-    fields.push(`${textJson(key)}:${json ? json(value as never) : JSON.stringify(value)}`);
+    fields.push(
+      `${textJson(key)}:${json ? json(value as never) : safeJson(JSON.stringify(value))}`,
+    );
   }
   if (document !== undefined) fields.push(`"document":${document}`);
   return `{${fields.join(",")}}`;
 }
 
 export function jsonlLine(record: BatchRecord): string {
-  return `${record.ok ? assessmentLine(record.assessment, record.document) : JSON.stringify(record.failure)}\n`;
+  return `${record.ok ? assessmentLine(record.assessment, record.document) : safeJson(JSON.stringify(record.failure))}\n`;
 }
 
 /**

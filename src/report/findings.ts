@@ -11,6 +11,7 @@ export const FINDING_CODES: Record<string, string> = {
   "not-a-mapping": "The document is a list or a single value, not a mapping.",
   "wrong-kind": "The document's kind is not the one expected here.",
   "unknown-key": "A key that this kind of file does not have.",
+  "invalid-key": "A list, mapping or alias used as a key, where a plain word is needed.",
   "missing-key": "A required key is missing.",
   "invalid-value": "A value of the wrong type or outside what is allowed.",
   "unknown-question": "An answer or a rule names a question no loaded rubric asks.",

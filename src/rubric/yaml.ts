@@ -115,7 +115,16 @@ function checkDocument(doc: Document, file: string, lineCounter: LineCounter): P
   // Converting to plain objects would turn a `__proto__` key into a prototype: refuse it first.
   visit(doc, {
     Pair(_, pair) {
-      if (isScalar(pair.key) && pair.key.value === "__proto__") {
+      // A list or mapping as a key would reach the data as "[object Object]"-like text.
+      if (isNode(pair.key) && !isScalar(pair.key)) {
+        const range = pair.key.range ?? [0, 0];
+        diagnostics.push({
+          ...spanAt(source, range[0], range[1]),
+          code: "invalid-key",
+          severity: "error",
+          message: "a key must be a plain word or number, not a list, mapping or alias",
+        });
+      } else if (isScalar(pair.key) && pair.key.value === "__proto__") {
         const range = pair.key.range ?? [0, 0];
         diagnostics.push({
           ...spanAt(source, range[0], range[1]),

@@ -1,11 +1,14 @@
 import { type Assessment, assess } from "../../engine/assess.js";
 import { diffAssessments } from "../../engine/diff.js";
-import { UserError } from "../../io/errors.js";
+import { EXIT } from "../../io/errors.js";
 import { readTextFile } from "../../io/read.js";
 import { refuseOutputOverInput } from "../../io/write.js";
 import { renderDiffMarkdown, renderDiffText } from "../../report/diff.js";
+import { savedResultSchema } from "../../rubric/result-schema.js";
+import { parseYaml } from "../../rubric/yaml.js";
+import { diagnosticsFromZod } from "../../rubric/zod-issues.js";
 import { jsonDocument } from "../../text/visible.js";
-import { loadOrganization, loadRubricSet, type RubricSet } from "../load.js";
+import { inputError, loadOrganization, loadRubricSet, type RubricSet } from "../load.js";
 import { emit } from "../output.js";
 
 export interface DiffOptions {
@@ -17,26 +20,35 @@ export interface DiffOptions {
 /** An org file is assessed with the loaded rubrics; a JSON result is taken as it was made. */
 async function assessmentFrom(path: string, rubrics: RubricSet): Promise<Assessment> {
   const text = await readTextFile(path);
-  if (/^\s*\{/.test(text)) {
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (error) {
-      throw new UserError(`${path}: not valid JSON (${(error as Error).message})`);
-    }
-    const result = data as Partial<Assessment>;
-    if (
-      result.schemaVersion !== 1 ||
-      typeof result.recommendation !== "string" ||
-      !result.scores ||
-      !result.answers ||
-      !Array.isArray(result.rules)
-    ) {
-      throw new UserError(
-        `${path}: expected a rolefit result (rolefit assess --format json), found other JSON`,
+  if (/^\s*[[{]/.test(text)) {
+    // JSON is YAML too: parsed this way, every problem comes with its line and column.
+    const { source, diagnostics } = parseYaml(text, path);
+    if (diagnostics.length > 0) throw inputError(diagnostics, EXIT.usage);
+    const data = source.data as Record<string, unknown> | null;
+    if (typeof data !== "object" || data === null || !("recommendation" in data))
+      throw inputError(
+        [
+          {
+            file: path,
+            line: 1,
+            column: 1,
+            code: "not-a-result",
+            severity: "error",
+            message: "expected a rolefit result (rolefit assess --format json), found other JSON",
+          },
+        ],
+        EXIT.usage,
       );
-    }
-    return result as Assessment;
+    const result = savedResultSchema.safeParse(data);
+    if (!result.success)
+      throw inputError(
+        diagnosticsFromZod(source, savedResultSchema, result.error.issues).map((d) => ({
+          ...d,
+          message: `${d.message} (expected a rolefit result: rolefit assess --format json)`,
+        })),
+        EXIT.usage,
+      );
+    return result.data as unknown as Assessment;
   }
   const org = await loadOrganization(path, rubrics.index);
   return assess(rubrics.compiled, {
