@@ -88,6 +88,11 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
       });
     }
   }
+  // Rubric numbers are bounded when loaded, so this never fires; if it does, no result is better
+  // than a NaN one.
+  for (const outcome of OUTCOMES)
+    if (!Number.isFinite(scores[outcome]))
+      throw new Error(`the ${outcome} score is not a finite number`);
   return { scores, ledger, rubricPoints };
 }
 

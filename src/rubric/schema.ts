@@ -10,13 +10,27 @@ const id = z
   .string()
   .regex(/^[a-z][a-z0-9_-]*$/, "expected a lowercase id (letters, digits, _ and -)");
 const text = z.string().trim().min(1, "expected a non-empty text");
-const finite = z.number().finite();
+/** Limits on a rubric's numbers, so no sum or scale can overflow into Infinity or NaN. */
+export const LIMITS = { effect: 10, weight: 100, magnitude: 1e12 } as const;
+
+/** A threshold, band start or bound: any number a rubric needs, far from overflowing. */
+const finite = z
+  .number()
+  .finite()
+  .min(-LIMITS.magnitude, `expected a number from -${LIMITS.magnitude} to ${LIMITS.magnitude}`)
+  .max(LIMITS.magnitude, `expected a number from -${LIMITS.magnitude} to ${LIMITS.magnitude}`);
+
+const effectPoints = z
+  .number()
+  .finite()
+  .min(-LIMITS.effect, `expected points from -${LIMITS.effect} to ${LIMITS.effect}`)
+  .max(LIMITS.effect, `expected points from -${LIMITS.effect} to ${LIMITS.effect}`);
 
 /** Points an answer gives each outcome; an omitted outcome gets 0. */
 const effectSchema = z.strictObject({
-  combine: finite.optional(),
-  separate: finite.optional(),
-  matrix: finite.optional(),
+  combine: effectPoints.optional(),
+  separate: effectPoints.optional(),
+  matrix: effectPoints.optional(),
 });
 
 const scored = {
@@ -179,7 +193,11 @@ export const rubricSchema = z.strictObject({
   version: z.string().min(1).default("1"),
   title: text,
   description: text,
-  weight: finite.positive("expected a weight above 0"),
+  weight: z
+    .number()
+    .finite()
+    .positive(`expected a weight above 0, at most ${LIMITS.weight}`)
+    .max(LIMITS.weight, `expected a weight above 0, at most ${LIMITS.weight}`),
   /** Where the rubric comes in the interview and in listings: lower first, then by id. */
   order: z.number().int().optional(),
   questions: z.array(questionSchema).min(1, "expected at least one question"),

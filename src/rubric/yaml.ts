@@ -35,12 +35,11 @@ const PARSE_OPTIONS = {
   strict: true,
 } as const;
 
-/** Every document of a YAML stream (`---` separated), each with its own located problems. */
 /** Deeper nesting than this is refused before parsing: no rolefit file needs it, and it can exhaust the stack. */
 export const MAX_NESTING = 64;
 
 /** Where flow collections (`[`, `{`) first nest deeper than MAX_NESTING, or -1. Quoted text is skipped. */
-function tooDeep(text: string): number {
+function tooDeepFlow(text: string): number {
   let depth = 0;
   let quote = "";
   for (let i = 0; i < text.length; i++) {
@@ -56,6 +55,53 @@ function tooDeep(text: string): number {
   return -1;
 }
 
+/** A line that opens a block scalar (`key: |`, `- >-`): the lines indented below it are text. */
+const OPENS_BLOCK_SCALAR = /(?:^|[\s:-])[|>][-+0-9]*\s*(?:#.*)?$/;
+/** The `- ` and `? ` marks that open a nested collection on the same line. */
+const COMPACT_MARK = /^([-?])(?:[ \t]+|$)/;
+
+/**
+ * Where block collections (indentation, `- - -` on one line) first nest deeper than MAX_NESTING,
+ * or -1: each line's indentation and its leading marks go on a stack of columns, popped as lines
+ * come back out, so the scan stays linear. Text inside block scalars is skipped.
+ */
+function tooDeepBlock(text: string): number {
+  const columns: number[] = [];
+  let scalarIndent = -1;
+  let offset = 0;
+  for (const line of text.split("\n")) {
+    const start = offset;
+    offset += line.length + 1;
+    const indent = line.length - line.trimStart().length;
+    const body = line.slice(indent);
+    if (body === "" || body.startsWith("#")) continue;
+    if (scalarIndent >= 0) {
+      if (indent > scalarIndent) continue;
+      scalarIndent = -1;
+    }
+    while (columns.length > 0 && (columns[columns.length - 1] as number) >= indent) columns.pop();
+    let column = indent;
+    let rest = body;
+    for (let mark = COMPACT_MARK.exec(rest); mark; mark = COMPACT_MARK.exec(rest)) {
+      columns.push(column);
+      if (columns.length > MAX_NESTING) return start + column;
+      column += mark[0].length;
+      rest = rest.slice(mark[0].length);
+    }
+    if (rest !== "") columns.push(column);
+    if (columns.length > MAX_NESTING) return start + column;
+    if (OPENS_BLOCK_SCALAR.test(rest)) scalarIndent = indent;
+  }
+  return -1;
+}
+
+/** Where nesting first goes deeper than MAX_NESTING, flow or block, or -1. */
+function tooDeep(text: string): number {
+  const flow = tooDeepFlow(text);
+  return flow >= 0 ? flow : tooDeepBlock(text);
+}
+
+/** Every document of a YAML stream (`---` separated), each with its own located problems. */
 export function parseYamlDocuments(text: string, file: string): Parsed[] {
   const lineCounter = new LineCounter();
   const deep = tooDeep(text);
