@@ -1,6 +1,6 @@
 import { conditionLeaves, predicateOf, questionsTestedBy } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import { allowedValues, answerLabel, numericDomain } from "../rubric/question.js";
+import { allowedValues, answerLabel, numericDomain, optionOrder } from "../rubric/question.js";
 import type { AnswerValue, NumericQuestion, Question, Rule } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
 import type { Decision, Scores } from "./score.js";
@@ -162,10 +162,12 @@ function candidatesFor(w: WhatIf, question: Question): Candidate[] {
         }));
       }
       // One option added or removed is one change; the list stays in the rubric's order.
+      const chosen = new Set(current);
+      const inRubricOrder = optionOrder(question);
       return options.map((option) => ({
-        to: current.includes(option)
+        to: chosen.has(option)
           ? current.filter((o) => o !== option)
-          : options.filter((o) => o === option || current.includes(o)),
+          : [...current, option].sort(inRubricOrder),
         distance: 1,
         direction: 0,
       }));

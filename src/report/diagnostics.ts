@@ -16,12 +16,18 @@ export function renderDiagnosticsText(
 ): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const out: string[] = [];
+  // Each file is split into lines once, however many findings it has.
+  const lines = new Map<string, string[] | undefined>();
+  const lineOf = (file: string, index: number) => {
+    if (!lines.has(file)) lines.set(file, options.sources.get(file)?.split(/\r?\n/));
+    return lines.get(file)?.[index];
+  };
   for (const d of diagnostics) {
     const severity = d.severity === "error" ? c.red("error") : c.yellow("warning");
     const file = visible(d.file);
     const where = d.line > 0 ? `${file}:${d.line}:${d.column}` : file;
     out.push(`${c.bold(where)} ${severity} ${c.dim(visible(d.code))} ${visible(d.message)}`);
-    const line = d.line > 0 ? options.sources.get(d.file)?.split(/\r?\n/)[d.line - 1] : undefined;
+    const line = d.line > 0 ? lineOf(d.file, d.line - 1) : undefined;
     if (line !== undefined && line.trim() !== "") {
       // The quoted line is escaped too; the caret goes under the escaped text.
       const plain = line.replace(/\t/g, " ");

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { CORE_SCHEMA, loadAll } from "js-yaml";
+import { FAILSAFE_SCHEMA, loadAll, Type } from "js-yaml";
 import { conditionHolds, conditionLeaves } from "./conditions.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { OUTCOMES } from "./outcomes.js";
@@ -175,6 +175,54 @@ const NEEDS_CAREFUL_PARSE = /[&*!]|<<|__proto__|\t/;
 
 const NOWHERE = () => ({ file: "", line: 0, column: 0 });
 
+// The YAML 1.2 core schema's numbers, as the careful parser reads them. js-yaml's own core schema
+// also takes `0b11`, `1_000` and `+0x10`, which the careful parser reads as text.
+const CORE_INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
+const CORE_FLOAT =
+  /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+const coreInt = new Type("tag:yaml.org,2002:int", {
+  kind: "scalar",
+  resolve: (text: string | null) => text !== null && CORE_INT.test(text),
+  construct: (text: string) =>
+    text.startsWith("0o")
+      ? Number.parseInt(text.slice(2), 8)
+      : text.startsWith("0x")
+        ? Number.parseInt(text.slice(2), 16)
+        : Number.parseInt(text, 10),
+});
+
+const coreFloat = new Type("tag:yaml.org,2002:float", {
+  kind: "scalar",
+  resolve: (text: string | null) => text !== null && CORE_FLOAT.test(text) && !CORE_INT.test(text),
+  construct: (text: string) =>
+    /inf/i.test(text)
+      ? text.startsWith("-")
+        ? Number.NEGATIVE_INFINITY
+        : Number.POSITIVE_INFINITY
+      : /nan/i.test(text)
+        ? Number.NaN
+        : Number(text),
+});
+
+const coreNull = new Type("tag:yaml.org,2002:null", {
+  kind: "scalar",
+  resolve: (text: string | null) => text === null || /^(?:~|null|Null|NULL|)$/.test(text),
+  construct: () => null,
+});
+
+const coreBool = new Type("tag:yaml.org,2002:bool", {
+  kind: "scalar",
+  resolve: (text: string | null) =>
+    text !== null && /^(?:true|True|TRUE|false|False|FALSE)$/.test(text),
+  construct: (text: string) => /^t/i.test(text),
+});
+
+/** The YAML 1.2 core schema exactly, for js-yaml: both readers take the same scalars. */
+const STRICT_CORE_SCHEMA = FAILSAFE_SCHEMA.extend({
+  implicit: [coreNull, coreBool, coreInt, coreFloat],
+});
+
 /**
  * The same as parseOrganizations, faster for a batch of well-formed files: js-yaml reads the
  * happy path several times faster; any file it rejects, or that fails validation, is parsed
@@ -188,7 +236,7 @@ export function parseOrganizationsFast(
   if (NEEDS_CAREFUL_PARSE.test(text)) return parseOrganizations(text, file, questions);
   let documents: unknown[];
   try {
-    documents = loadAll(text, undefined, { schema: CORE_SCHEMA, json: false });
+    documents = loadAll(text, undefined, { schema: STRICT_CORE_SCHEMA, json: false });
   } catch {
     return parseOrganizations(text, file, questions);
   }
@@ -196,6 +244,9 @@ export function parseOrganizationsFast(
   for (const data of documents) {
     const plain = plainOrganization(data);
     if (!plain) return parseOrganizations(text, file, questions);
+    // An unknown key is a problem the careful parse words with its place: go there at once.
+    for (const id in plain.answers)
+      if (!questions.has(id)) return parseOrganizations(text, file, questions);
     const { answers, diagnostics } = checkAnswers(plain.answers, questions, NOWHERE, NOWHERE);
     if (diagnostics.length > 0) return parseOrganizations(text, file, questions);
     const org: Organization = { name: plain.name, answers };
@@ -301,6 +352,9 @@ type Locator = (
   questionId: string,
 ) => Pick<Diagnostic, "file" | "line" | "column" | "endLine" | "endColumn">;
 
+/** How many unknown question ids of one file get a "did you mean". */
+const MAX_SUGGESTIONS = 100;
+
 /**
  * Raw answers → a prototype-less answer map, or a diagnostic per bad answer.
  * Shared by org files and `--set`, so both accept exactly the same values.
@@ -313,14 +367,20 @@ export function checkAnswers(
 ): { answers: Answers; diagnostics: Diagnostic[] } {
   const answers: Record<string, AnswerValue> = Object.create(null);
   const diagnostics: Diagnostic[] = [];
+  let known: string[] | undefined;
+  let unknown = 0;
   for (const id of Object.keys(raw)) {
     const entry = questions.get(id);
     if (!entry) {
+      known ??= [...questions.keys()];
+      // Typos come a few at a time; a file of thousands of unknown keys gets no suggestions
+      // past the first ones, so it is reported in linear time.
+      const hint = unknown++ < MAX_SUGGESTIONS ? didYouMean(id, known) : "";
       diagnostics.push({
         ...locateId(id),
         code: "unknown-question",
         severity: "error",
-        message: `unknown question "${id}"${didYouMean(id, [...questions.keys()])}; run \`rolefit rubrics\` to list the questions`,
+        message: `unknown question "${id}"${hint}; run \`rolefit rubrics\` to list the questions`,
       });
       continue;
     }

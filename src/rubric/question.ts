@@ -8,19 +8,89 @@ export function numericDomain(question: NumericQuestion): { min: number; max: nu
   return { min, max };
 }
 
-/** The band a number falls in: the last band whose `from` it reaches. */
+/**
+ * The band a number falls in: the last band whose `from` it reaches. A binary search, as the
+ * bands of a valid rubric start in increasing order (a rubric may have thousands).
+ */
 export function bandFor(question: NumericQuestion, value: number): Band | undefined {
+  const { bands } = question;
   let found: Band | undefined;
-  for (const band of question.bands) {
-    if (value >= band.from) found = band;
+  let low = 0;
+  let high = bands.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const band = bands[middle] as Band;
+    if (value >= band.from) {
+      found = band;
+      low = middle + 1;
+    } else high = middle - 1;
   }
   return found;
 }
 
 /** Where a band ends (exclusive), or undefined for the last one. */
 export function bandEnd(question: NumericQuestion, band: Band): number | undefined {
-  const index = question.bands.indexOf(band);
-  return question.bands[index + 1]?.from;
+  return question.bands[positionOf(question.bands, band) + 1]?.from;
+}
+
+/** Each list's items by identity → their index, made once per list. */
+const positions = new WeakMap<readonly object[], Map<object, number>>();
+
+function positionOf<T extends object>(list: readonly T[], item: T): number {
+  let index = positions.get(list);
+  if (!index) {
+    index = new Map(list.map((entry, i) => [entry, i]));
+    positions.set(list, index);
+  }
+  return index.get(item) ?? -1;
+}
+
+type ValueEntry = {
+  value: AnswerValue;
+  label?: string | undefined;
+  effect: Effect;
+  reason: string;
+};
+
+/** A closed question's answers or options by value, with their place, made once per question. */
+const entriesByValue = new WeakMap<Question, Map<unknown, { index: number; entry: ValueEntry }>>();
+
+function entryIndex(question: Question): Map<unknown, { index: number; entry: ValueEntry }> {
+  let index = entriesByValue.get(question);
+  if (!index) {
+    const list: readonly ValueEntry[] =
+      question.type === "multi"
+        ? question.options
+        : question.type === "integer" || question.type === "percent"
+          ? []
+          : question.answers;
+    index = new Map();
+    list.forEach((entry, i) => {
+      if (!index?.has(entry.value)) index?.set(entry.value, { index: i, entry });
+    });
+    entriesByValue.set(question, index);
+  }
+  return index;
+}
+
+/** The entry of an answer value, found without scanning the list. */
+const entryOf = (question: Question, value: unknown): ValueEntry | undefined =>
+  entryIndex(question).get(value)?.entry;
+
+/** The chosen options of a several-of question, in the rubric's order. */
+function chosenOptions(question: Question, chosen: readonly unknown[]): ValueEntry[] {
+  const index = entryIndex(question);
+  return chosen
+    .map((value) => index.get(value))
+    .filter((found) => found !== undefined)
+    .sort((a, b) => a.index - b.index)
+    .map((found) => found.entry);
+}
+
+/** Options in the rubric's order: to sort a changed selection without scanning every option. */
+export function optionOrder(question: Question): (a: string, b: string) => number {
+  const index = entryIndex(question);
+  return (a, b) => (index.get(a)?.index ?? -1) - (index.get(b)?.index ?? -1);
 }
 
 /** `101–500`, `10 001 or more`: a band as a person reads it. */
@@ -56,16 +126,15 @@ export function answerLabel(question: Question, value: AnswerValue): string {
     case "multi": {
       const chosen = Array.isArray(value) ? value : [];
       if (chosen.length === 0) return "none";
-      return question.options
-        .filter((option) => chosen.includes(option.value))
-        .map((option) => option.label ?? option.value)
+      return chosenOptions(question, chosen)
+        .map((option) => option.label ?? String(option.value))
         .join(", ");
     }
     case "integer":
     case "percent":
       return `${value}${question.type === "percent" ? "%" : ""}`;
     default:
-      return question.answers.find((answer) => answer.value === value)?.label ?? String(value);
+      return entryOf(question, value)?.label ?? String(value);
   }
 }
 
@@ -205,7 +274,7 @@ export function effectsOf(question: Question, value: AnswerValue): AnswerEffect[
     case "choice":
     case "scale":
     case "boolean": {
-      const answer = question.answers.find((candidate) => candidate.value === value);
+      const answer = entryOf(question, value);
       return answer
         ? [
             {
@@ -231,14 +300,12 @@ export function effectsOf(question: Question, value: AnswerValue): AnswerEffect[
             ]
           : [];
       }
-      return question.options
-        .filter((option) => selected.includes(option.value))
-        .map((option) => ({
-          answer: option.value,
-          label: option.label ?? option.value,
-          effect: option.effect,
-          reason: option.reason,
-        }));
+      return chosenOptions(question, selected).map((option) => ({
+        answer: option.value,
+        label: option.label ?? String(option.value),
+        effect: option.effect,
+        reason: option.reason,
+      }));
     }
     case "integer":
     case "percent": {

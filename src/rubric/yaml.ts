@@ -7,8 +7,10 @@ import {
   isSeq,
   LineCounter,
   type Node,
+  type Pair,
   parseAllDocuments,
   visit,
+  type YAMLMap,
 } from "yaml";
 import type { Diagnostic } from "./diagnostic.js";
 
@@ -30,7 +32,8 @@ type Parsed = { source: SourceDocument; diagnostics: Diagnostic[] };
 
 const PARSE_OPTIONS = {
   prettyErrors: false,
-  uniqueKeys: true,
+  // Checked below in one pass: the library's own check compares each key with every other.
+  uniqueKeys: false,
   merge: false,
   strict: true,
 } as const;
@@ -38,67 +41,100 @@ const PARSE_OPTIONS = {
 /** Deeper nesting than this is refused before parsing: no rolefit file needs it, and it can exhaust the stack. */
 export const MAX_NESTING = 64;
 
-/** Where flow collections (`[`, `{`) first nest deeper than MAX_NESTING, or -1. Quoted text is skipped. */
-function tooDeepFlow(text: string): number {
-  let depth = 0;
-  let quote = "";
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (quote) {
-      if (char === quote || char === "\n") quote = "";
-      else if (char === "\\" && quote === '"') i++;
-    } else if (char === '"' || char === "'") quote = char;
-    else if (char === "[" || char === "{") {
-      if (++depth > MAX_NESTING) return i;
-    } else if (char === "]" || char === "}") depth = Math.max(0, depth - 1);
-  }
-  return -1;
-}
-
-/** A line that opens a block scalar (`key: |`, `- >-`): the lines indented below it are text. */
-const OPENS_BLOCK_SCALAR = /(?:^|[\s:-])[|>][-+0-9]*\s*(?:#.*)?$/;
-/** The `- ` and `? ` marks that open a nested collection on the same line. */
-const COMPACT_MARK = /^([-?])(?:[ \t]+|$)/;
+/** A key and its colon at the start of a block line, so the value after it can be found. */
+const BLOCK_KEY = /^(?:[^\s#'"[{][^#\n]*?|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'):(?= |$)\s*/;
 
 /**
- * Where block collections (indentation, `- - -` on one line) first nest deeper than MAX_NESTING,
- * or -1: each line's indentation and its leading marks go on a stack of columns, popped as lines
- * come back out, so the scan stays linear. Text inside block scalars is skipped.
+ * Where nesting first goes deeper than MAX_NESTING, or -1, in one linear pass over the text:
+ * block collections (indentation, and `- - -` or `? ` on one line) on a stack of columns, flow
+ * collections (`[`, `{`) as a count. Quoted scalars (which may span lines), comments, and plain
+ * or block scalars (`|`, `>`) with the more-indented lines under them are text, not nesting.
  */
-function tooDeepBlock(text: string): number {
-  const columns: number[] = [];
-  let scalarIndent = -1;
-  let offset = 0;
-  for (const line of text.split("\n")) {
-    const start = offset;
-    offset += line.length + 1;
-    const indent = line.length - line.trimStart().length;
-    const body = line.slice(indent);
-    if (body === "" || body.startsWith("#")) continue;
-    if (scalarIndent >= 0) {
-      if (indent > scalarIndent) continue;
-      scalarIndent = -1;
+function tooDeep(text: string): number {
+  const blocks: number[] = [];
+  let flow = 0;
+  let quote = "";
+  // At 0 or more: lines indented more than this belong to a block or plain scalar above.
+  let scalarAbove = -1;
+  const depth = () => Math.max(0, blocks.length - 1) + flow;
+  for (let lineStart = 0; lineStart <= text.length; ) {
+    let end = text.indexOf("\n", lineStart);
+    if (end < 0) end = text.length;
+    let p = lineStart;
+    while (p < end && text[p] === " ") p++;
+    const indent = p - lineStart;
+    const blank = p === end || text[p] === "\r" || (text[p] === "#" && !quote);
+    if (scalarAbove >= 0 && !quote) {
+      if (blank || indent > scalarAbove) {
+        lineStart = end + 1;
+        continue;
+      }
+      scalarAbove = -1;
     }
-    while (columns.length > 0 && (columns[columns.length - 1] as number) >= indent) columns.pop();
-    let column = indent;
-    let rest = body;
-    for (let mark = COMPACT_MARK.exec(rest); mark; mark = COMPACT_MARK.exec(rest)) {
-      columns.push(column);
-      if (columns.length > MAX_NESTING) return start + column;
-      column += mark[0].length;
-      rest = rest.slice(mark[0].length);
+    if (!quote && flow === 0) {
+      if (blank) {
+        lineStart = end + 1;
+        continue;
+      }
+      if (indent === 0 && (text.startsWith("---", p) || text.startsWith("...", p)))
+        blocks.length = 0;
+      while (blocks.length > 0 && (blocks[blocks.length - 1] as number) > indent) blocks.pop();
+      // Every `- ` or `? ` opens a node one level deeper, on the same line.
+      for (;;) {
+        if (blocks[blocks.length - 1] !== p - lineStart) {
+          blocks.push(p - lineStart);
+          if (depth() > MAX_NESTING) return p;
+        }
+        const mark = (text[p] === "-" || text[p] === "?") && (p + 1 === end || text[p + 1] === " ");
+        if (!mark) break;
+        p++;
+        while (p < end && text[p] === " ") p++;
+        if (p === end || text[p] === "#") break;
+      }
     }
-    if (rest !== "") columns.push(column);
-    if (columns.length > MAX_NESTING) return start + column;
-    if (OPENS_BLOCK_SCALAR.test(rest)) scalarIndent = indent;
+    const column = blocks[blocks.length - 1] ?? 0;
+    let valueAt = -1;
+    if (!quote && flow === 0) {
+      const key = BLOCK_KEY.exec(text.slice(p, end));
+      valueAt = key ? p + key[0].length : p;
+    }
+    for (let q = p; q < end; q++) {
+      const char = text[q];
+      if (quote) {
+        if (char === quote) {
+          if (quote === "'" && text[q + 1] === "'") q++;
+          else quote = "";
+        } else if (char === "\\" && quote === '"') q++;
+        continue;
+      }
+      if (char === "#" && (q === lineStart || text[q - 1] === " ")) break;
+      // A closing bracket ends a flow collection wherever it stands, even right after a value.
+      if ((char === "]" || char === "}") && flow > 0) {
+        flow--;
+        continue;
+      }
+      // Quotes and brackets count only where a token starts, not inside a plain word.
+      const before = q === lineStart ? " " : text[q - 1];
+      const tokenStart =
+        before === " " ||
+        before === "[" ||
+        before === "{" ||
+        before === "," ||
+        (before === ":" && flow > 0);
+      if (!tokenStart && q !== valueAt) continue;
+      if (char === '"' || char === "'") quote = char;
+      else if (char === "[" || char === "{") {
+        flow++;
+        if (depth() > MAX_NESTING) return q;
+      } else if (flow === 0 && q === valueAt && char !== "&" && char !== "!" && char !== "*") {
+        // A block or plain scalar: the rest of the line and the lines indented under it are text.
+        scalarAbove = column;
+        break;
+      }
+    }
+    lineStart = end + 1;
   }
   return -1;
-}
-
-/** Where nesting first goes deeper than MAX_NESTING, flow or block, or -1. */
-function tooDeep(text: string): number {
-  const flow = tooDeepFlow(text);
-  return flow >= 0 ? flow : tooDeepBlock(text);
 }
 
 /** Every document of a YAML stream (`---` separated), each with its own located problems. */
@@ -153,14 +189,36 @@ function checkDocument(doc: Document, file: string, lineCounter: LineCounter): P
     const [start, end] = problem.pos;
     diagnostics.push({
       ...spanAt(source, start, end),
-      code: problem.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax",
+      code:
+        problem.code === "DUPLICATE_KEY"
+          ? "duplicate-key"
+          : problem.code === "RESOURCE_EXHAUSTION"
+            ? "too-deep"
+            : "yaml-syntax",
       severity: "error",
       message: yamlMessage(problem.code, problem.message),
     });
   }
   // Converting to plain objects would turn a `__proto__` key into a prototype: refuse it first.
+  const keysSeen = new WeakMap<object, Set<string>>();
   visit(doc, {
-    Pair(_, pair) {
+    Pair(_, pair, path) {
+      const map = path[path.length - 1];
+      if (isScalar(pair.key) && map) {
+        const seen = keysSeen.get(map) ?? new Set<string>();
+        keysSeen.set(map, seen);
+        const key = `${typeof pair.key.value}:${String(pair.key.value)}`;
+        if (seen.has(key)) {
+          const range = pair.key.range ?? [0, 0];
+          diagnostics.push({
+            ...spanAt(source, range[0], range[1]),
+            code: "duplicate-key",
+            severity: "error",
+            message: "Map keys must be unique; each key may appear once",
+          });
+        }
+        seen.add(key);
+      }
       // A list or mapping as a key would reach the data as "[object Object]"-like text.
       if (isNode(pair.key) && !isScalar(pair.key)) {
         const range = pair.key.range ?? [0, 0];
@@ -223,6 +281,23 @@ function spanOf(source: SourceDocument, node: Node | null | undefined): Span {
   return spanAt(source, range[0], range[1]);
 }
 
+/** Each map's pairs by key, made once per map: finding every key of a big map stays linear. */
+const pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  let index = pairsByKey.get(map);
+  if (!index) {
+    index = new Map();
+    for (const item of map.items)
+      if (isPair(item) && isScalar(item.key)) {
+        const name = String(item.key.value);
+        if (!index.has(name)) index.set(name, item);
+      }
+    pairsByKey.set(map, index);
+  }
+  return index.get(key);
+}
+
 /**
  * The deepest node on `path`. When the path goes further than the document (a missing key),
  * the nearest existing ancestor stands in for it.
@@ -231,9 +306,7 @@ function nodeAt(source: SourceDocument, path: Path): Node | null {
   let node: unknown = source.doc.contents;
   for (const segment of path) {
     if (isMap(node)) {
-      const pair = node.items.find(
-        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
-      );
+      const pair = pairOf(node, String(segment));
       if (!pair || !isNode(pair.value)) return node;
       node = pair.value;
     } else if (isSeq(node) && typeof segment === "number") {
@@ -256,9 +329,7 @@ export function locate(source: SourceDocument, path: Path): Span {
 export function locateKey(source: SourceDocument, path: Path, key: string): Span {
   const map = nodeAt(source, path);
   if (isMap(map)) {
-    const pair = map.items.find(
-      (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === key,
-    );
+    const pair = pairOf(map, key);
     if (pair && isNode(pair.key)) return spanOf(source, pair.key);
   }
   return spanOf(source, map);

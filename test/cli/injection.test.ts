@@ -9,9 +9,9 @@ import { cut, visible } from "../../src/text/visible.js";
 import { rolefit } from "../helpers/cli.js";
 
 /** Any raw control character a terminal could obey; CSV's own \r\n row ends are allowed. */
-const RAW_CONTROL = new RegExp(
-  "[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]|\\r(?!\\n)",
-);
+const CONTROLS =
+  "[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]|\\r(?!\\n)";
+const RAW_CONTROL = new RegExp(CONTROLS);
 
 const dir = mkdtempSync(join(tmpdir(), "rolefit-inject-"));
 

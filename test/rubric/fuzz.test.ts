@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/io/errors.js";
 import { decodeText } from "../../src/io/read.js";
@@ -121,22 +122,73 @@ describe("the fast organisation reader", () => {
   });
 });
 
-describe("fuzzing the loaders", () => {
-  it.each([
-    ["org", 3000, ORG],
-    ["rubric", 1500, RUBRIC],
-  ] as const)("never throws on %s files mutated %i times", (kind, count, text) => {
-    const random = generator(kind === "org" ? 7 : 11);
-    for (let i = 0; i < count; i++) {
-      const messages = load(mutate(text, random), kind);
-      for (const message of messages) expect(message.startsWith("fuzz.yaml")).toBe(true);
-    }
+describe("the two readers' scalars", () => {
+  // Number-like text, in the shapes where YAML libraries disagree: signs, bases, underscores,
+  // exponents, dots, infinities and not-a-numbers.
+  const scalar = fc
+    .array(
+      fc.constantFrom(
+        ..."0123456789+-._xobeEaAfF:~".split(""),
+        "0x",
+        "0o",
+        "0b",
+        ".inf",
+        ".NaN",
+        "true",
+        "null",
+      ),
+      { minLength: 1, maxLength: 8 },
+    )
+    .map((parts) => parts.join(""));
+  const header = "apiVersion: rolefit/v1\nkind: Organization\nname: A\nanswers:\n";
+
+  it("read every generated scalar alike, for numeric, choice and yes/no questions", () => {
+    fc.assert(
+      fc.property(scalar, fc.constantFrom("employees", "stage", "strategic_pivot"), (value, id) => {
+        const text = `${header}  ${id}: ${value}\n`;
+        const careful = parseOrganizations(text, "n.yaml", builtInIndex);
+        const fast = parseOrganizationsFast(text, "n.yaml", builtInIndex);
+        expect(fast.map(organizationOf)).toEqual(careful.map(organizationOf));
+      }),
+      { numRuns: 3000, seed: 12 },
+    );
   });
 
-  it("gives exit 0 or 1, a message naming the file and no stack trace, from the real binary", () => {
+  it.each(["0b11", "0x10", "1_000", "+0x10", "1__0", "-0x10", "0o17", "017", "+12", "1e3"])(
+    "agree on %s",
+    (value) => {
+      const text = `${header}  employees: ${value}\n`;
+      expect(parseOrganizationsFast(text, "n.yaml", builtInIndex).map(organizationOf)).toEqual(
+        parseOrganizations(text, "n.yaml", builtInIndex).map(organizationOf),
+      );
+    },
+  );
+});
+
+describe("fuzzing the loaders", () => {
+  it.each([
+    // Enough mutations to reach every kind of damage, few enough to finish well inside the
+    // limit on a loaded two-core machine.
+    ["org", 1500, ORG],
+    ["rubric", 400, RUBRIC],
+  ] as const)(
+    "never throws on %s files mutated %i times",
+    { timeout: 120_000 },
+    (kind, count, text) => {
+      const random = generator(kind === "org" ? 7 : 11);
+      for (let i = 0; i < count; i++) {
+        const messages = load(mutate(text, random), kind);
+        for (const message of messages) expect(message.startsWith("fuzz.yaml")).toBe(true);
+      }
+    },
+  );
+
+  it("gives exit 0 or 1, a message naming the file and no stack trace, from the real binary", {
+    timeout: 120_000,
+  }, () => {
     const dir = mkdtempSync(join(tmpdir(), "rolefit-fuzz-"));
     const random = generator(3);
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 25; i++) {
       const file = join(dir, `m${i}.yaml`);
       writeFileSync(file, mutate(ORG, random));
       const run = spawnSync(

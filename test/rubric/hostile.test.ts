@@ -33,6 +33,41 @@ describe("deep nesting", () => {
     expect(parsed.diagnostics.map((d) => d.code)).toEqual(["too-deep"]);
   });
 
+  it.each([
+    ["`- - -` at the top", `${"- ".repeat(100_000)}x\n`],
+    [
+      "1,000 one-space `not:`",
+      `${Array.from({ length: 1000 }, (_, i) => `${" ".repeat(i)}not:`).join("\n")}\n`,
+    ],
+    [
+      "500 `- all:`",
+      `all:\n${Array.from({ length: 500 }, (_, i) => `${" ".repeat(2 + 4 * i)}- all:`).join("\n")}\n`,
+    ],
+    ["an apostrophe before deep flow", `[it's, ${"[".repeat(100_000)}${"]".repeat(100_000)}]\n`],
+    ["deep after an empty block scalar", `- k: |\n  j:\n   ${"- ".repeat(1000)}x\n`],
+    ["deep after a quoted key", `"a": x\nb:\n${"- ".repeat(1000)}x\n`],
+  ])("refuses %s", (_, text) => {
+    expect(codes(text)[0]).toMatch(/^too-deep /);
+  });
+
+  it.each([
+    [
+      "compact JSON on one line",
+      `${JSON.stringify({ a: Array.from({ length: 200 }, (_, i) => ({ b: [i, { c: "x]" }] })) })}\n`,
+    ],
+    ["brackets in a comment", `a: 1\n# ${"[".repeat(70)}\nb: 2\n`],
+    [
+      "brackets and dashes in a block scalar",
+      `a: |\n  ${"{".repeat(70)}\n  ${"- ".repeat(70)}x\nb: 2\n`,
+    ],
+    ["dashes in a folded scalar", `- k: >-\n    ${"- ".repeat(100)}\n  j: 1\n`],
+    ["brackets in a multi-line quoted string", `a: "first\n  ${"[".repeat(70)}"\nb: 2\n`],
+    ["brackets in a plain scalar", `a: x ${"[".repeat(70)}\nb: 2\n`],
+    ["dashes on a plain scalar's next line", `a: text\n  ${"- ".repeat(80)}\n  'tis\nb: 2\n`],
+  ])("accepts %s", (_, text) => {
+    expect(codes(text)).toEqual([]);
+  });
+
   it("does not count nesting that is not there: block scalars, shallow files", () => {
     const indented = Array.from({ length: 200 }, (_, i) => `${" ".repeat(4 + i)}code`).join("\n");
     expect(codes(`${ORG_HEAD}  stage: growth\ndescription: |\n${indented}\n`)).toEqual([]);

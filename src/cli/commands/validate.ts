@@ -33,6 +33,10 @@ const KINDS = ["Rubric", "Organization", "RubricTest"] as const;
  * kind rolefit knows, the kind its keys suggest, so the errors are about that kind's fields.
  */
 function kindOf(text: string, file: string): (typeof KINDS)[number] {
+  // The usual case, a top-level `kind:` line, is read without parsing the file a second time.
+  const written = /^kind:[ \t]*["']?([A-Za-z]+)["']?[ \t]*(?:#.*)?$/m.exec(text)?.[1];
+  const known = KINDS.find((kind) => kind === written);
+  if (known) return known;
   const data = parseYaml(text, file).source.data;
   if (!data || typeof data !== "object" || Array.isArray(data)) return "Rubric";
   const fields = data as Record<string, unknown>;
