@@ -1,6 +1,7 @@
 // Speed and memory benchmarks. Each speed figure is a ratio against a baseline measured side by
 // side in the same run, so a noisy machine moves both. `npm run bench` builds first.
-//   BENCH_RUNS (default 7), BENCH_BATCH_FILES (5000), BENCH_MEMORY_FILES (100000; 0 skips it)
+//   BENCH_RUNS (default 7), BENCH_BATCH_FILES (5000), BENCH_MEMORY_FILES (100000; 0 skips it),
+//   BENCH_HOSTILE (1; 0 skips the hostile sizes)
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -184,4 +185,49 @@ if (memoryFiles > 0 && existsSync("/usr/bin/time")) {
   console.log(
     `memory: ${memoryFiles} files to JSON Lines in ${Number(seconds).toFixed(1)} s, peak RSS ${(Number(kb) / 1024).toFixed(0)} MB (limit 200 MB)`,
   );
+}
+
+// 4. Hostile sizes: absolute times against the goals in SECURITY.md (a file of unknown keys, a
+// rubric with one huge question). Exit 1 is expected for the unknown keys.
+if (process.env.BENCH_HOSTILE !== "0") {
+  const hostile = mkdtempSync(join(tmpdir(), "rolefit-hostile-"));
+  let keys = "apiVersion: rolefit/v1\nkind: Organization\nname: Unknown keys\nanswers:\n";
+  for (let i = 0; i < 50_000; i++) keys += `  unknown_${String(i).padStart(6, "0")}: 1\n`;
+  const keysFile = join(hostile, "unknown-keys.yaml");
+  writeFileSync(keysFile, keys);
+  const rubrics = join(hostile, "rubrics");
+  mkdirSync(rubrics);
+  let options = "";
+  for (let i = 0; i < 10_000; i++)
+    options += `      - { value: o${i}, effect: { combine: ${(i % 7) - 3}, separate: ${(i % 5) - 2} }, reason: Option ${i}. }\n`;
+  writeFileSync(
+    join(rubrics, "huge.yaml"),
+    `apiVersion: rolefit/v1\nkind: Rubric\nid: huge\ntitle: Huge\ndescription: One question with 10,000 options.\nweight: 1\nquestions:\n  - id: big\n    prompt: Which?\n    help: One of many.\n    type: multi\n    options:\n${options}`,
+  );
+  const hugeOrg = join(hostile, "huge-org.yaml");
+  writeFileSync(
+    hugeOrg,
+    "apiVersion: rolefit/v1\nkind: Organization\nname: Huge\nanswers:\n  big: [o1, o2, o5000]\n",
+  );
+  const cases = [
+    [
+      `50,000 unknown keys (${(keys.length / 2 ** 20).toFixed(2)} MiB): assess`,
+      [bin, "assess", "--org", keysFile],
+      1,
+      2000,
+    ],
+    ["50,000 unknown keys: validate", [bin, "validate", keysFile], 1, 2000],
+    ["10,000-option rubric: validate", [bin, "validate", rubrics], 0, 5000],
+    [
+      "10,000-option rubric: assess",
+      [bin, "assess", "--rubrics", rubrics, "--org", hugeOrg, "--format", "json"],
+      0,
+      5000,
+    ],
+  ];
+  for (const [label, args, status, goal] of cases) {
+    const times = Array.from({ length: Math.min(runs, 3) }, () => time(args, {}, status));
+    console.log(`${label}: ${median(times).toFixed(0)} ms (goal under ${goal} ms)`);
+  }
+  rmSync(hostile, { recursive: true, force: true });
 }

@@ -2,6 +2,7 @@ import { parseDocument } from "yaml";
 import { UsageError } from "../io/errors.js";
 import { checkAnswers, type QuestionIndex } from "../rubric/load.js";
 import type { Answers, AnswerValue } from "../rubric/schema.js";
+import { visible } from "../text/visible.js";
 
 const NO_POSITION = () => ({ file: "--set", line: 0, column: 0 });
 
@@ -17,11 +18,13 @@ export function parseSetFlags(flags: readonly string[], index: QuestionIndex): O
   for (const flag of flags) {
     const at = flag.indexOf("=");
     if (at <= 0)
-      throw new UsageError(`--set ${flag}: expected QUESTION=VALUE, e.g. --set employees=900`);
+      throw new UsageError(
+        `--set ${visible(flag)}: expected QUESTION=VALUE, e.g. --set employees=900`,
+      );
     const id = flag.slice(0, at).trim();
     const doc = parseDocument(flag.slice(at + 1), { strict: true, merge: false, uniqueKeys: true });
     const notAValue = new UsageError(
-      `--set ${flag}: the value is not valid YAML; write a word, a number, true/false or a list like [a,b]`,
+      `--set ${visible(flag)}: the value is not valid YAML; write a word, a number, true/false or a list like [a,b]`,
     );
     if (doc.errors.length > 0 || doc.warnings.length > 0) throw notAValue;
     try {

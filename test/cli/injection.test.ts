@@ -39,7 +39,7 @@ function expectNoRawControl(text: string, what: string) {
 }
 
 describe("no input takes over a screen", () => {
-  it("escapes control characters in every format and every message", () => {
+  it("escapes control characters in every format and every message", { timeout: 120_000 }, () => {
     const runs = [
       ...["text", "json", "markdown", "html"].map((format) => [
         "assess",

@@ -5,6 +5,7 @@ import { expandInputs } from "../../io/inputs.js";
 import { readStdin, readTextFile } from "../../io/read.js";
 import { refuseOutputOverInput } from "../../io/write.js";
 import { parseOrganizationsFast } from "../../rubric/load.js";
+import { visible } from "../../text/visible.js";
 import { inputError, loadOrganization, loadRubricSet } from "../load.js";
 import { emit, type GlobalOptions, terminalWidth, wantsColor } from "../output.js";
 import { ASSESSMENT_FORMATS, type AssessmentFormat, renderAssessment } from "../render.js";
@@ -65,7 +66,7 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
   const overrides = parseSetFlags(options.set, rubrics.index);
   const only = inputs[0];
   if (!batch && only && SINGLE_FORMATS.includes(options.format)) {
-    if (only.error) throw new UserError(`${only.path}: ${only.error}`);
+    if (only.error) throw new UserError(`${visible(only.path)}: ${only.error}`);
     const text = only.path === "-" ? await readStdin() : await readTextFile(only.path);
     const orgs = parseOrganizationsFast(text, only.path, rubrics.index);
     if (orgs.length === 1) {
@@ -113,7 +114,7 @@ async function runRoom(
   const names = [...new Set(orgs.map((org) => org.name))];
   if (names.length > 1)
     process.stderr.write(
-      `rolefit: warning: the respondents' files name different organisations (${names.join(", ")}); assessing them as ${names[0]}\n`,
+      `rolefit: warning: the respondents' files name different organisations (${visible(names.join(", "))}); assessing them as ${visible(names[0] ?? "")}\n`,
     );
   const respondents = orgs.map((org, i) => ({
     name: org.respondent?.name ?? basename(files[i] as string).replace(/\.ya?ml$/i, ""),

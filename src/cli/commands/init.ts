@@ -16,7 +16,7 @@ export interface InitOptions {
 export async function runInit(file: string | undefined, options: InitOptions): Promise<void> {
   if (file && existsSync(file) && !options.force) {
     throw new UserError(
-      `${file} already exists; pass --force to overwrite it, or choose another name`,
+      `${visible(file)} already exists; pass --force to overwrite it, or choose another name`,
     );
   }
   const { compiled } = await loadRubricSet(options.rubrics);

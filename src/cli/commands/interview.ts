@@ -8,6 +8,7 @@ import { EXIT, UserError } from "../../io/errors.js";
 import { writeFileAtomic } from "../../io/write.js";
 import { renderText, wrap } from "../../report/text.js";
 import type { Answers } from "../../rubric/schema.js";
+import { visible } from "../../text/visible.js";
 import {
   AnswersFile,
   defaultAnswersPath,
@@ -24,7 +25,7 @@ import type { AssessOptions } from "./assess.js";
 /** Ctrl-C in the interview: not an error, but the answers' whereabouts must be said. */
 function interrupted(path: string | undefined, saved: number): UserError {
   const where = path
-    ? `${saved} answer${saved === 1 ? " is" : "s are"} saved in ${path}.\nResume with: ${resumeCommand(path)}`
+    ? `${saved} answer${saved === 1 ? " is" : "s are"} saved in ${visible(path)}.\nResume with: ${resumeCommand(path)}`
     : "Nothing was saved.";
   return new UserError(`Interview stopped. ${where}`, EXIT.interrupted);
 }
@@ -54,7 +55,7 @@ async function openAnswersFile(
   if (
     existsSync(path) &&
     (await confirm({
-      message: `${path} already exists. Resume from the answers in it?`,
+      message: `${visible(path)} already exists. Resume from the answers in it?`,
       default: true,
     }))
   ) {
@@ -88,7 +89,7 @@ async function interviewInto(
 ): Promise<Answers> {
   session.current = { file, saved: Object.keys(initial).length };
   await file.save(initial);
-  const intro = `Answers are saved to ${file.path} after every answer. Ctrl-C stops at any time; resume with:`;
+  const intro = `Answers are saved to ${visible(file.path)} after every answer. Ctrl-C stops at any time; resume with:`;
   const width = Math.max(40, (process.stdout.columns || 80) - 1);
   process.stdout.write(
     `${wrap(intro, width, "", "").join("\n")}\n  ${resumeCommand(file.path)}\n\n`,
@@ -205,7 +206,10 @@ export async function runInterviewCommand(
     process.stdout.write("\n");
     let wanted: boolean;
     try {
-      wanted = await confirm({ message: `Write a report to ${reportPath}?`, default: true });
+      wanted = await confirm({
+        message: `Write a report to ${visible(reportPath)}?`,
+        default: true,
+      });
     } catch (error) {
       if (!isCtrlC(error)) throw error;
       // The interview is over and saved: say how to get the report, not how to resume.
@@ -225,7 +229,7 @@ export async function runInterviewCommand(
           index: rubrics.index,
         }),
       );
-      process.stdout.write(`Report written to ${reportPath}\n`);
+      process.stdout.write(`Report written to ${visible(reportPath)}\n`);
     }
   } catch (error) {
     if (isCtrlC(error)) throw interrupted(session.current?.file.path, session.current?.saved ?? 0);

@@ -16,7 +16,7 @@ import {
   parseRubricTests,
 } from "../../rubric/load.js";
 import { parseYaml } from "../../rubric/yaml.js";
-import { jsonDocument } from "../../text/visible.js";
+import { jsonDocument, visible } from "../../text/visible.js";
 import { BUILT_IN_RUBRICS, loadRubricSet } from "../load.js";
 import { type GlobalOptions, wantsColor } from "../output.js";
 
@@ -64,7 +64,7 @@ export async function runValidate(
     const missing = inputs.find((input) => input.path === file)?.error;
     let text: string;
     try {
-      if (missing) throw new UserError(`${file}: ${missing}`);
+      if (missing) throw new UserError(`${visible(file)}: ${missing}`);
       text = await readTextFile(file);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
@@ -74,7 +74,7 @@ export async function runValidate(
         column: 0,
         code: "unreadable",
         severity: "error",
-        message: error.message.replace(`${file}: `, ""),
+        message: error.message.replace(`${visible(file)}: `, ""),
       });
       continue;
     }
