@@ -12,7 +12,7 @@ const step = (id: string) => steps.find((s) => s.question.id === id) as Step;
 const KEYS = { enter: "\r", down: "\u001b[B", up: "\u001b[A", space: " ", backspace: "\u007f" };
 
 /** The real prompts on injected streams: keys go in, the rendered screen comes out. */
-function harness() {
+function harness(organization = "Acme", answersPath = "acme.yaml") {
   const input = new PassThrough();
   const output = Object.assign(new PassThrough(), {
     columns: 100,
@@ -24,8 +24,8 @@ function harness() {
     screen += chunk.toString();
   });
   const prompter = new TerminalPrompter({
-    organization: "Acme",
-    answersPath: "acme.yaml",
+    organization,
+    answersPath,
     color: false,
     input,
     output,
@@ -36,7 +36,7 @@ function harness() {
       input.write(key);
     }
   };
-  return { prompter, press, screen: () => stripVTControlCharacters(screen) };
+  return { prompter, press, screen: () => stripVTControlCharacters(screen), raw: () => screen };
 }
 
 async function answer(
@@ -52,6 +52,40 @@ async function answer(
 }
 
 describe("TerminalPrompter", () => {
+  it("shows a hostile organisation name, file name and rubric text escaped, never obeyed", async () => {
+    const { prompter, press, raw } = harness(
+      "Evil\u001b]52;c;eA==\u0007\u009b2J",
+      "a\u001b[31m.yaml",
+    );
+    const question = step("stage").question;
+    const hostile = {
+      ...step("stage"),
+      rubricTitle: "Stage\u202e",
+      question: { ...question, help: "Help \u001b[2J text", prompt: "Which\u001b[5m stage?" },
+    } as Step;
+    const pending = prompter.ask(hostile, undefined, false);
+    await press(KEYS.enter);
+    await pending;
+    const screen = raw();
+    for (const shown of [
+      "Evil\\e]52;c;eA==\\x07\\x9b2J",
+      "a\\e[31m.yaml",
+      "Stage\\u202e",
+      "Help \\e[2J text",
+      "Which\\e[5m stage?",
+    ])
+      expect(screen).toContain(shown);
+    for (const raw of [
+      "\u001b]52",
+      "\u0007",
+      "\u009b",
+      "\u202e",
+      "\u001b[31m.yaml",
+      "\u001b[5m stage",
+    ])
+      expect(screen).not.toContain(raw);
+  });
+
   it("shows the rubric, position, progress and help text", async () => {
     const { screen } = await answer("stage", [KEYS.enter]);
     expect(screen).toContain("rolefit · Acme");
