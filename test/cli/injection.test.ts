@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import MarkdownIt from "markdown-it";
@@ -7,6 +7,7 @@ import { csvField } from "../../src/report/batch.js";
 import { markdownText } from "../../src/text/markdown-escape.js";
 import { cut, visible } from "../../src/text/visible.js";
 import { rolefit } from "../helpers/cli.js";
+import { ROOT } from "../helpers/rubrics.js";
 
 /** Any raw control character a terminal could obey; CSV's own \r\n row ends are allowed. */
 const CONTROLS =
@@ -32,6 +33,22 @@ writeFileSync(
   badValue,
   'apiVersion: rolefit/v1\nkind: Organization\nname: x\nanswers:\n  stage: "\\e[2J\\nsrc/x.yaml:1:1: error fake"\n',
 );
+
+// A firm's own rubric whose texts carry escapes and Markdown: rubric text is input too.
+const hostileRubrics = join(dir, "rubrics");
+mkdirSync(hostileRubrics);
+for (const name of readdirSync(join(ROOT, "rubrics"))) {
+  const text = readFileSync(join(ROOT, "rubrics", name), "utf8")
+    .replace(/^title: (.*)$/m, 'title: "$1\\e[2J <b>x</b>"')
+    .replace(/^( +)label: Startup$/m, '$1label: "Start\\e]0;pwned\\aup"')
+    .replace(
+      /^( +)reason: (At startup stage.*)$/m,
+      '$1reason: "# $2 [click](http://evil.example) \\x9b31m"',
+    );
+  writeFileSync(join(hostileRubrics, name), text);
+}
+const startup = join(dir, "startup.yaml");
+writeFileSync(startup, org("Startup Org").replace("stage: scaleup", "stage: startup"));
 
 function expectNoRawControl(text: string, what: string) {
   const found = RAW_CONTROL.exec(text);
@@ -74,6 +91,18 @@ describe("no input takes over a screen", () => {
         format,
       ]),
       ["assess", "--org", join(dir, "no\u001b]0;title\u0007such.yaml")],
+      ...["text", "markdown", "html", "json"].map((format) => [
+        "assess",
+        "--rubrics",
+        hostileRubrics,
+        "--org",
+        startup,
+        "--format",
+        format,
+      ]),
+      ["explain", "stage", "--rubrics", hostileRubrics],
+      ["rubrics", "--rubrics", hostileRubrics],
+      ["rubrics", "--rubrics", hostileRubrics, "--format", "json"],
     ];
     for (const args of runs) {
       const run = rolefit(args);
@@ -81,6 +110,24 @@ describe("no input takes over a screen", () => {
       expectNoRawControl(run.stdout, `stdout of ${visible(args.join(" "))}`);
       expectNoRawControl(run.stderr, `stderr of ${visible(args.join(" "))}`);
     }
+  });
+
+  it("shows a rubric's own text escaped too", () => {
+    const run = rolefit(["assess", "--rubrics", hostileRubrics, "--org", startup]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("Start\\e]0;pwned\\x07up");
+    const markdown = rolefit([
+      "assess",
+      "--rubrics",
+      hostileRubrics,
+      "--org",
+      startup,
+      "--format",
+      "markdown",
+    ]).stdout;
+    const html = new MarkdownIt().render(markdown);
+    expect(html).not.toMatch(/<a |<b>/);
+    expect(html).toContain("[click](http://evil.example)");
   });
 
   it("never lets a message print a line that looks like another finding", () => {

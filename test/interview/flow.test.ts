@@ -1,4 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -217,6 +225,22 @@ describe("AnswersFile", () => {
     expect(saved).toContain("# their view");
     expect(saved).toContain("employees: null");
     expect(saved).toContain("regulatory_complexity: high");
+  });
+
+  it("writes through a symbolic link to the real file, keeping its permissions", async () => {
+    const real = join(dir, "real.yaml");
+    const text =
+      "apiVersion: rolefit/v1\nkind: Organization\nname: Linked\nanswers:\n  stage: growth\n";
+    writeFileSync(real, text);
+    chmodSync(real, 0o600);
+    const link = join(dir, "link.yaml");
+    symlinkSync(real, link);
+    const initial = Object.assign(Object.create(null), { stage: "growth" });
+    const file = AnswersFile.fromDocument(link, parseDocument(text), steps, initial);
+    await file.save(Object.assign(Object.create(null), { stage: "mature" }));
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, "utf8")).toContain("stage: mature");
+    expect(statSync(real).mode & 0o777).toBe(0o600);
   });
 
   it("keeps comments on unanswered keys and flow lists, and writes only when an answer changes", async () => {
