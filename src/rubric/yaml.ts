@@ -199,44 +199,31 @@ function checkDocument(doc: Document, file: string, lineCounter: LineCounter): P
       message: yamlMessage(problem.code, problem.message),
     });
   }
-  // Converting to plain objects would turn a `__proto__` key into a prototype: refuse it first.
+  const keyProblem = (key: Node, code: string, message: string) => {
+    const range = key.range ?? [0, 0];
+    diagnostics.push({ ...spanAt(source, range[0], range[1]), code, severity: "error", message });
+  };
+  // Checked before the YAML becomes objects: a `__proto__` key would become a prototype, and a
+  // list or mapping as a key would become "[object Object]"-like text.
   const keysSeen = new WeakMap<object, Set<string>>();
   visit(doc, {
     Pair(_, pair, path) {
       const map = path[path.length - 1];
-      if (isScalar(pair.key) && map) {
-        const seen = keysSeen.get(map) ?? new Set<string>();
-        keysSeen.set(map, seen);
-        const key = `${typeof pair.key.value}:${String(pair.key.value)}`;
-        if (seen.has(key)) {
-          const range = pair.key.range ?? [0, 0];
-          diagnostics.push({
-            ...spanAt(source, range[0], range[1]),
-            code: "duplicate-key",
-            severity: "error",
-            message: "Map keys must be unique; each key may appear once",
-          });
-        }
-        seen.add(key);
-      }
-      // A list or mapping as a key would reach the data as "[object Object]"-like text.
-      if (isNode(pair.key) && !isScalar(pair.key)) {
-        const range = pair.key.range ?? [0, 0];
-        diagnostics.push({
-          ...spanAt(source, range[0], range[1]),
-          code: "invalid-key",
-          severity: "error",
-          message: "a key must be a plain word or number, not a list, mapping or alias",
-        });
-      } else if (isScalar(pair.key) && pair.key.value === "__proto__") {
-        const range = pair.key.range ?? [0, 0];
-        diagnostics.push({
-          ...spanAt(source, range[0], range[1]),
-          code: "unknown-key",
-          severity: "error",
-          message: 'key "__proto__" is not allowed in rolefit files',
-        });
-      }
+      if (isNode(pair.key) && !isScalar(pair.key))
+        keyProblem(
+          pair.key,
+          "invalid-key",
+          "a key must be a plain word or number, not a list, mapping or alias",
+        );
+      if (!isScalar(pair.key) || !map) return;
+      if (pair.key.value === "__proto__")
+        keyProblem(pair.key, "unknown-key", 'key "__proto__" is not allowed in rolefit files');
+      const seen = keysSeen.get(map) ?? new Set<string>();
+      keysSeen.set(map, seen);
+      const key = `${typeof pair.key.value}:${String(pair.key.value)}`;
+      if (seen.has(key))
+        keyProblem(pair.key, "duplicate-key", "Map keys must be unique; each key may appear once");
+      seen.add(key);
     },
   });
   if (diagnostics.length > 0) return { source, diagnostics };

@@ -50,6 +50,16 @@ for (const name of readdirSync(join(ROOT, "rubrics"))) {
 const startup = join(dir, "startup.yaml");
 writeFileSync(startup, org("Startup Org").replace("stage: scaleup", "stage: startup"));
 
+const withHostileRubrics = (format: string) => [
+  "assess",
+  "--rubrics",
+  hostileRubrics,
+  "--org",
+  startup,
+  "--format",
+  format,
+];
+
 function expectNoRawControl(text: string, what: string) {
   const found = RAW_CONTROL.exec(text);
   expect(found && `${what}: U+${found[0].charCodeAt(0).toString(16)} at ${found.index}`).toBeNull();
@@ -91,15 +101,7 @@ describe("no input takes over a screen", () => {
         format,
       ]),
       ["assess", "--org", join(dir, "no\u001b]0;title\u0007such.yaml")],
-      ...["text", "markdown", "html", "json"].map((format) => [
-        "assess",
-        "--rubrics",
-        hostileRubrics,
-        "--org",
-        startup,
-        "--format",
-        format,
-      ]),
+      ...["text", "markdown", "html", "json"].map(withHostileRubrics),
       ["explain", "stage", "--rubrics", hostileRubrics],
       ["rubrics", "--rubrics", hostileRubrics],
       ["rubrics", "--rubrics", hostileRubrics, "--format", "json"],
@@ -113,18 +115,10 @@ describe("no input takes over a screen", () => {
   });
 
   it("shows a rubric's own text escaped too", () => {
-    const run = rolefit(["assess", "--rubrics", hostileRubrics, "--org", startup]);
+    const run = rolefit(withHostileRubrics("text"));
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain("Start\\e]0;pwned\\x07up");
-    const markdown = rolefit([
-      "assess",
-      "--rubrics",
-      hostileRubrics,
-      "--org",
-      startup,
-      "--format",
-      "markdown",
-    ]).stdout;
+    const markdown = rolefit(withHostileRubrics("markdown")).stdout;
     const html = new MarkdownIt().render(markdown);
     expect(html).not.toMatch(/<a |<b>/);
     expect(html).toContain("[click](http://evil.example)");
