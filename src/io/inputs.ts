@@ -20,7 +20,7 @@ const GLOB_CHARS = /[*?[\]{}]/;
 const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** What a directory entry is, when it is not a regular file or a folder. */
-function oddKind(info: {
+export function oddKind(info: {
   isFIFO(): boolean;
   isSocket(): boolean;
   isCharacterDevice(): boolean;

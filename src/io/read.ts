@@ -3,6 +3,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { shownPath } from "../text/visible.js";
 import { UserError } from "./errors.js";
+import { oddKind } from "./inputs.js";
 
 /** Files larger than this are refused before they are read into memory. */
 const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
@@ -192,5 +193,14 @@ export async function expandYamlPath(path: string): Promise<string[]> {
   const names = entries.filter((name) => /\.ya?ml$/i.test(name)).sort();
   if (names.length === 0)
     throw new UserError(`${shownPath(path)}: folder holds no .yaml or .yml files`);
-  return names.map((name) => join(path, name));
+  // A FIFO would wait forever for a writer: only regular files are read from a folder.
+  const files: string[] = [];
+  for (const file of names.map((name) => join(path, name))) {
+    const entry = await stat(file).catch(() => undefined);
+    if (entry?.isDirectory()) continue;
+    if (entry && !entry.isFile())
+      throw new UserError(`${shownPath(file)}: ${oddKind(entry)}, not a regular file`);
+    files.push(file);
+  }
+  return files;
 }

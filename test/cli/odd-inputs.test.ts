@@ -35,6 +35,17 @@ describe("odd inputs", () => {
     }
   });
 
+  it("refuses a FIFO in a rubric folder instead of waiting on it", () => {
+    const rubrics = join(dir, "rubrics");
+    mkdirSync(rubrics);
+    for (const name of ["consolidation-triggers", "decision-rights", "maturity-stage"])
+      copyFileSync(join(ROOT, "rubrics", `${name}.yaml`), join(rubrics, `${name}.yaml`));
+    spawnSync("mkfifo", [join(rubrics, "z.yaml")]);
+    const run = rolefit(["assess", "--org", EXAMPLE, "--rubrics", rubrics]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`rolefit: ${join(rubrics, "z.yaml")}: a FIFO, not a regular file\n`);
+  });
+
   it("still reads a FIFO named on the command line", () => {
     const fifo = join(dir, "named.fifo");
     spawnSync("mkfifo", [fifo]);
