@@ -1,4 +1,5 @@
-import { readFile, stat } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { Provenance } from "../engine/assess.js";
 import { type CompiledRubrics, compileRubrics } from "../engine/compile.js";
@@ -60,28 +61,29 @@ export interface RubricEntry {
 }
 
 /**
- * The built-in rubrics, parsed and checked at build time. Each entry records its file's size and
- * modification time: if any file changed since, the cache is ignored and the YAML read again.
+ * The built-in rubrics, parsed and checked at build time. Each entry records the SHA-256 of its
+ * file's bytes: if any file changed since, the cache is ignored and the YAML read again. A hash,
+ * not a size and time, so an installed copy (whose packer resets every file's time) still hits.
  */
 const RUBRIC_CACHE = join(PACKAGE_ROOT, "dist", "rubrics.cache.json");
 
 interface RubricCacheEntry extends RubricEntry {
   file: string;
-  size: number;
-  mtimeMs: number;
+  fileSha256: string;
 }
+
+const fileHash = async (path: string) =>
+  createHash("sha256")
+    .update(await readFile(path))
+    .digest("hex");
 
 async function readRubricCache(paths: readonly string[]): Promise<RubricEntry[] | undefined> {
   try {
     const entries = JSON.parse(await readFile(RUBRIC_CACHE, "utf8")) as RubricCacheEntry[];
     if (entries.length !== paths.length) return undefined;
     for (const [i, entry] of entries.entries()) {
-      const info = await stat(paths[i] as string);
-      if (
-        entry.file !== basename(paths[i] as string) ||
-        info.size !== entry.size ||
-        info.mtimeMs !== entry.mtimeMs
-      )
+      const path = paths[i] as string;
+      if (entry.file !== basename(path) || entry.fileSha256 !== (await fileHash(path)))
         return undefined;
     }
     return entries.map(({ rubric, sha256 }) => ({ rubric, sha256 }));
@@ -96,11 +98,10 @@ async function writeRubricCache(
 ): Promise<void> {
   const entries: RubricCacheEntry[] = [];
   for (const [i, entry] of loaded.entries()) {
-    const info = await stat(paths[i] as string);
+    const path = paths[i] as string;
     entries.push({
-      file: basename(paths[i] as string),
-      size: info.size,
-      mtimeMs: info.mtimeMs,
+      file: basename(path),
+      fileSha256: await fileHash(path),
       rubric: entry.rubric,
       sha256: entry.sha256,
     });
