@@ -42,7 +42,8 @@ function buildProgram(): Command {
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({
-      outputError: (text, write) => write(visibleLines(text.replace(/^error: /, "rolefit: "))),
+      outputError: (text, write) =>
+        write(visibleLines(quotedVisible(text.replace(/^error: /, "rolefit: ")))),
     });
 
   program
@@ -176,6 +177,10 @@ function buildProgram(): Command {
 
   return program;
 }
+
+/** Commander quotes what the user typed ('--x'): a line break in it is shown, not obeyed. */
+const quotedVisible = (text: string) =>
+  text.replace(/'([^']*)'/g, (_, inner: string) => `'${visible(inner)}'`);
 
 /** Each line of a message escaped: the lines are rolefit's, the text in them may not be. */
 const visibleLines = (text: string) =>

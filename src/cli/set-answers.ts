@@ -36,7 +36,7 @@ export function parseSetFlags(flags: readonly string[], index: QuestionIndex): O
   }
   const { answers, diagnostics } = checkAnswers(raw, index, NO_POSITION, NO_POSITION);
   if (diagnostics.length > 0)
-    throw new UsageError(diagnostics.map((d) => `--set ${d.message}`).join("\n"));
+    throw new UsageError(diagnostics.map((d) => `--set ${visible(d.message)}`).join("\n"));
   // `--set q=null` (or `~`) clears an answer, to ask "what if we did not know this?".
   return new Map(Object.keys(raw).map((id) => [id, answers[id] ?? null]));
 }

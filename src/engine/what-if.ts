@@ -56,15 +56,23 @@ function prepare(compiled: CompiledRubrics): Prepared {
   return ready;
 }
 
-/** A key that is equal for answers that score alike: the band for numbers, the list for multi. */
+/** A key that is equal for answers that score alike: the band for numbers, the value otherwise. */
 function keyOf(entry: CompiledQuestion, value: AnswerValue): unknown {
   const { question } = entry;
   if (question.type === "integer" || question.type === "percent")
     return bandFor(question, value as number);
-  return Array.isArray(value) ? value.join("\u0000") : value;
+  return value;
 }
 
-/** The score points one answer gives each outcome (the sum over a multi answer's options). */
+/** The key of an empty selection, which scores the question's `none` entry. */
+const NO_OPTION = Symbol("none");
+
+/**
+ * The score points one answer gives each outcome, worked out once per question and answer (or
+ * band, or option). A several-of answer scores the sum of its options' points, so a question of
+ * thousands of options, thousands of them chosen, adds up cached points instead of keeping a
+ * table entry for every selection it meets.
+ */
 export function pointsOf(
   compiled: CompiledRubrics,
   entry: CompiledQuestion,
@@ -77,16 +85,28 @@ export function pointsOf(
     table = new Map();
     ready.points.set(entry, table);
   }
-  const key = keyOf(entry, value);
-  const cached = table.get(key);
-  if (cached) return cached;
   const scale = ready.scale.get(entry.rubricId) ?? 0;
-  const points: Scores = { combine: 0, separate: 0, matrix: 0 };
-  for (const { effect } of effectsOf(entry.question, value)) {
-    for (const outcome of OUTCOMES) points[outcome] += (effect[outcome] ?? 0) * scale;
+  const lookup = (key: unknown, answer: AnswerValue): Scores => {
+    const cached = table.get(key);
+    if (cached) return cached;
+    const points: Scores = { combine: 0, separate: 0, matrix: 0 };
+    for (const { effect } of effectsOf(entry.question, answer)) {
+      for (const outcome of OUTCOMES) points[outcome] += (effect[outcome] ?? 0) * scale;
+    }
+    table.set(key, points);
+    return points;
+  };
+  if (!Array.isArray(value)) return lookup(keyOf(entry, value), value);
+  if (value.length === 0) return lookup(NO_OPTION, value);
+  if (value.length === 1) return lookup(value[0], value);
+  const sum: Scores = { combine: 0, separate: 0, matrix: 0 };
+  for (const option of value) {
+    const points = lookup(option, [option]);
+    sum.combine += points.combine;
+    sum.separate += points.separate;
+    sum.matrix += points.matrix;
   }
-  table.set(key, points);
-  return points;
+  return sum;
 }
 
 /**

@@ -144,6 +144,18 @@ function rangeCandidates(ranges: readonly ValueRange[], current: number | undefi
     .filter((_, index) => index !== at);
 }
 
+/** A copy of a sorted list with one more item in its place, found by binary search. */
+function insertInOrder<T>(sorted: readonly T[], item: T, order: (a: T, b: T) => number): T[] {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (order(sorted[middle] as T, item) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return [...sorted.slice(0, low), item, ...sorted.slice(low)];
+}
+
 /** Every other answer a question could take, one step at a time for lists and selections. */
 function candidatesFor(w: WhatIf, question: Question): Candidate[] {
   const { answers } = w;
@@ -164,10 +176,11 @@ function candidatesFor(w: WhatIf, question: Question): Candidate[] {
       // One option added or removed is one change; the list stays in the rubric's order.
       const chosen = new Set(current);
       const inRubricOrder = optionOrder(question);
+      const sorted = [...current].sort(inRubricOrder);
       return options.map((option) => ({
         to: chosen.has(option)
           ? current.filter((o) => o !== option)
-          : [...current, option].sort(inRubricOrder),
+          : insertInOrder(sorted, option, inRubricOrder),
         distance: 1,
         direction: 0,
       }));

@@ -105,7 +105,8 @@ export function globToRegExp(pattern: string): RegExp {
       }
     } else out += char.replace(/[.+^$()|\\]/g, "\\$&");
   }
-  return new RegExp(`^${out}$`);
+  // dotAll: a name may hold a line break, and `.*` must still cross it.
+  return new RegExp(`^${out}$`, "s");
 }
 
 async function expandGlob(pattern: string): Promise<Input[]> {

@@ -61,6 +61,15 @@ export function decodeText(bytes: Uint8Array, path: string, maxBytes = maxFileSi
       `${shownPath(path)}: contains the control character U+${code} on line ${line}; expected a YAML text file`,
     );
   }
+  // YAML 1.2 reads a lone carriage return as a line break; not every reader does. Refused, so
+  // no two readers can see different lines.
+  const loneCr = text.search(/\r(?!\n)/);
+  if (loneCr >= 0) {
+    const line = text.slice(0, loneCr).split("\n").length;
+    throw new UserError(
+      `${shownPath(path)}: line ${line} ends with a lone carriage return (old Mac line endings); save the file with LF or CRLF line endings`,
+    );
+  }
   return text;
 }
 

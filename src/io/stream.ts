@@ -37,7 +37,7 @@ export class RecordStream {
       return new RecordStream(handle.createWriteStream(), { given: out, path: target.path });
     }
     const { temp, handle } = await openTemp(target).catch((error) => {
-      throw cannotWrite(out, error);
+      throw cannotWrite(out, error, target.path);
     });
     return new RecordStream(handle.createWriteStream(), { given: out, temp, path: target.path });
   }
@@ -98,6 +98,7 @@ export class RecordStream {
     await this.flush();
     if (!this.target) return;
     const { temp, path, given } = this.target;
+    const failed = (error: unknown) => cannotWrite(given, error, path);
     try {
       await new Promise<void>((resolve, reject) =>
         this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
@@ -113,7 +114,7 @@ export class RecordStream {
       await rename(temp, path);
     } catch (error) {
       await this.abandon();
-      throw error instanceof UserError ? error : cannotWrite(given, error);
+      throw error instanceof UserError ? error : failed(error);
     }
   }
 

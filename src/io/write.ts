@@ -43,8 +43,9 @@ export function writeFailure(error: unknown, path: string): string {
   }
 }
 
-export function cannotWrite(path: string, error: unknown): UserError {
-  return new UserError(`${shownPath(path)}: cannot write: ${writeFailure(error, path)}`);
+/** `target` is the file actually written, when links lead elsewhere: its folder is the one named. */
+export function cannotWrite(path: string, error: unknown, target = path): UserError {
+  return new UserError(`${shownPath(path)}: cannot write: ${writeFailure(error, target)}`);
 }
 
 /**
@@ -118,6 +119,7 @@ export async function refuseOutputOverInput(
   inputs: readonly string[],
 ): Promise<void> {
   if (out === undefined) return;
+  if (out === "") throw new UsageError("--out needs a file name");
   const info = await stat(out).catch(() => undefined);
   if (info && !info.isFile()) return;
   const target = await followLinks(out).catch(() => resolve(out));
@@ -192,6 +194,6 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
     await rename(temp, target.path);
   } catch (error) {
     if (temp) await rm(temp, { force: true });
-    throw cannotWrite(path, error);
+    throw cannotWrite(path, error, target.path);
   }
 }

@@ -9,6 +9,9 @@ export interface DiagnosticTextOptions {
   filesChecked: number;
 }
 
+/** The most of a source line quoted under a finding. */
+const QUOTE_WIDTH = 160;
+
 /** `FILE:LINE:COL severity code message`, then the line and a caret under the spot. */
 export function renderDiagnosticsText(
   diagnostics: readonly Diagnostic[],
@@ -29,15 +32,22 @@ export function renderDiagnosticsText(
     out.push(`${c.bold(where)} ${severity} ${c.dim(visible(d.code))} ${visible(d.message)}`);
     const line = d.line > 0 ? lineOf(d.file, d.line - 1) : undefined;
     if (line !== undefined && line.trim() !== "") {
-      // The quoted line is escaped too; the caret goes under the escaped text.
+      // The quoted line is escaped too, and on a long line only a window around the spot is
+      // shown, so the caret always sits under the quoted text.
       const plain = line.replace(/\t/g, " ");
-      const before = visible(plain.slice(0, Math.max(0, d.column - 1)));
-      const shown = cut(before + visible(plain.slice(Math.max(0, d.column - 1))), 160);
+      const column = Math.max(0, d.column - 1);
+      const start = column > QUOTE_WIDTH / 2 ? column - QUOTE_WIDTH / 4 : 0;
+      const lead = start > 0 ? "…" : "";
+      const before = lead + visible(plain.slice(start, column));
+      const shown = cut(
+        before + visible(plain.slice(column, start + QUOTE_WIDTH * 2)),
+        QUOTE_WIDTH,
+      );
       const caretWidth =
         d.endLine === d.line && d.endColumn && d.endColumn > d.column ? d.endColumn - d.column : 1;
       out.push(`  ${c.dim(`${String(d.line).padStart(4)} |`)} ${shown}`);
       out.push(
-        `  ${c.dim("     |")} ${" ".repeat(before.length)}${c.red("^".repeat(Math.min(caretWidth, 80)))}`,
+        `  ${c.dim("     |")} ${" ".repeat(Math.min(before.length, QUOTE_WIDTH - 1))}${c.red("^".repeat(Math.max(1, Math.min(caretWidth, QUOTE_WIDTH - before.length))))}`,
       );
     }
   }

@@ -32,6 +32,7 @@ export const FINDING_CODES: Record<string, string> = {
   "rule-never-fires": "No answers can satisfy a rule's condition, so it never applies.",
   "unwinnable-outcome": "No answers found that make one of the three structures win.",
   "too-deep": "Collections nested deeper than any rolefit file needs.",
+  "too-many-documents": "More YAML documents in one file than rolefit reads; split the file.",
   unreadable: "The file cannot be read (missing, a folder, too large, not UTF-8 text).",
 };
 

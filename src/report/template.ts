@@ -1,6 +1,9 @@
 import type { CompiledRubrics } from "../engine/compile.js";
 import { describeDomain } from "../rubric/question.js";
-import { safeJson } from "../text/visible.js";
+import { safeJson, visible } from "../text/visible.js";
+
+/** Rubric text as one comment line: a line break in it would end the comment and start YAML. */
+const comment = (text: string) => `  # ${visible(text)}`;
 
 /** A YAML scalar for the name line, quoted when plain YAML would misread it. */
 const yamlString = (text: string) =>
@@ -27,9 +30,9 @@ export function renderOrgTemplate(compiled: CompiledRubrics, name: string): stri
     if (home !== rubricId) {
       rubricId = home;
       const title = compiled.rubrics.find((rubric) => rubric.id === home)?.title ?? home;
-      lines.push("", `  # ── ${title} ──`);
+      lines.push("", comment(`── ${title} ──`));
     }
-    lines.push(`  # ${question.prompt}`, `  # ${describeDomain(question)}`, `  ${question.id}:`);
+    lines.push(comment(question.prompt), comment(describeDomain(question)), `  ${question.id}:`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -171,7 +171,7 @@ export function parseOrganizations(
  * Text the fast parser may take: no anchors, aliases, tags, merge keys or `__proto__`, where the
  * two parsers could disagree or where limits apply. Anything else goes the careful way.
  */
-const NEEDS_CAREFUL_PARSE = /[&*!]|<<|__proto__|\t/;
+const NEEDS_CAREFUL_PARSE = /[&*!]|<<|__proto__|\t|^%/m;
 
 const NOWHERE = () => ({ file: "", line: 0, column: 0 });
 

@@ -36,10 +36,14 @@ const PARSE_OPTIONS = {
   uniqueKeys: false,
   merge: false,
   strict: true,
+  // Always the 1.2 core schema, whatever a `%YAML` directive says (other versions are refused).
+  schema: "core",
 } as const;
 
 /** Deeper nesting than this is refused before parsing: no rolefit file needs it, and it can exhaust the stack. */
 export const MAX_NESTING = 64;
+
+const TOO_DEEP_MESSAGE = `nested more than ${MAX_NESTING} levels deep; rolefit files need far fewer`;
 
 /** A key and its colon at the start of a block line, so the value after it can be found. */
 const BLOCK_KEY = /^(?:[^\s#'"[{][^#\n]*?|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'):(?= |$)\s*/;
@@ -92,11 +96,23 @@ function tooDeep(text: string): number {
         if (p === end || text[p] === "#") break;
       }
     }
-    const column = blocks[blocks.length - 1] ?? 0;
+    let column = blocks[blocks.length - 1] ?? 0;
     let valueAt = -1;
     if (!quote && flow === 0) {
       const key = BLOCK_KEY.exec(text.slice(p, end));
       valueAt = key ? p + key[0].length : p;
+      // After a key, `? ? ? x` or `- - x` nests on the same line as well.
+      while (
+        valueAt > p &&
+        (text[valueAt] === "-" || text[valueAt] === "?") &&
+        (valueAt + 1 === end || text[valueAt + 1] === " ")
+      ) {
+        column = valueAt - lineStart;
+        blocks.push(column);
+        if (depth() > MAX_NESTING) return valueAt;
+        valueAt++;
+        while (valueAt < end && text[valueAt] === " ") valueAt++;
+      }
     }
     for (let q = p; q < end; q++) {
       const char = text[q];
@@ -137,6 +153,30 @@ function tooDeep(text: string): number {
   return -1;
 }
 
+/** Documents one file may hold: far more than a 1 MiB file of real organisations can. */
+export const MAX_DOCUMENTS = 10_000;
+
+/** Where the document past MAX_DOCUMENTS starts (its `---`), or -1. */
+function tooManyDocuments(text: string): number {
+  const marker = /^---(?=[ \t\r\n]|$)/gm;
+  let count = 0;
+  for (let found = marker.exec(text); found; found = marker.exec(text))
+    if (++count > MAX_DOCUMENTS) return found.index;
+  return -1;
+}
+
+/** A file refused by a scan before the parser sees it: one finding, no document. */
+function refusedBeforeParsing(
+  file: string,
+  lineCounter: LineCounter,
+  finding: Pick<Diagnostic, "line" | "column" | "code" | "message">,
+): Parsed {
+  return {
+    source: { file, doc: new Document(null), lineCounter, data: undefined },
+    diagnostics: [{ file, severity: "error", ...finding }],
+  };
+}
+
 /** Every document of a YAML stream (`---` separated), each with its own located problems. */
 export function parseYamlDocuments(text: string, file: string): Parsed[] {
   const lineCounter = new LineCounter();
@@ -145,12 +185,19 @@ export function parseYamlDocuments(text: string, file: string): Parsed[] {
     const before = text.slice(0, deep);
     const line = before.split("\n").length;
     const column = deep - before.lastIndexOf("\n");
-    const message = `nested more than ${MAX_NESTING} levels deep; rolefit files need far fewer`;
+    const message = TOO_DEEP_MESSAGE;
+    return [refusedBeforeParsing(file, lineCounter, { line, column, code: "too-deep", message })];
+  }
+  const many = tooManyDocuments(text);
+  if (many >= 0) {
+    const line = text.slice(0, many).split("\n").length;
     return [
-      {
-        source: { file, doc: new Document(null), lineCounter, data: undefined },
-        diagnostics: [{ file, line, column, code: "too-deep", severity: "error", message }],
-      },
+      refusedBeforeParsing(file, lineCounter, {
+        line,
+        column: 1,
+        code: "too-many-documents",
+        message: `more than ${MAX_DOCUMENTS} documents in one file; split it into several files`,
+      }),
     ];
   }
   const docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter });
@@ -161,7 +208,7 @@ export function parseYamlDocuments(text: string, file: string): Parsed[] {
   // A stray `---` at the end of a stream is an empty document, not an organisation.
   const filled = docs.filter((doc) => doc.contents !== null || doc.errors.length > 0);
   return (filled.length > 0 ? filled : docs.slice(0, 1)).map((doc) =>
-    checkDocument(doc, file, lineCounter),
+    checkDocument(doc, file, lineCounter, text),
   );
 }
 
@@ -182,21 +229,31 @@ export function parseYaml(text: string, file: string): Parsed {
   return parsed;
 }
 
-function checkDocument(doc: Document, file: string, lineCounter: LineCounter): Parsed {
+function checkDocument(doc: Document, file: string, lineCounter: LineCounter, text = ""): Parsed {
   const source: SourceDocument = { file, doc, lineCounter, data: undefined };
   const diagnostics: Diagnostic[] = [];
-  for (const problem of [...doc.errors, ...doc.warnings]) {
+  const problems = [...doc.errors, ...doc.warnings];
+  // The library gave up on nesting the depth scan did not foresee: one finding, not hundreds.
+  const exhausted = problems.find((problem) => problem.code === "RESOURCE_EXHAUSTION");
+  for (const problem of exhausted ? [exhausted] : problems) {
     const [start, end] = problem.pos;
     diagnostics.push({
       ...spanAt(source, start, end),
       code:
-        problem.code === "DUPLICATE_KEY"
-          ? "duplicate-key"
-          : problem.code === "RESOURCE_EXHAUSTION"
-            ? "too-deep"
-            : "yaml-syntax",
+        problem.code === "DUPLICATE_KEY" ? "duplicate-key" : exhausted ? "too-deep" : "yaml-syntax",
       severity: "error",
-      message: yamlMessage(problem.code, problem.message),
+      message: exhausted ? TOO_DEEP_MESSAGE : yamlMessage(problem.code, problem.message),
+    });
+  }
+  const version = doc.directives?.yaml;
+  if (version?.explicit && version.version !== "1.2") {
+    // The directive stands before the document it governs.
+    const at = Math.max(0, text.lastIndexOf("%YAML", doc.range?.[0] ?? 0));
+    diagnostics.push({
+      ...spanAt(source, at, at),
+      code: "yaml-syntax",
+      severity: "error",
+      message: `YAML ${version.version} is not supported; rolefit reads YAML 1.2: remove the %YAML line`,
     });
   }
   const keyProblem = (key: Node, code: string, message: string) => {

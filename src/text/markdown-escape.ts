@@ -9,8 +9,8 @@ export function markdownText(text: string): string {
     text
       .trimStart()
       // Inline constructs: emphasis, code, links and images, raw HTML and autolinks, entities,
-      // table pipes, strikethrough; the backslash itself first.
-      .replace(/[\\`*_[\]<>|~&!]/g, "\\$&")
+      // table pipes, strikethrough, email autolinks (`@`); the backslash itself first.
+      .replace(/[\\`*_[\]<>|~&!@]/g, "\\$&")
       // Block constructs that only count at the start of a line.
       .replace(/^([#>+=-])/, "\\$1")
       .replace(/^(\d+)([.)])/, "$1\\$2")

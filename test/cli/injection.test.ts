@@ -166,9 +166,10 @@ describe("spreadsheets", () => {
 });
 
 describe("Markdown", () => {
-  const md = new MarkdownIt();
+  // With linkify, as GitHub's flavour turns bare URLs and addresses into links.
+  const md = new MarkdownIt({ linkify: true });
   const PAYLOAD =
-    "# Heading <img src=x onerror=alert(1)> [click](http://evil.example) ![i](http://x/y.png) **bold** _em_ `code` &copy; | pipe | <http://auto.example> www.evil.example https://evil.example";
+    "ceo@evil.example xmpp:a@evil.example # Heading <img src=x onerror=alert(1)> [click](http://evil.example) ![i](http://x/y.png) **bold** _em_ `code` &copy; | pipe | <http://auto.example> www.evil.example https://evil.example";
 
   /** Tokens of the rendered document: every kind, and the heading outline. */
   function outline(markdown: string) {

@@ -46,6 +46,8 @@ describe("deep nesting", () => {
     ["an apostrophe before deep flow", `[it's, ${"[".repeat(100_000)}${"]".repeat(100_000)}]\n`],
     ["deep after an empty block scalar", `- k: |\n  j:\n   ${"- ".repeat(1000)}x\n`],
     ["deep after a quoted key", `"a": x\nb:\n${"- ".repeat(1000)}x\n`],
+    ["`? ? ?` after a key", `description: ${"? ".repeat(1000)}x\n`],
+    ["`? - ? -` after a key", `description: ${"? - ".repeat(3000)}x\n`],
   ])("refuses %s", (_, text) => {
     expect(codes(text)[0]).toMatch(/^too-deep /);
   });

@@ -1,7 +1,7 @@
 import { UsageError } from "../../io/errors.js";
 import { explainId, renderExplanationText } from "../../report/explain.js";
 import { didYouMean } from "../../rubric/suggest.js";
-import { jsonDocument } from "../../text/visible.js";
+import { jsonDocument, visible } from "../../text/visible.js";
 import { loadRubricSet } from "../load.js";
 import { terminalWidth } from "../output.js";
 
@@ -19,7 +19,7 @@ export async function runExplain(id: string, options: ExplainOptions): Promise<v
   if (!explanation) {
     const known = [...compiled.byId.keys(), ...compiled.rules.map((rule) => rule.id)];
     throw new UsageError(
-      `no question or rule "${id}"${didYouMean(id, known)}; run \`rolefit rubrics\` to list the questions`,
+      `no question or rule "${visible(id)}"${didYouMean(id, known)}; run \`rolefit rubrics\` to list the questions`,
     );
   }
   process.stdout.write(

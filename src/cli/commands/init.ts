@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { UserError } from "../../io/errors.js";
+import { refuseOutputOverInput } from "../../io/write.js";
 import { renderOrgTemplate } from "../../report/template.js";
 import { visible } from "../../text/visible.js";
 import { shellQuote } from "../interview/answers-file.js";
@@ -14,6 +15,8 @@ export interface InitOptions {
 
 /** Writes an org file template to FILE (never over an existing one without --force), or prints it. */
 export async function runInit(file: string | undefined, options: InitOptions): Promise<void> {
+  // Even with --force, never over one of the rubrics the template is made from.
+  await refuseOutputOverInput(file, options.rubrics);
   if (file && existsSync(file) && !options.force) {
     throw new UserError(
       `${visible(file)} already exists; pass --force to overwrite it, or choose another name`,
