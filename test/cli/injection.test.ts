@@ -124,6 +124,28 @@ describe("no input takes over a screen", () => {
     expect(html).toContain("[click](http://evil.example)");
   });
 
+  it("writes init's comments from rubric text on one line each, escaped", () => {
+    const init = rolefit(["init", "--rubrics", hostileRubrics]);
+    expect(init.status, init.stderr).toBe(0);
+    expectNoRawControl(init.stdout, "init");
+    const file = join(dir, "template.yaml");
+    writeFileSync(file, init.stdout);
+    expect(rolefit(["validate", file, "--rubrics", hostileRubrics]).status).toBe(0);
+  });
+
+  it("keeps a line break typed on the command line inside its one line", () => {
+    for (const args of [
+      ["assess", "--org", evilFile, "--set", 'x\nfake.yaml:1:1: unknown question "y"=1'],
+      ["explain", "x\nfake.yaml:2:2: injected"],
+      ["--x\nfake.yaml:3:3: injected"],
+      ["assess", "--org", evilFile, "--format", "x\nfake.yaml:4:4: injected"],
+    ]) {
+      const run = rolefit(args);
+      expect(run.status, visible(args.join(" "))).toBe(2);
+      expect(run.stderr).not.toMatch(/^fake\.yaml/m);
+    }
+  });
+
   it("never lets a message print a line that looks like another finding", () => {
     const run = rolefit(["assess", "--org", badValue]);
     expect(run.status).toBe(1);

@@ -107,4 +107,82 @@ describe("odd inputs", () => {
     expect(located.status).toBe(2);
     expect(located.stderr).toMatch(/wrong\.json:4:21: recommendation: expected one of combine/);
   });
+
+  it("refuses a %YAML 1.1 directive and lone carriage returns, in every reader", () => {
+    const y11 = join(dir, "y11.yaml");
+    writeFileSync(
+      y11,
+      "%YAML 1.1\n---\napiVersion: rolefit/v1\nkind: Organization\nname: x\nanswers:\n  employees: 0144\n",
+    );
+    const cr = join(dir, "cr.yaml");
+    writeFileSync(
+      cr,
+      "apiVersion: rolefit/v1\nkind: Organization\nname: x\nanswers:\n  stage: startup # note\r  employees: 5000\n",
+    );
+    for (const args of [
+      ["assess", "--org", y11],
+      ["assess", "--respondents", y11, y11],
+      ["validate", y11],
+    ]) {
+      const run = rolefit(args);
+      expect(run.status, args.join(" ")).toBe(1);
+      // validate reports on standard output, assess on standard error.
+      const said = run.stdout + run.stderr;
+      expect(said).toContain("1:1");
+      expect(said).toContain("YAML 1.1 is not supported");
+    }
+    for (const args of [
+      ["assess", "--org", cr],
+      ["assess", "--respondents", cr, cr],
+      ["validate", cr],
+    ]) {
+      const run = rolefit(args);
+      expect(run.status, args.join(" ")).toBe(1);
+      expect(run.stdout + run.stderr).toContain("line 5 ends with a lone carriage return");
+    }
+  });
+
+  it("finds files through globs whose folder names hold a line break", () => {
+    const folder = join(dir, "globbed", "n\nl");
+    mkdirSync(folder, { recursive: true });
+    copyFileSync(EXAMPLE, join(folder, "x.yaml"));
+    const run = rolefit([
+      "assess",
+      "--org",
+      `${join(dir, "globbed")}/**/*.yaml`,
+      "--format",
+      "jsonl",
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("refuses an empty --out and init over one of its own rubrics", () => {
+    const out = rolefit(["assess", "--org", EXAMPLE, "--out", ""]);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toBe("rolefit: --out needs a file name\n");
+    const rubrics = join(dir, "own-rubrics");
+    mkdirSync(rubrics);
+    copyFileSync(
+      join(ROOT, "rubrics", "maturity-stage.yaml"),
+      join(rubrics, "maturity-stage.yaml"),
+    );
+    copyFileSync(
+      join(ROOT, "rubrics", "decision-rights.yaml"),
+      join(rubrics, "decision-rights.yaml"),
+    );
+    copyFileSync(
+      join(ROOT, "rubrics", "consolidation-triggers.yaml"),
+      join(rubrics, "consolidation-triggers.yaml"),
+    );
+    const init = rolefit([
+      "init",
+      join(rubrics, "maturity-stage.yaml"),
+      "--force",
+      "--rubrics",
+      rubrics,
+    ]);
+    expect(init.status).toBe(2);
+    expect(init.stderr).toMatch(/is also an input/);
+  });
 });

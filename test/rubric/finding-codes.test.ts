@@ -189,12 +189,7 @@ const FIXTURES: Array<[code: string, findings: () => Diagnostic[], line: number,
       53,
     ],
     ["too-deep", () => rubricFindings(`a: ${"[".repeat(70)}${"]".repeat(70)}\n`), 1, 68],
-    [
-      "too-many-documents",
-      () => rubricFindings("a: 1\n---\n".repeat(10_001)),
-      20_002,
-      1,
-    ],
+    ["too-many-documents", () => rubricFindings("a: 1\n---\n".repeat(10_001)), 20_002, 1],
     [
       "invalid-key",
       () => parseOrganization(org("  ? [a, b]\n  : 1"), "r.yaml", builtInIndex).diagnostics,
