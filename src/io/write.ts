@@ -82,10 +82,13 @@ async function followLinks(path: string): Promise<string> {
   throw Object.assign(new Error("too many levels of symbolic links"), { code: "ELOOP" });
 }
 
+/** Paths that stand for an open descriptor rather than a file of their own. */
+const DESCRIPTOR_PATH = /^\/dev\/(?:stdout|stderr|fd\/)|^\/proc\/[^/]+\/fd\//;
+
 export async function resolveWriteTarget(given: string): Promise<WriteTarget> {
   const info = await stat(given).catch(() => undefined);
   // /dev/stdout and /proc/self/fd/N name whatever the descriptor is: never replace those.
-  if ((info && !info.isFile()) || /^\/(dev|proc)\//.test(resolve(given))) {
+  if ((info && !info.isFile()) || DESCRIPTOR_PATH.test(resolve(given))) {
     if (info?.isDirectory()) throw new UserError(`${shownPath(given)}: cannot write: is a folder`);
     return { given, path: given, direct: true };
   }
