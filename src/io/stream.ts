@@ -1,3 +1,4 @@
+import { createWriteStream } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import { UserError } from "./errors.js";
 import { cannotWrite, openTemp, resolveWriteTarget } from "./write.js";
@@ -30,6 +31,11 @@ export class RecordStream {
   static async open(out: string | undefined): Promise<RecordStream> {
     if (!out) return new RecordStream(process.stdout);
     const target = await resolveWriteTarget(out);
+    if (target.fd === 1) return new RecordStream(process.stdout);
+    if (target.fd !== undefined) {
+      const stream = createWriteStream("", { fd: target.fd, autoClose: false });
+      return new RecordStream(stream, { given: out, path: target.path });
+    }
     if (target.direct) {
       const handle = await open(target.path, "w").catch((error) => {
         throw cannotWrite(out, error);

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
+import { constants, writeSync } from "node:fs";
 import {
   access,
   type FileHandle,
@@ -59,6 +59,8 @@ export interface WriteTarget {
   /** The file that is replaced, links resolved; the path itself when written directly. */
   path: string;
   direct: boolean;
+  /** The open descriptor a path such as /dev/stdout stands for: written as it is, never opened. */
+  fd?: number;
   /** The existing file's permission bits and owner, which the new file keeps. */
   existing?: { mode: number; uid: number; gid: number };
 }
@@ -85,12 +87,27 @@ async function followLinks(path: string): Promise<string> {
 /** Paths that stand for an open descriptor rather than a file of their own. */
 const DESCRIPTOR_PATH = /^\/dev\/(?:stdout|stderr|fd\/)|^\/proc\/[^/]+\/fd\//;
 
+/**
+ * The descriptor of this process that a path names, if any: opening /dev/stdout again fails
+ * when standard output is a socket, so it is written through the descriptor already open.
+ */
+function ownDescriptor(path: string): number | undefined {
+  if (path === "/dev/stdout") return 1;
+  if (path === "/dev/stderr") return 2;
+  const found = /^\/dev\/fd\/(\d+)$|^\/proc\/(?:self|(\d+))\/fd\/(\d+)$/.exec(path);
+  if (!found || (found[2] !== undefined && Number(found[2]) !== process.pid)) return undefined;
+  return Number(found[1] ?? found[3]);
+}
+
 export async function resolveWriteTarget(given: string): Promise<WriteTarget> {
   const info = await stat(given).catch(() => undefined);
   // /dev/stdout and /proc/self/fd/N name whatever the descriptor is: never replace those.
   if ((info && !info.isFile()) || DESCRIPTOR_PATH.test(resolve(given))) {
     if (info?.isDirectory()) throw new UserError(`${shownPath(given)}: cannot write: is a folder`);
-    return { given, path: given, direct: true };
+    const fd = ownDescriptor(resolve(given));
+    return fd === undefined
+      ? { given, path: given, direct: true }
+      : { given, path: given, direct: true, fd };
   }
   let path: string;
   try {
@@ -171,6 +188,19 @@ export async function openTemp(target: WriteTarget): Promise<{ temp: string; han
  */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
   const target = await resolveWriteTarget(path);
+  if (target.fd === 1) {
+    // In order with everything else the process writes there; errors as for standard output.
+    process.stdout.write(content);
+    return;
+  }
+  if (target.fd !== undefined) {
+    try {
+      writeSync(target.fd, content);
+    } catch (error) {
+      throw cannotWrite(path, error);
+    }
+    return;
+  }
   if (target.direct) {
     try {
       const handle = await open(target.path, "w");

@@ -3,12 +3,14 @@ import {
   chmodSync,
   closeSync,
   copyFileSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -48,6 +50,20 @@ describe("writing results", () => {
     const run = rolefit(["assess", "--org", EXAMPLE, "--out", "/dev/null"]);
     expect(run.status).toBe(0);
     expect(statSync("/dev/null").isCharacterDevice()).toBe(true);
+  });
+
+  it("writes /dev/stdout through to standard output, and a file under /dev/shm atomically", () => {
+    const run = rolefit(["assess", "--org", EXAMPLE, "--format", "json", "--out", "/dev/stdout"]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).recommendation).toBe("combine");
+    if (!existsSync("/dev/shm")) return;
+    const shm = join("/dev/shm", `rolefit-${process.pid}.json`);
+    writeFileSync(shm, "old\n");
+    chmodSync(shm, 0o600);
+    expect(rolefit(["assess", "--org", EXAMPLE, "--format", "json", "--out", shm]).status).toBe(0);
+    expect(statSync(shm).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(shm, "utf8")).recommendation).toBe("combine");
+    rmSync(shm);
   });
 
   it("writes to a FIFO directly, for a single result and a batch", () => {
