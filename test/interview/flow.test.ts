@@ -174,6 +174,10 @@ describe("AnswersFile", () => {
     expect(resumeCommand("my answers.yaml")).toBe(
       "rolefit assess --org 'my answers.yaml' --interactive",
     );
+    // The rubric folders come along; a path with control characters is quoted $'…', visibly.
+    expect(resumeCommand("a\u001b[2J.yaml", ["firm rubrics"])).toBe(
+      "rolefit assess --org $'a\\e[2J.yaml' --interactive --rubrics 'firm rubrics'",
+    );
   });
 
   it("writes a valid org file after every save, in question order", async () => {

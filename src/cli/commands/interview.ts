@@ -13,6 +13,7 @@ import {
   AnswersFile,
   defaultAnswersPath,
   resumeCommand,
+  rubricFlags,
   shellQuote,
 } from "../interview/answers-file.js";
 import { TerminalPrompter } from "../interview/prompter.js";
@@ -23,9 +24,13 @@ import { applyOverrides, parseSetFlags } from "../set-answers.js";
 import type { AssessOptions } from "./assess.js";
 
 /** Ctrl-C in the interview: not an error, but the answers' whereabouts must be said. */
-function interrupted(path: string | undefined, saved: number): UserError {
+function interrupted(
+  path: string | undefined,
+  saved: number,
+  rubrics: readonly string[],
+): UserError {
   const where = path
-    ? `${saved} answer${saved === 1 ? " is" : "s are"} saved in ${visible(path)}.\nResume with: ${resumeCommand(path)}`
+    ? `${saved} answer${saved === 1 ? " is" : "s are"} saved in ${visible(path)}.\nResume with: ${resumeCommand(path, rubrics)}`
     : "Nothing was saved.";
   return new UserError(`Interview stopped. ${where}`, EXIT.interrupted);
 }
@@ -39,6 +44,8 @@ export type InterviewOptions = Omit<AssessOptions, "org"> & {
 
 interface Session {
   rubrics: RubricSet;
+  /** The --rubrics folders, repeated in every resume hint. */
+  rubricDirs: readonly string[];
   steps: Step[];
   color: boolean;
   /** The file being written, and how many answers it holds: what Ctrl-C must report. */
@@ -75,7 +82,7 @@ async function openAnswersFile(
     ).trim();
   }
   return {
-    file: AnswersFile.create(fresh, name, session.steps, respondent),
+    file: AnswersFile.create(fresh, name, session.steps, respondent, session.rubricDirs),
     initial: Object.create(null),
   };
 }
@@ -92,7 +99,7 @@ async function interviewInto(
   const intro = `Answers are saved to ${visible(file.path)} after every answer. Ctrl-C stops at any time; resume with:`;
   const width = Math.max(40, (process.stdout.columns || 80) - 1);
   process.stdout.write(
-    `${wrap(intro, width, "", "").join("\n")}\n  ${resumeCommand(file.path)}\n\n`,
+    `${wrap(intro, width, "", "").join("\n")}\n  ${resumeCommand(file.path, session.rubricDirs)}\n\n`,
   );
   const answered = Object.keys(initial).length;
   const { steps } = session;
@@ -130,6 +137,7 @@ export async function runInterviewCommand(
   const rubrics = await loadRubricSet(options.rubrics);
   const session: Session = {
     rubrics,
+    rubricDirs: options.rubrics,
     steps: planInterview(rubrics.compiled),
     color: wantsColor(process.stdout, global),
   };
@@ -216,7 +224,7 @@ export async function runInterviewCommand(
       const inputs = answered.map((entry) => shellQuote(entry.path)).join(" ");
       const flag = answered.length > 1 ? "--respondents" : "--org";
       throw new UserError(
-        `No report written; every answer is saved. To write it later:\n  rolefit assess ${flag} ${inputs} --format markdown --out ${shellQuote(reportPath)}`,
+        `No report written; every answer is saved. To write it later:\n  rolefit assess ${flag} ${inputs} --format markdown --out ${shellQuote(reportPath)}${rubricFlags(session.rubricDirs)}`,
         EXIT.interrupted,
       );
     }
@@ -232,7 +240,12 @@ export async function runInterviewCommand(
       process.stdout.write(`Report written to ${visible(reportPath)}\n`);
     }
   } catch (error) {
-    if (isCtrlC(error)) throw interrupted(session.current?.file.path, session.current?.saved ?? 0);
+    if (isCtrlC(error))
+      throw interrupted(
+        session.current?.file.path,
+        session.current?.saved ?? 0,
+        session.rubricDirs,
+      );
     throw error;
   }
 }

@@ -33,8 +33,13 @@ export function shellQuote(path: string): string {
   return `'${path.replace(/'/g, "'\\''")}'`;
 }
 
-export function resumeCommand(path: string): string {
-  return `rolefit assess --org ${shellQuote(path)} --interactive`;
+/** ` --rubrics DIR` for each folder given: a command shown to the user runs on the same rubrics. */
+export const rubricFlags = (rubrics: readonly string[]) =>
+  rubrics.map((dir) => ` --rubrics ${shellQuote(dir)}`).join("");
+
+/** The command that resumes an interview: the file, and the rubric folders it was answered on. */
+export function resumeCommand(path: string, rubrics: readonly string[] = []): string {
+  return `rolefit assess --org ${shellQuote(path)} --interactive${rubricFlags(rubrics)}`;
 }
 
 /**
@@ -56,6 +61,7 @@ export class AnswersFile {
     name: string,
     steps: readonly Step[],
     respondent?: string,
+    rubrics: readonly string[] = [],
   ): AnswersFile {
     const header = {
       apiVersion: "rolefit/v1",
@@ -64,7 +70,7 @@ export class AnswersFile {
       ...(respondent ? { respondent: { name: respondent } } : {}),
     };
     const doc = new Document({ ...header, answers: {} });
-    doc.commentBefore = ` Answers recorded by rolefit's interview.\n Resume with: ${resumeCommand(path)}`;
+    doc.commentBefore = ` Answers recorded by rolefit's interview.\n Resume with: ${resumeCommand(path, rubrics)}`;
     return new AnswersFile(path, doc, steps);
   }
 
