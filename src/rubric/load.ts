@@ -329,7 +329,6 @@ function organizationFrom(
 ): Parsed<LocatedOrganization> {
   const { source, diagnostics } = parseKind(parsed, "Organization");
   if (diagnostics.length > 0) return { diagnostics };
-  const file = source.file;
   const result = organizationSchema.safeParse(source.data);
   if (!result.success)
     return { diagnostics: diagnosticsFromZod(source, organizationSchema, result.error.issues) };
@@ -340,8 +339,8 @@ function organizationFrom(
     (id) => locateKey(source, ["answers"], id),
     (id) => locate(source, ["answers", id]),
   );
-  if (answerProblems.length > 0)
-    return { diagnostics: answerProblems.map((d) => ({ ...d, file })) };
+  // The locators place each problem in this file already.
+  if (answerProblems.length > 0) return { diagnostics: answerProblems };
   const org: LocatedOrganization = { name: result.data.name, answers, source };
   if (result.data.description !== undefined) org.description = result.data.description;
   if (result.data.respondent !== undefined) org.respondent = result.data.respondent;
