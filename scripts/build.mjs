@@ -25,21 +25,40 @@ await build({
 await build({
   entryPoints: [`${root}src/launch.ts`],
   outfile: `${root}dist/launch.js`,
+  bundle: true,
   platform: "node",
   format: "esm",
   target: "node20",
   logLevel: "warning",
 });
 
-// First run: parse and check the built-in rubrics and cache the result (dist/rubrics.cache.json).
-// Second run: with that cache in use, record the V8 code cache of a typical assessment.
+// The caches every run reads, written by the build: the built-in rubrics parsed and checked
+// (dist/rubrics.cache.json), then the V8 code cache of a typical assessment, recorded with that
+// rubric cache in use. Each step is bundled to a temporary script, run, and removed.
 const example = `${root}examples/northwind-payments.yaml`;
-for (const cacheVariable of ["ROLEFIT_WRITE_RUBRIC_CACHE", "ROLEFIT_WRITE_CODE_CACHE"]) {
-  const env = { ...process.env, [cacheVariable]: "1", NO_COLOR: "1" };
-  const args = [`${root}bin/rolefit.js`, "assess", "--org", example, "--format", "json"];
-  const run = spawnSync(process.execPath, args, { env, stdio: ["ignore", "ignore", "inherit"] });
+const steps = [
+  ["rubric-cache", []],
+  ["code-cache", [`${root}dist/rolefit.cjs`, "assess", "--org", example, "--format", "json"]],
+];
+for (const [step, args] of steps) {
+  const script = `${root}dist/.build-${step}.cjs`;
+  await build({
+    entryPoints: [`${root}scripts/build/${step}.ts`],
+    outfile: script,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    define: { __ROLEFIT_VERSION__: JSON.stringify(version), "import.meta.url": "undefined" },
+    logLevel: "warning",
+  });
+  const run = spawnSync(process.execPath, [script, ...args], {
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  rmSync(script);
   if (run.status !== 0) {
-    console.error(`build: the bundle did not run (${cacheVariable})`);
+    console.error(`build: ${step} failed`);
     process.exit(1);
   }
 }

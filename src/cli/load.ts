@@ -92,10 +92,11 @@ async function readRubricCache(paths: readonly string[]): Promise<RubricEntry[] 
   }
 }
 
-async function writeRubricCache(
-  paths: readonly string[],
-  loaded: readonly LoadedRubric[],
-): Promise<void> {
+/** Build step: the built-in rubrics, parsed and checked, written where every run reads them. */
+export async function writeBuiltInRubricCache(): Promise<void> {
+  const paths = await expandYamlPath(BUILT_IN_RUBRICS);
+  const { loaded, diagnostics } = await parseRubricFiles(paths);
+  if (diagnostics.some((d) => d.severity === "error")) throw inputError(diagnostics);
   const entries: RubricCacheEntry[] = [];
   for (const [i, entry] of loaded.entries()) {
     const path = paths[i] as string;
@@ -119,8 +120,6 @@ export async function loadRubricSet(dirs: readonly string[] = []): Promise<Rubri
     const parsed = await parseRubricFiles(paths);
     if (parsed.diagnostics.some((d) => d.severity === "error"))
       throw inputError(parsed.diagnostics);
-    if (dirs.length === 0 && process.env.ROLEFIT_WRITE_RUBRIC_CACHE === "1")
-      await writeRubricCache(paths, parsed.loaded);
     loaded = parsed.loaded;
   }
   const compiled = compileRubrics(loaded.map((entry) => entry.rubric));

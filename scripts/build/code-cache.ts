@@ -1,0 +1,13 @@
+/**
+ * Build step: runs a typical assessment through the bundle, then writes the V8 code cache the
+ * launcher reads (`dist/rolefit.cjs.cache`). Written at exit, so the cache also holds the
+ * functions the run compiled lazily. Usage: node code-cache.js BUNDLE ARGS...
+ */
+import { writeFileSync } from "node:fs";
+import { bundleScript, runBundle } from "../../src/launch/script.js";
+
+const [bundle, ...args] = process.argv.slice(2) as [string, ...string[]];
+const script = bundleScript(bundle);
+process.argv = [process.argv[0] as string, bundle, ...args];
+process.once("exit", () => writeFileSync(`${bundle}.cache`, script.createCachedData()));
+runBundle(script, bundle);
