@@ -17,6 +17,8 @@ await build({
   format: "cjs",
   target: "node20",
   minify: true,
+  // For --debug: stack traces are mapped back to src/ (no comment in the bundle points at it).
+  sourcemap: "external",
   legalComments: "none",
   define: { __ROLEFIT_VERSION__: JSON.stringify(version), "import.meta.url": "undefined" },
   logLevel: "warning",

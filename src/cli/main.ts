@@ -5,6 +5,7 @@ import { setMaxFileSize } from "../io/read.js";
 import { writeFailure } from "../io/write.js";
 import { visible } from "../text/visible.js";
 import { ASSESSMENT_FORMATS } from "./render.js";
+import { sourceMapped } from "./stack.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -214,7 +215,8 @@ function exitCodeFor(error: unknown, debug: boolean): number {
   }
   const message = visible(error instanceof Error ? error.message : String(error));
   process.stderr.write(`rolefit: internal error: ${message}\n`);
-  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (debug && error instanceof Error && error.stack)
+    process.stderr.write(`${sourceMapped(error.stack)}\n`);
   else process.stderr.write("rolefit: run again with --debug for details, and please report it\n");
   return EXIT.input;
 }
