@@ -6,7 +6,7 @@ import { type CompiledRubrics, compileRubrics } from "../engine/compile.js";
 import { EXIT, UserError } from "../io/errors.js";
 import { PACKAGE_ROOT, VERSION } from "../io/package.js";
 import { expandYamlPath, readStdin, readTextFile } from "../io/read.js";
-import { writeFileAtomic } from "../io/write.js";
+import { writeFileAtomic } from "../io/stream.js";
 import { byPosition, type Diagnostic, formatDiagnostic } from "../rubric/diagnostic.js";
 import {
   checkRubricSet,

@@ -1,4 +1,4 @@
-import { writeFileAtomic } from "../io/write.js";
+import { writeFileAtomic } from "../io/stream.js";
 
 export interface GlobalOptions {
   color?: boolean;

@@ -1,8 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { shownPath } from "../text/visible.js";
-import { UserError } from "./errors.js";
+import { FileError, UserError } from "./errors.js";
 import { oddKind } from "./inputs.js";
 
 /** Files larger than this are refused before they are read into memory. */
@@ -15,7 +14,7 @@ export function setMaxFileSize(bytes: number): void {
   maxFileSize = bytes;
 }
 
-function describeFsError(path: string, error: unknown): UserError {
+function describeFsError(path: string, error: unknown): FileError {
   const code = (error as NodeJS.ErrnoException).code;
   const why =
     code === "ENOENT"
@@ -25,30 +24,27 @@ function describeFsError(path: string, error: unknown): UserError {
         : code === "EISDIR"
           ? "is a folder, expected a file"
           : ((error as Error).message ?? String(error));
-  return new UserError(`${shownPath(path)}: ${why}`);
+  return new FileError(path, why);
 }
 
 /** Bytes → text, refusing what is not UTF-8 text so the YAML parser only sees real text. */
 export function decodeText(bytes: Uint8Array, path: string, maxBytes = maxFileSize): string {
   if (bytes.length > maxBytes) {
-    throw new UserError(
-      `${shownPath(path)}: file is ${bytes.length} bytes, over the ${maxBytes}-byte limit`,
-    );
+    throw new FileError(path, `file is ${bytes.length} bytes, over the ${maxBytes}-byte limit`);
   }
   if (looksLikeUtf16(bytes))
-    throw new UserError(`${shownPath(path)}: UTF-16 is not supported; save the file as UTF-8`);
+    throw new FileError(path, "UTF-16 is not supported; save the file as UTF-8");
   const nul = bytes.indexOf(0);
   if (nul >= 0)
-    throw new UserError(
-      `${shownPath(path)}: contains a NUL byte at offset ${nul}; expected a YAML text file`,
-    );
+    throw new FileError(path, `contains a NUL byte at offset ${nul}; expected a YAML text file`);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     const offset = firstInvalidUtf8(bytes);
-    throw new UserError(
-      `${shownPath(path)}: not valid UTF-8 (bad byte at offset ${offset}); save the file as UTF-8`,
+    throw new FileError(
+      path,
+      `not valid UTF-8 (bad byte at offset ${offset}); save the file as UTF-8`,
     );
   }
   // Control characters other than tab and line breaks have no place in a YAML text file.
@@ -57,8 +53,9 @@ export function decodeText(bytes: Uint8Array, path: string, maxBytes = maxFileSi
   if (control >= 0) {
     const code = text.charCodeAt(control).toString(16).toUpperCase().padStart(4, "0");
     const line = text.slice(0, control).split("\n").length;
-    throw new UserError(
-      `${shownPath(path)}: contains the control character U+${code} on line ${line}; expected a YAML text file`,
+    throw new FileError(
+      path,
+      `contains the control character U+${code} on line ${line}; expected a YAML text file`,
     );
   }
   // YAML 1.2 reads a lone carriage return as a line break; not every reader does. Refused, so
@@ -66,8 +63,9 @@ export function decodeText(bytes: Uint8Array, path: string, maxBytes = maxFileSi
   const loneCr = text.search(/\r(?!\n)/);
   if (loneCr >= 0) {
     const line = text.slice(0, loneCr).split("\n").length;
-    throw new UserError(
-      `${shownPath(path)}: line ${line} ends with a lone carriage return (old Mac line endings); save the file with LF or CRLF line endings`,
+    throw new FileError(
+      path,
+      `line ${line} ends with a lone carriage return (old Mac line endings); save the file with LF or CRLF line endings`,
     );
   }
   return text;
@@ -142,9 +140,7 @@ export function readTextFileSync(path: string, maxBytes = maxFileSize): string {
     const info = fstatSync(fd);
     if (info.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
     if (info.size > maxBytes)
-      throw new UserError(
-        `${shownPath(path)}: file is ${info.size} bytes, over the ${maxBytes}-byte limit`,
-      );
+      throw new FileError(path, `file is ${info.size} bytes, over the ${maxBytes}-byte limit`);
     // One byte more than the limit, to notice a file that grew since fstat.
     let buffer = Buffer.allocUnsafe(
       info.isFile() ? Math.min(info.size, maxBytes) + 1 : Math.min(64 * 1024, maxBytes + 1),
@@ -152,8 +148,7 @@ export function readTextFileSync(path: string, maxBytes = maxFileSize): string {
     let length = 0;
     for (;;) {
       if (length === buffer.length) {
-        if (length > maxBytes)
-          throw new UserError(`${shownPath(path)}: file is over the ${maxBytes}-byte limit`);
+        if (length > maxBytes) throw new FileError(path, `file is over the ${maxBytes}-byte limit`);
         // Only a file that grew, or one that does not know its size, gets here.
         const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
         buffer.copy(grown, 0, 0, length);
@@ -178,7 +173,7 @@ export async function readStdin(maxBytes = maxFileSize): Promise<string> {
   for await (const chunk of process.stdin) {
     total += (chunk as Buffer).length;
     if (total > maxBytes)
-      throw new UserError(`-: standard input is over the ${maxBytes}-byte limit`);
+      throw new FileError("-", `standard input is over the ${maxBytes}-byte limit`);
     chunks.push(chunk as Buffer);
   }
   return decodeText(Buffer.concat(chunks), "-", maxBytes);
@@ -200,15 +195,14 @@ export async function expandYamlPath(path: string): Promise<string[]> {
     throw describeFsError(path, error);
   }
   const names = entries.filter((name) => /\.ya?ml$/i.test(name)).sort();
-  if (names.length === 0)
-    throw new UserError(`${shownPath(path)}: folder holds no .yaml or .yml files`);
+  if (names.length === 0) throw new FileError(path, "folder holds no .yaml or .yml files");
   // A FIFO would wait forever for a writer: only regular files are read from a folder.
   const files: string[] = [];
   for (const file of names.map((name) => join(path, name))) {
     const entry = await stat(file).catch(() => undefined);
     if (entry?.isDirectory()) continue;
     if (entry && !entry.isFile())
-      throw new UserError(`${shownPath(file)}: ${oddKind(entry)}, not a regular file`);
+      throw new FileError(file, `${oddKind(entry)}, not a regular file`);
     files.push(file);
   }
   return files;

@@ -4,10 +4,11 @@ import { UserError } from "./errors.js";
 import { cannotWrite, openTemp, resolveWriteTarget } from "./write.js";
 
 /**
- * Where a batch's records go: standard output, a device or pipe written directly, or a regular
- * file written through a temporary twin renamed over it when complete (see write.ts). Writes wait
- * when the reader is slower, so memory stays flat; a failed write (full disk, I/O error) is an
- * error that leaves the old file in place and no temporary file behind.
+ * Where output goes — a batch's records, or one whole result: standard output, a descriptor,
+ * device or pipe written directly, or a regular file written through a temporary twin renamed
+ * over it when complete (write.ts says which). Writes wait when the reader is slower, so memory
+ * stays flat; a failed write (full disk, I/O error) is an error that leaves the old file in place
+ * and no temporary file behind.
  */
 const CHUNK = 64 * 1024;
 
@@ -101,11 +102,14 @@ export class RecordStream {
   }
 
   async close(): Promise<void> {
-    await this.flush();
-    if (!this.target) return;
+    if (!this.target) {
+      await this.flush();
+      return;
+    }
     const { temp, path, given } = this.target;
     const failed = (error: unknown) => cannotWrite(given, error, path);
     try {
+      await this.flush();
       await new Promise<void>((resolve, reject) =>
         this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
       );
@@ -130,4 +134,21 @@ export class RecordStream {
     (this.stream as NodeJS.WritableStream & { destroy(): void }).destroy();
     if (this.target.temp !== undefined) await rm(this.target.temp, { force: true });
   }
+}
+
+/**
+ * Writes `content` to `path` through a RecordStream: a regular file atomically (temporary file,
+ * flushed, renamed), anything else directly; any failure is one message naming the file and the
+ * reason, with the old file untouched.
+ */
+export async function writeFileAtomic(path: string, content: string): Promise<void> {
+  const sink = await RecordStream.open(path);
+  try {
+    await sink.write(content);
+  } catch (error) {
+    await sink.abandon();
+    throw error;
+  }
+  // close() abandons the temporary file itself when the last write or the rename fails.
+  await sink.close();
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { constants, writeSync } from "node:fs";
+import { constants, realpathSync, statSync } from "node:fs";
 import {
   access,
   type FileHandle,
@@ -7,20 +7,19 @@ import {
   open,
   readlink,
   realpath,
-  rename,
   rm,
   stat,
 } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
-import { shownPath } from "../text/visible.js";
-import { UsageError, UserError } from "./errors.js";
+import { visible } from "../text/visible.js";
+import { FileError, UsageError } from "./errors.js";
 
 /** Why a write failed, in the system's words rather than an errno. */
 export function writeFailure(error: unknown, path: string): string {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
     case "ENOENT":
-      return `folder ${shownPath(dirname(path))} does not exist`;
+      return `folder ${visible(dirname(path))} does not exist`;
     case "EACCES":
     case "EPERM":
       return "permission denied";
@@ -44,8 +43,8 @@ export function writeFailure(error: unknown, path: string): string {
 }
 
 /** `target` is the file actually written, when links lead elsewhere: its folder is the one named. */
-export function cannotWrite(path: string, error: unknown, target = path): UserError {
-  return new UserError(`${shownPath(path)}: cannot write: ${writeFailure(error, target)}`);
+export function cannotWrite(path: string, error: unknown, target = path): FileError {
+  return new FileError(path, `cannot write: ${writeFailure(error, target)}`);
 }
 
 /**
@@ -103,7 +102,7 @@ export async function resolveWriteTarget(given: string): Promise<WriteTarget> {
   const info = await stat(given).catch(() => undefined);
   // /dev/stdout and /proc/self/fd/N name whatever the descriptor is: never replace those.
   if ((info && !info.isFile()) || DESCRIPTOR_PATH.test(resolve(given))) {
-    if (info?.isDirectory()) throw new UserError(`${shownPath(given)}: cannot write: is a folder`);
+    if (info?.isDirectory()) throw new FileError(given, "cannot write: is a folder");
     const fd = ownDescriptor(resolve(given));
     return fd === undefined
       ? { given, path: given, direct: true }
@@ -145,17 +144,22 @@ export async function refuseOutputOverInput(
   const target = await followLinks(out).catch(() => resolve(out));
   for (const input of inputs) {
     if (input === "-") continue;
-    const real = await realpath(input).catch(() => undefined);
-    if (real === undefined) continue;
+    // Synchronous and native: a batch may name 100,000 files, and this runs once for each.
+    let real: string;
+    try {
+      real = realpathSync.native(input);
+    } catch {
+      continue;
+    }
     // A folder stands for every YAML file below it.
     const inFolder =
       real !== target &&
       target.startsWith(`${real}${sep}`) &&
       /\.ya?ml$/i.test(target) &&
-      (await stat(real)).isDirectory();
+      statSync(real).isDirectory();
     if (real === target || inFolder)
       throw new UsageError(
-        `--out ${shownPath(out)} is also an input (${shownPath(input)}); write the result to another file`,
+        `--out ${visible(out)} is also an input (${visible(input)}); write the result to another file`,
       );
   }
 }
@@ -179,54 +183,4 @@ export async function openTemp(target: WriteTarget): Promise<{ temp: string; han
     throw error;
   }
   return { temp, handle };
-}
-
-/**
- * Writes `content` to `path`: a regular file through a temporary file in the same folder, flushed
- * and renamed over it, so a crash or a full disk leaves either the old file or the new one, never
- * half of one; anything else directly. Any failure is one message naming the file and the reason.
- */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const target = await resolveWriteTarget(path);
-  if (target.fd === 1) {
-    // In order with everything else the process writes there; errors as for standard output.
-    process.stdout.write(content);
-    return;
-  }
-  if (target.fd !== undefined) {
-    try {
-      writeSync(target.fd, content);
-    } catch (error) {
-      throw cannotWrite(path, error);
-    }
-    return;
-  }
-  if (target.direct) {
-    try {
-      const handle = await open(target.path, "w");
-      try {
-        await handle.writeFile(content, "utf8");
-      } finally {
-        await handle.close();
-      }
-    } catch (error) {
-      throw cannotWrite(path, error);
-    }
-    return;
-  }
-  let temp: string | undefined;
-  try {
-    const opened = await openTemp(target);
-    temp = opened.temp;
-    try {
-      await opened.handle.writeFile(content, "utf8");
-      await opened.handle.sync();
-    } finally {
-      await opened.handle.close();
-    }
-    await rename(temp, target.path);
-  } catch (error) {
-    if (temp) await rm(temp, { force: true });
-    throw cannotWrite(path, error, target.path);
-  }
 }

@@ -34,9 +34,6 @@ export function visible(text: string): string {
   return HAS_UNSAFE.test(text) ? text.replace(UNSAFE, escapeOne) : text;
 }
 
-/** A file name in a message: the same escaping. */
-export const shownPath = visible;
-
 /** The escapes visible() writes, so a cut can step around them. */
 const ESCAPE_AT_END = /\\(?:x[0-9a-f]{0,1}|u[0-9a-f]{0,3})?$/;
 

@@ -119,26 +119,21 @@ describe("odd inputs", () => {
       cr,
       "apiVersion: rolefit/v1\nkind: Organization\nname: x\nanswers:\n  stage: startup # note\r  employees: 5000\n",
     );
-    for (const args of [
-      ["assess", "--org", y11],
-      ["assess", "--respondents", y11, y11],
-      ["validate", y11],
-    ]) {
-      const run = rolefit(args);
-      expect(run.status, args.join(" ")).toBe(1);
-      // validate reports on standard output, assess on standard error.
-      const said = run.stdout + run.stderr;
-      expect(said).toContain("1:1");
-      expect(said).toContain("YAML 1.1 is not supported");
-    }
-    for (const args of [
-      ["assess", "--org", cr],
-      ["assess", "--respondents", cr, cr],
-      ["validate", cr],
-    ]) {
-      const run = rolefit(args);
-      expect(run.status, args.join(" ")).toBe(1);
-      expect(run.stdout + run.stderr).toContain("line 5 ends with a lone carriage return");
+    const cases = [
+      [y11, ["1:1", "YAML 1.1 is not supported"]],
+      [cr, ["line 5 ends with a lone carriage return"]],
+    ] as const;
+    for (const [file, said] of cases) {
+      for (const args of [
+        ["assess", "--org", file],
+        ["assess", "--respondents", file, file],
+        ["validate", file],
+      ]) {
+        const run = rolefit(args);
+        expect(run.status, args.join(" ")).toBe(1);
+        // validate reports on standard output, assess on standard error.
+        for (const words of said) expect(run.stdout + run.stderr).toContain(words);
+      }
     }
   });
 

@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import { assess } from "../../engine/assess.js";
-import { UsageError, UserError } from "../../io/errors.js";
+import { FileError, UsageError } from "../../io/errors.js";
 import { expandInputs } from "../../io/inputs.js";
 import { readStdin, readTextFile } from "../../io/read.js";
 import { refuseOutputOverInput } from "../../io/write.js";
@@ -66,7 +66,7 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
   const overrides = parseSetFlags(options.set, rubrics.index);
   const only = inputs[0];
   if (!batch && only && SINGLE_FORMATS.includes(options.format)) {
-    if (only.error) throw new UserError(`${visible(only.path)}: ${only.error}`);
+    if (only.error) throw new FileError(only.path, only.error);
     const text = only.path === "-" ? await readStdin() : await readTextFile(only.path);
     const orgs = parseOrganizationsFast(text, only.path, rubrics.index);
     if (orgs.length === 1) {

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { assess } from "../../engine/assess.js";
-import { EXIT, UsageError, UserError } from "../../io/errors.js";
+import { EXIT, FileError, UsageError } from "../../io/errors.js";
 import type { Input } from "../../io/inputs.js";
 import { readStdin, readTextFileSync } from "../../io/read.js";
 import { RecordStream } from "../../io/stream.js";
@@ -72,8 +72,7 @@ function readJob(job: Job): { text: string } | { error: string } {
   try {
     return { text: readTextFileSync(job.path) };
   } catch (error) {
-    if (error instanceof UserError)
-      return { error: error.message.replace(`${visible(job.path)}: `, "") };
+    if (error instanceof FileError) return { error: error.reason };
     throw error;
   }
 }

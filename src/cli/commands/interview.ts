@@ -5,7 +5,7 @@ import { assess } from "../../engine/assess.js";
 import { assessRoom } from "../../engine/consensus.js";
 import { planInterview, runInterview, type Step } from "../../interview/flow.js";
 import { EXIT, UserError } from "../../io/errors.js";
-import { writeFileAtomic } from "../../io/write.js";
+import { writeFileAtomic } from "../../io/stream.js";
 import { renderText, wrap } from "../../report/text.js";
 import type { Answers } from "../../rubric/schema.js";
 import { visible } from "../../text/visible.js";

@@ -1,7 +1,7 @@
 import { relative, sep } from "node:path";
 import { compileRubrics } from "../../engine/compile.js";
 import { unwinnableOutcomes } from "../../engine/reach.js";
-import { UserError } from "../../io/errors.js";
+import { FileError } from "../../io/errors.js";
 import { expandInputs } from "../../io/inputs.js";
 import { VERSION } from "../../io/package.js";
 import { readTextFile } from "../../io/read.js";
@@ -16,7 +16,7 @@ import {
   parseRubricTests,
 } from "../../rubric/load.js";
 import { parseYaml } from "../../rubric/yaml.js";
-import { jsonDocument, visible } from "../../text/visible.js";
+import { jsonDocument } from "../../text/visible.js";
 import { BUILT_IN_RUBRICS, loadRubricSet } from "../load.js";
 import { type GlobalOptions, wantsColor } from "../output.js";
 
@@ -64,17 +64,17 @@ export async function runValidate(
     const missing = inputs.find((input) => input.path === file)?.error;
     let text: string;
     try {
-      if (missing) throw new UserError(`${visible(file)}: ${missing}`);
+      if (missing) throw new FileError(file, missing);
       text = await readTextFile(file);
     } catch (error) {
-      if (!(error instanceof UserError)) throw error;
+      if (!(error instanceof FileError)) throw error;
       diagnostics.push({
         file,
         line: 0,
         column: 0,
         code: "unreadable",
         severity: "error",
-        message: error.message.replace(`${visible(file)}: `, ""),
+        message: error.reason,
       });
       continue;
     }

@@ -1,6 +1,6 @@
 import { Document, isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
 import type { Step } from "../../interview/flow.js";
-import { writeFileAtomic } from "../../io/write.js";
+import { writeFileAtomic } from "../../io/stream.js";
 import type { Answers } from "../../rubric/schema.js";
 import { visible } from "../../text/visible.js";
 
@@ -28,8 +28,10 @@ function cutAtWord(slug: string, limit: number): string {
  */
 export function shellQuote(path: string): string {
   if (/^[\w./-]+$/.test(path)) return path;
-  const shown = visible(path.replace(/\\/g, "\\\\"));
-  if (shown !== path.replace(/\\/g, "\\\\")) return `$'${shown.replace(/'/g, "\\'")}'`;
+  // In $'…' a backslash is an escape, so the path's own backslashes are doubled first.
+  const escaped = path.replace(/\\/g, "\\\\");
+  const shown = visible(escaped);
+  if (shown !== escaped) return `$'${shown.replace(/'/g, "\\'")}'`;
   return `'${path.replace(/'/g, "'\\''")}'`;
 }
 
