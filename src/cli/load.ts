@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import type { Provenance } from "../engine/assess.js";
 import { type CompiledRubrics, compileRubrics } from "../engine/compile.js";
 import { EXIT, UserError } from "../io/errors.js";
 import { PACKAGE_ROOT, VERSION } from "../io/package.js";
 import { expandYamlPath, readStdin, readTextFile } from "../io/read.js";
 import { writeFileAtomic } from "../io/stream.js";
+import type { Provenance } from "../result/assessment.js";
 import { byPosition, type Diagnostic, formatDiagnostic } from "../rubric/diagnostic.js";
 import {
   checkRubricSet,

@@ -6,6 +6,11 @@ export interface CompiledQuestion {
   rubricId: string;
   /** Position in the compiled order; used to keep every list deterministic. */
   order: number;
+  /**
+   * This question's share (0–1) of all the score points the rubric set can give: how much of the
+   * rubric weight is known once it is answered.
+   */
+  share: number;
 }
 
 export interface CompiledRubric {
@@ -76,7 +81,7 @@ export function compileRubrics(input: readonly Rubric[]): CompiledRubrics {
   };
   const rubrics = sorted.map((rubric) => {
     for (const question of rubric.questions) {
-      const compiled = { question, rubricId: rubric.id, order: questions.length };
+      const compiled = { question, rubricId: rubric.id, order: questions.length, share: 0 };
       questions.push(compiled);
       if (!byId.has(question.id)) byId.set(question.id, compiled);
     }
@@ -96,5 +101,14 @@ export function compileRubrics(input: readonly Rubric[]): CompiledRubrics {
     };
   });
   const totalWeight = rubrics.reduce((sum, rubric) => sum + rubric.weight, 0);
+  // Rubrics whose questions cannot move a score (rules only) carry no share.
+  const rubricOf = new Map(rubrics.map((rubric) => [rubric.id, rubric]));
+  const scoringWeight = rubrics.reduce((sum, r) => sum + (r.maxPoints > 0 ? r.weight : 0), 0);
+  for (const entry of questions) {
+    const rubric = rubricOf.get(entry.rubricId);
+    if (rubric && rubric.maxPoints > 0)
+      entry.share =
+        (questionMaxPoints(entry.question) / rubric.maxPoints) * (rubric.weight / scoringWeight);
+  }
   return { rubrics, questions, byId, rules, guidance, totalWeight };
 }

@@ -1,8 +1,9 @@
 import type { Outcome } from "../rubric/outcomes.js";
 import { allowedValues, bandFor } from "../rubric/question.js";
 import type { Answers, AnswerValue, Question } from "../rubric/schema.js";
-import { type Assessment, assess, lowerConfidence, type Provenance } from "./assess.js";
 import type { CompiledRubrics } from "./compile.js";
+import { evaluate, lowerConfidence, recommendationFor } from "./evaluate.js";
+import type { DisagreementFact, Evaluation, Provenance } from "./facts.js";
 import { decide, scoreAnswers } from "./score.js";
 import { WhatIf } from "./what-if.js";
 
@@ -10,16 +11,6 @@ export interface Respondent {
   name: string;
   role?: string;
   answers: Answers;
-}
-
-export interface QuestionDisagreement {
-  questionId: string;
-  /** Each respondent's answer (null: not answered). */
-  answers: Record<string, AnswerValue | null>;
-  /** Share of those who answered whose answer differs from the consensus (0 = all agree). */
-  spread: number;
-  /** Whether some respondent's own answer here, put in place of the consensus, changes the result. */
-  couldFlip: boolean;
 }
 
 /** Equal for answers that score alike: the same value, or the same band for numbers. */
@@ -96,7 +87,7 @@ export function combineRespondents(
   }
   const current = recommendation(consensus);
   const w = new WhatIf(compiled, consensus);
-  const disagreement: QuestionDisagreement[] = [];
+  const disagreement: DisagreementFact[] = [];
   for (const { question } of compiled.questions) {
     const agreed = consensus[question.id];
     const answered = respondents.filter((r) => r.answers[question.id] !== undefined);
@@ -131,11 +122,11 @@ export interface RoomInput {
  * each respondent's own recommendation and where they disagree. When one person's answer could
  * change the result, confidence drops a level.
  */
-export function assessRoom(compiled: CompiledRubrics, input: RoomInput): Assessment {
+export function evaluateRoom(compiled: CompiledRubrics, input: RoomInput): Evaluation {
   const recommend = (answers: Answers) =>
     decide(compiled, answers, scoreAnswers(compiled, answers).scores).recommendation;
   const { consensus, disagreement } = combineRespondents(compiled, input.respondents, recommend);
-  const result = assess(compiled, {
+  const result = evaluate(compiled, {
     organization: input.organization,
     source: input.source,
     answers: consensus,
@@ -149,7 +140,7 @@ export function assessRoom(compiled: CompiledRubrics, input: RoomInput): Assessm
     respondents: input.respondents.map((r) => ({
       name: r.name,
       role: r.role ?? null,
-      recommendation: recommend(r.answers),
+      recommendation: recommendationFor(compiled, r.answers),
     })),
     disagreement,
   };

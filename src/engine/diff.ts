@@ -1,14 +1,25 @@
+import type { Outcome } from "../rubric/outcomes.js";
 import { bandFor, bandLabel } from "../rubric/question.js";
 import type { AnswerValue } from "../rubric/schema.js";
-import type { Assessment } from "./assess.js";
 import type { CompiledRubrics } from "./compile.js";
-import type { Scores } from "./score.js";
+import type { Scores } from "./facts.js";
+
+/** What a diff reads of a result: a saved result of any later version has at least these. */
+export interface ComparedResult {
+  organization: string;
+  recommendation: Outcome | null;
+  confidence: string;
+  scores: Scores;
+  answers: Record<string, AnswerValue>;
+  rules: ReadonlyArray<{ id: string }>;
+  provenance?: { rubricSetSha256: string } | undefined;
+}
 
 export interface AssessmentDiff {
   schemaVersion: 1;
   organization: { from: string; to: string };
   answers: Array<{ questionId: string; from: AnswerValue | null; to: AnswerValue | null }>;
-  recommendation: { from: string; to: string };
+  recommendation: { from: Outcome | null; to: Outcome | null };
   confidence: { from: string; to: string };
   scores: { from: Scores; to: Scores };
   /** Hard rules that started or stopped firing: the triggers crossed. */
@@ -23,8 +34,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 /** What moved between two assessments of the same organisation. Pure. */
 export function diffAssessments(
   compiled: CompiledRubrics,
-  before: Assessment,
-  after: Assessment,
+  before: ComparedResult,
+  after: ComparedResult,
 ): AssessmentDiff {
   const ids = [
     ...new Set([

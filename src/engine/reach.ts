@@ -1,22 +1,9 @@
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import { allowedValues } from "../rubric/question.js";
-import type { AnswerValue, Question } from "../rubric/schema.js";
+import type { AnswerValue } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
+import { answerChoices } from "./grounds.js";
 import { decide, type Scores, scoreAnswers } from "./score.js";
 import { pointsOf } from "./what-if.js";
-
-/** The answers a question can give, one per distinct effect (a band's start stands for the band). */
-function answerChoices(question: Question): readonly AnswerValue[] {
-  switch (question.type) {
-    case "integer":
-    case "percent":
-      return question.bands.map((band) => band.from);
-    case "multi":
-      return question.options.map((option) => [option.value]);
-    default:
-      return allowedValues(question);
-  }
-}
 
 /**
  * Outcomes no answers seem able to make win: for each, answers are chosen question by question to

@@ -3,8 +3,9 @@ import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { effectsOf } from "../rubric/question.js";
 import type { Answers, AnswerValue, Rule } from "../rubric/schema.js";
 import type { CompiledRubric, CompiledRubrics } from "./compile.js";
+import type { Scores } from "./facts.js";
 
-export type Scores = Record<Outcome, number>;
+export type { Scores };
 
 /** The neutral score: what every outcome gets when nothing is answered. */
 export const NEUTRAL_SCORE = 50;
@@ -100,10 +101,10 @@ export interface Decision {
   recommendation: Outcome;
   runnerUp: Outcome;
   /** Outcomes the fired rules leave open. */
-  allowed: Outcome[];
+  allowed: readonly Outcome[];
   fired: Rule[];
-  /** Set when the fired rules contradict each other and the scores had to decide among them. */
-  conflict?: string;
+  /** The fired rules contradict each other, and the scores had to decide among them. */
+  conflict: boolean;
 }
 
 /**
@@ -115,12 +116,32 @@ const TIE = 1e-9;
 /** Whether a score is higher than another by more than rounding noise. */
 export const beats = (score: number, other: number): boolean => score > other + TIE;
 
-/** Best first; ties go to the simpler structure (the order of OUTCOMES). */
-export function rank(scores: Scores, among: readonly Outcome[] = OUTCOMES): Outcome[] {
-  return OUTCOMES.filter((outcome) => among.includes(outcome)).sort((a, b) =>
-    beats(scores[b], scores[a]) ? 1 : beats(scores[a], scores[b]) ? -1 : 0,
-  );
+/**
+ * The tie-break, in one place: the best of the outcomes `among` allows, where a tie goes to the
+ * simpler structure (the order of OUTCOMES). Three numbers in, so what-ifs need not allocate.
+ */
+export function bestOutcome(
+  combine: number,
+  separate: number,
+  matrix: number,
+  among: (outcome: Outcome) => boolean,
+): Outcome | undefined {
+  let top: Outcome | undefined;
+  let topScore = Number.NEGATIVE_INFINITY;
+  if (among("combine")) {
+    top = "combine";
+    topScore = combine;
+  }
+  if (among("separate") && (top === undefined || beats(separate, topScore))) {
+    top = "separate";
+    topScore = separate;
+  }
+  if (among("matrix") && (top === undefined || beats(matrix, topScore))) top = "matrix";
+  return top;
 }
+
+const bestOf = (scores: Scores, among: (outcome: Outcome) => boolean) =>
+  bestOutcome(scores.combine, scores.separate, scores.matrix, among);
 
 /**
  * Applies the hard rules to the scores: forbidden outcomes drop out, a required one wins. When the
@@ -135,8 +156,8 @@ export function decide(compiled: CompiledRubrics, answers: Answers, scores: Scor
 }
 
 interface RuleOutcome {
-  allowed: Outcome[];
-  conflict?: string;
+  allowed: readonly Outcome[];
+  conflict: boolean;
 }
 
 /** Which outcomes a set of fired rules leaves open; cached per set, as what-ifs reuse it often. */
@@ -153,36 +174,29 @@ export function outcomesLeftBy(fired: readonly Rule[]): RuleOutcome {
   ];
   let allowed = OUTCOMES.filter((outcome) => !forbidden.has(outcome));
   if (required.length > 0) allowed = allowed.filter((outcome) => required.includes(outcome));
-  let result: RuleOutcome = { allowed };
-  if (allowed.length === 0 || required.length > 1) {
-    const names = fired.map((rule) => `${rule.id} ${rule.effect}s ${rule.outcome}`).join("; ");
-    result = {
-      allowed: required.length > 0 ? required : [...OUTCOMES],
-      conflict: `the hard rules contradict each other (${names}), so the scores decide among ${required.length > 0 ? "the required outcomes" : "all three"}`,
-    };
-  }
+  const conflict = allowed.length === 0 || required.length > 1;
+  const result: RuleOutcome = conflict
+    ? { allowed: required.length > 0 ? required : [...OUTCOMES], conflict }
+    : { allowed, conflict };
   ruleOutcomes.set(fired, result);
   return result;
 }
 
-/** The best of `among` by score, ties to the earlier in OUTCOMES; undefined when none. */
-function best(scores: Scores, among: (outcome: Outcome) => boolean): Outcome | undefined {
-  let top: Outcome | undefined;
-  for (const outcome of OUTCOMES) {
-    if (among(outcome) && (top === undefined || beats(scores[outcome], scores[top]))) top = outcome;
-  }
-  return top;
-}
+/**
+ * Whether the decision was a tie: its runner-up is open to the rules and scores the same, so
+ * nothing but the tie-break chose. Then there is no recommendation to give.
+ */
+export const isTie = (decision: Decision, scores: Scores): boolean =>
+  decision.allowed.includes(decision.runnerUp) &&
+  !beats(scores[decision.recommendation], scores[decision.runnerUp]);
 
 /** The decision once it is known which rules fire: what-ifs that touch no rule reuse the set. */
 export function decideFromRules(fired: Rule[], scores: Scores): Decision {
   const { allowed, conflict } = outcomesLeftBy(fired);
-  const recommendation = best(scores, (o) => allowed.includes(o)) ?? "combine";
+  const recommendation = bestOf(scores, (o) => allowed.includes(o)) ?? "combine";
   const runnerUp =
-    best(scores, (o) => o !== recommendation && allowed.includes(o)) ??
-    best(scores, (o) => o !== recommendation) ??
+    bestOf(scores, (o) => o !== recommendation && allowed.includes(o)) ??
+    bestOf(scores, (o) => o !== recommendation) ??
     "separate";
-  return conflict === undefined
-    ? { recommendation, runnerUp, allowed, fired }
-    : { recommendation, runnerUp, allowed, fired, conflict };
+  return { recommendation, runnerUp, allowed, fired, conflict };
 }

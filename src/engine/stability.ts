@@ -1,20 +1,9 @@
 import type { Outcome } from "../rubric/outcomes.js";
 import type { CompiledRubrics } from "./compile.js";
+import type { RubricWeightRange, Stability } from "./facts.js";
 import type { Scored } from "./score.js";
 
-export interface RubricWeightRange {
-  id: string;
-  weight: number;
-  /** The recommendation holds while this rubric's weight alone stays in [min, max]; null: no limit. */
-  min: number;
-  max: number | null;
-}
-
-export interface Stability {
-  /** How far (as a share, 0–1) every rubric weight can move at once, each either way. */
-  weightTolerance: number;
-  rubrics: RubricWeightRange[];
-}
+export type { RubricWeightRange, Stability };
 
 /**
  * How the recommendation depends on the rubric weights. Its lead over each open rival is

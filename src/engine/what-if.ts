@@ -4,7 +4,7 @@ import { bandFor, effectsOf } from "../rubric/question.js";
 import type { Answers, AnswerValue, Rule } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics } from "./compile.js";
 import {
-  beats,
+  bestOutcome,
   type Decision,
   decideFromRules,
   NEUTRAL_SCORE,
@@ -227,17 +227,15 @@ export class WhatIf {
           : this.baseFired;
     const before = this.own.get(id) ?? ZERO;
     const { allowed } = outcomesLeftBy(fired);
-    let top: Outcome | undefined;
-    let topScore = Number.NEGATIVE_INFINITY;
-    for (const outcome of OUTCOMES) {
-      // The same arithmetic as scores(), so ties break the same way.
-      const score = this.base[outcome] + (after[outcome] - before[outcome]);
-      if (allowed.includes(outcome) && beats(score, topScore)) {
-        top = outcome;
-        topScore = score;
-      }
-    }
-    return top ?? "combine";
+    // The same arithmetic as scores(), so ties break the same way.
+    return (
+      bestOutcome(
+        this.base.combine + (after.combine - before.combine),
+        this.base.separate + (after.separate - before.separate),
+        this.base.matrix + (after.matrix - before.matrix),
+        (outcome) => allowed.includes(outcome),
+      ) ?? "combine"
+    );
   }
 
   /** The recommendation with several answers changed; allocates only to check rules on them. */
@@ -256,15 +254,9 @@ export class WhatIf {
     }
     const touchesRules = changes.some(([id]) => this.ready.rulesOf.has(id));
     const { allowed } = outcomesLeftBy(touchesRules ? this.firedWith(changes) : this.baseFired);
-    // Best open outcome, ties to the earlier in OUTCOMES: the same rule as decideFromRules.
-    let top: Outcome = "combine";
-    let topScore = allowed.includes("combine") ? combine : Number.NEGATIVE_INFINITY;
-    if (allowed.includes("separate") && beats(separate, topScore)) {
-      top = "separate";
-      topScore = separate;
-    }
-    if (allowed.includes("matrix") && beats(matrix, topScore)) top = "matrix";
-    return top;
+    return (
+      bestOutcome(combine, separate, matrix, (outcome) => allowed.includes(outcome)) ?? "combine"
+    );
   }
 
   /** Whether changing this one answer starts or stops any hard rule. */

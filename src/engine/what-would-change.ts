@@ -1,51 +1,14 @@
 import { conditionLeaves, predicateOf, questionsTestedBy } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import { allowedValues, answerLabel, numericDomain, optionOrder } from "../rubric/question.js";
-import type { AnswerValue, NumericQuestion, Question, Rule } from "../rubric/schema.js";
+import { allowedValues, numericDomain, optionOrder } from "../rubric/question.js";
+import type { AnswerValue, NumericQuestion, Question } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
+import type { ChangeFact, PairFact, RangeFact as ValueRange, WatchFact } from "./facts.js";
 import type { Decision, Scores } from "./score.js";
+import { isTie } from "./score.js";
 import { pointsOf, type WhatIf } from "./what-if.js";
 
-/** Where a numeric change lands: every value in it gives the same result. `next` is exclusive. */
-export interface ValueRange {
-  min: number;
-  /** The first value beyond the range, or null when it runs to the question's maximum. */
-  next: number | null;
-}
-
-export interface AnswerChange {
-  questionId: string;
-  /** The current answer, or null when the question is unanswered. */
-  from: AnswerValue | null;
-  to: AnswerValue;
-  /** What the recommendation becomes with this one change. */
-  recommendation: Outcome;
-  /** The new recommendation's lead over its runner-up, in score points (negative: a rule decided). */
-  margin: number;
-  /** For numbers: every value in this range gives the same new recommendation. */
-  range?: ValueRange;
-  statement: string;
-}
-
-export interface ChangePair {
-  changes: Array<{ questionId: string; from: AnswerValue | null; to: AnswerValue }>;
-  recommendation: Outcome;
-  margin: number;
-  statement: string;
-}
-
-/** A hard rule one answer away from firing: a trigger to watch before the next review. */
-export interface RuleWatch {
-  ruleId: string;
-  effect: "forbid" | "require";
-  outcome: Outcome;
-  questionId: string;
-  from: AnswerValue | null;
-  to: AnswerValue;
-  /** The recommendation once the rule fires (it may stay the same). */
-  recommendation: Outcome;
-  statement: string;
-}
+export type { ChangeFact, PairFact, WatchFact };
 
 interface Candidate {
   to: AnswerValue;
@@ -199,77 +162,33 @@ function candidatesFor(w: WhatIf, question: Question): Candidate[] {
   }
 }
 
-// ——— Statements: plain sentences, exact because each comes from a re-scored change. ———
-
-function describeRange(question: NumericQuestion, range: ValueRange): string {
-  const { min, max } = numericDomain(question);
-  if (question.type === "percent") {
-    // Shares are continuous: a range ends just under the next one's start.
-    if (range.next === null) return `${range.min}% or more`;
-    return range.min === min ? `under ${range.next}%` : `${range.min}% to under ${range.next}%`;
-  }
-  const last = range.next === null ? max : range.next - 1;
-  if (range.next === null || last >= max) return `${range.min} or more`;
-  if (range.min === min) return `${last} or less`;
-  return range.min === last ? `${range.min}` : `${range.min} to ${last}`;
-}
-
-/**
- * A change in the rubric's words: "Major incidents (12 months) at 6 or more (now 3)", "Decision
- * rights at Contested (now Documented)", "Joint forums also with Blended scorecard".
- */
-function describeChange(
-  question: Question,
-  from: AnswerValue | undefined,
-  to: AnswerValue,
-  range?: ValueRange,
-): string {
-  const name = question.label ?? question.id;
-  const now = from === undefined ? "unanswered now" : `now ${answerLabel(question, from)}`;
-  if (range && (question.type === "integer" || question.type === "percent")) {
-    const described = describeRange(question, range);
-    return `${name} ${described.startsWith("under") ? "" : "at "}${described} (${now})`;
-  }
-  if (question.type === "multi" && Array.isArray(from) && Array.isArray(to)) {
-    const added = to.filter((o) => !from.includes(o));
-    const removed = from.filter((o) => !to.includes(o));
-    if (added.length > 0) return `${name} also with ${answerLabel(question, added)}`;
-    if (removed.length > 0) return `${name} without ${answerLabel(question, removed)}`;
-  }
-  return `${name} at ${answerLabel(question, to)} (${now})`;
-}
-
-function becomes(recommendation: Outcome, current: Outcome): string {
-  return `the recommendation would be ${recommendation} instead of ${current}`;
-}
-
 /**
  * Every single-answer change that flips the recommendation, found by re-scoring with the change
  * applied. Per question, direction and new outcome only the nearest change is kept: if 7 incidents
  * flip the result, 8 need no saying; for numbers, the range says how far the new result holds.
  */
-export function findWhatWouldChange(w: WhatIf, current: Outcome): AnswerChange[] {
+export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
   const { compiled, answers } = w;
-  const found: Array<AnswerChange & { distance: number; order: number }> = [];
+  const found: Array<ChangeFact & { distance: number; order: number }> = [];
   for (const { question, order } of compiled.questions) {
     const from = answers[question.id];
-    const nearest = new Map<string, AnswerChange & { distance: number; order: number }>();
+    const nearest = new Map<string, ChangeFact & { distance: number; order: number }>();
     for (const candidate of candidatesFor(w, question)) {
       // The cheap check first; the full evaluation only for the changes that do flip it.
       if (w.recommendationWith(question.id, candidate.to) === current) continue;
       const after = w.evaluate([[question.id, candidate.to]]);
       const { recommendation } = after.decision;
-      if (recommendation === current) continue;
+      // A change that ties the scores leaves no recommendation: it is not a change to another.
+      if (recommendation === current || isTie(after.decision, after.scores)) continue;
       const key = `${candidate.direction}:${recommendation}`;
       const kept = nearest.get(key);
       if (kept && kept.distance <= candidate.distance) continue;
-      const change: AnswerChange & { distance: number; order: number } = {
+      const change: ChangeFact & { distance: number; order: number } = {
         questionId: question.id,
         from: from ?? null,
         to: candidate.to,
         recommendation,
         margin: marginOf(after),
-        statement: `With ${describeChange(question, from, candidate.to, candidate.range)}, ${becomes(recommendation, current)}.`,
         distance: candidate.distance,
         order,
       };
@@ -293,7 +212,7 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): AnswerChange[]
  * How big a change is, to list the most plausible first: option steps for lists, and for numbers
  * the size of the jump relative to today's value (3 → 6 incidents is nearer than 38,000 → 100 staff).
  */
-function effort(change: AnswerChange & { distance: number }): number {
+function effort(change: ChangeFact & { distance: number }): number {
   if (typeof change.from === "number" && typeof change.to === "number") {
     return 1 + Math.abs(Math.log((Math.abs(change.to) + 1) / (Math.abs(change.from) + 1)));
   }
@@ -307,7 +226,7 @@ const PAIR_POOL = 14;
  * When no single answer flips the result: the smallest pairs of answered-question changes that
  * do. Candidates are ranked by how far each alone closes the gap, then pairs re-scored exactly.
  */
-export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): ChangePair[] {
+export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFact[] {
   const { compiled, answers } = w;
   const base = w.base;
   const pool: Array<{
@@ -336,7 +255,7 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): ChangeP
     ...pool.slice(0, PAIR_POOL),
     ...pool.slice(PAIR_POOL).filter((entry) => entry.movesRules),
   ];
-  const pairs: Array<ChangePair & { distance: number }> = [];
+  const pairs: Array<PairFact & { distance: number }> = [];
   for (let i = 0; i < best.length; i++) {
     for (let j = i + 1; j < best.length; j++) {
       const a = best[i];
@@ -349,18 +268,16 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): ChangeP
       // The cheap check first; the full evaluation only for the pairs that do flip it.
       if (w.recommendationWithChanges(changes) === current) continue;
       const { scores, decision } = w.evaluate(changes);
-      const parts = [a, b].map(({ question, candidate }) =>
-        describeChange(question, answers[question.id], candidate.to, candidate.range),
-      );
+      if (isTie(decision, scores)) continue;
       pairs.push({
         changes: [a, b].map(({ question, candidate }) => ({
           questionId: question.id,
           from: answers[question.id] ?? null,
           to: candidate.to,
+          ...(candidate.range ? { range: candidate.range } : {}),
         })),
         recommendation: decision.recommendation,
         margin: scores[decision.recommendation] - scores[decision.runnerUp],
-        statement: `With ${parts.join(" and ")}, ${becomes(decision.recommendation, current)}.`,
         distance: a.candidate.distance + b.candidate.distance,
       });
     }
@@ -372,14 +289,14 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): ChangeP
 }
 
 /** For each hard rule not firing now, the nearest single answer change that would make it fire. */
-export function findRulesToWatch(w: WhatIf, current: Outcome): RuleWatch[] {
+export function findRulesToWatch(w: WhatIf): WatchFact[] {
   const { compiled, answers } = w;
-  const watches: RuleWatch[] = [];
+  const watches: WatchFact[] = [];
   for (const rule of compiled.rules) {
     const holds = predicateOf(rule.when);
     if (holds(answers)) continue;
     const questionIds = questionsTestedBy(rule.when);
-    let nearest: (RuleWatch & { distance: number }) | undefined;
+    let nearest: (WatchFact & { distance: number }) | undefined;
     for (const id of questionIds) {
       const question = compiled.byId.get(id)?.question;
       if (!question) continue;
@@ -395,14 +312,7 @@ export function findRulesToWatch(w: WhatIf, current: Outcome): RuleWatch[] {
           from: answers[id] ?? null,
           to: candidate.to,
           recommendation,
-          statement: watchStatement(
-            rule,
-            question,
-            answers[id],
-            candidate,
-            recommendation,
-            current,
-          ),
+          ...(candidate.range ? { range: candidate.range } : {}),
           distance: candidate.distance + (answers[id] === undefined ? 0.5 : 0),
         };
       }
@@ -425,21 +335,4 @@ function segmentCandidates(w: WhatIf, question: Question): Candidate[] {
   const from = answers[question.id];
   const current = typeof from === "number" ? from : undefined;
   return rangeCandidates(numericSegments(question, compiled), current);
-}
-
-function watchStatement(
-  rule: Rule,
-  question: Question,
-  from: AnswerValue | undefined,
-  candidate: Candidate,
-  recommendation: Outcome,
-  current: Outcome,
-): string {
-  const change = describeChange(question, from, candidate.to, candidate.range);
-  const effect = `rule ${rule.id} would ${rule.effect} ${rule.outcome}`;
-  const result =
-    recommendation === current
-      ? `the recommendation would stay ${current}`
-      : becomes(recommendation, current);
-  return `With ${change}, ${effect}, and ${result}.`;
 }

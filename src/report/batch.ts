@@ -1,4 +1,5 @@
-import type { Assessment, FiredRule, MechanismAdvice, Reason } from "../engine/assess.js";
+import { BoundedMap, LIMITS, memo } from "../cache/memo.js";
+import type { Assessment, FiredRule, MechanismAdvice, Reason } from "../result/assessment.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { cut, safeJson, visible } from "../text/visible.js";
 
@@ -26,20 +27,11 @@ const asciiJson = (value: unknown): string =>
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 
-/** JSON of values records share (the same objects, frozen by the engine), serialised once. */
-const shared = new WeakMap<object, string>();
-
-function sharedJson(value: object): string {
-  let json = shared.get(value);
-  if (json === undefined) {
-    json = asciiJson(value);
-    shared.set(value, json);
-  }
-  return json;
-}
+/** JSON of values records share (the same objects, frozen by the narration), serialised once. */
+const sharedJson = (value: object): string => memo(value, "json", () => asciiJson(value));
 
 /** JSON of the rubrics' texts, which recur in record after record. */
-const texts = new Map<string, string>();
+const texts = new BoundedMap<string, string>(LIMITS.TEXTS);
 
 function textJson(text: string): string {
   let json = texts.get(text);
@@ -77,9 +69,7 @@ function assessmentLine(assessment: Assessment, document: number | undefined): s
   for (const [key, value] of Object.entries(assessment)) {
     if (value === undefined) continue;
     const json = FIELD_JSON[key as keyof Assessment];
-    fields.push(
-      `${textJson(key)}:${json ? json(value as never) : safeJson(JSON.stringify(value))}`,
-    );
+    fields.push(`${textJson(key)}:${json ? json(value as never) : asciiJson(value)}`);
   }
   if (document !== undefined) fields.push(`"document":${document}`);
   return `{${fields.join(",")}}`;
@@ -158,13 +148,19 @@ export function csvRow(record: BatchRecord): string {
   ]);
 }
 
+/** How a batch counts and shows an organisation with no recommendation yet. */
+export const UNDECIDED = "undecided";
+
+/** What each record of a batch came to, for the summary line. */
+export type BatchOutcome = Outcome | typeof UNDECIDED | "failed";
+
 export type BatchFormat = "jsonl" | "csv" | "text" | "json";
 export const BATCH_FORMATS: readonly BatchFormat[] = ["jsonl", "csv", "text", "json"];
 
 /** One record made ready to write: its text, and what the summary needs to know of it. */
 export interface RenderedRecord {
   text: string;
-  outcome: Outcome | "failed";
+  outcome: BatchOutcome;
   failure?: FailedRecord;
 }
 
@@ -181,7 +177,7 @@ function textRow(record: BatchRecord, nameWidth: number): string {
   }
   const a = record.assessment;
   const source = `${visible(a.source ?? "")}${record.document ? `#${record.document}` : ""}`;
-  return `${column(a.organization, nameWidth)}  ${a.recommendation.padEnd(9)}  ${a.confidence.padEnd(10)}  ${a.margin.toFixed(1).padStart(6)}  ${source}\n`;
+  return `${column(a.organization, nameWidth)}  ${(a.recommendation ?? UNDECIDED).padEnd(9)}  ${a.confidence.padEnd(10)}  ${a.margin.toFixed(1).padStart(6)}  ${source}\n`;
 }
 
 /** One record in a batch format; for json, the bare object (the writer adds the commas). */
@@ -199,7 +195,7 @@ export function renderRecord(
           ? textRow(record, nameWidth)
           : jsonlLine(record).trimEnd();
   return record.ok
-    ? { text, outcome: record.assessment.recommendation }
+    ? { text, outcome: record.assessment.recommendation ?? UNDECIDED }
     : { text, outcome: "failed", failure: record.failure };
 }
 
@@ -208,9 +204,10 @@ export function textHeader(nameWidth: number): string {
   return `${line}\n${"─".repeat(Math.min(line.length + 10, nameWidth + 60))}\n`;
 }
 
-export function textSummary(counts: Readonly<Record<Outcome | "failed", number>>): string {
-  const assessed = OUTCOMES.reduce((sum, outcome) => sum + counts[outcome], 0);
+export function textSummary(counts: Readonly<Record<BatchOutcome, number>>): string {
+  const assessed = OUTCOMES.reduce((sum, outcome) => sum + counts[outcome], counts.undecided);
   const parts = OUTCOMES.map((outcome) => `${counts[outcome]} ${outcome}`).join(", ");
+  const undecided = counts.undecided > 0 ? `; ${counts.undecided} with no recommendation yet` : "";
   const failed = counts.failed > 0 ? `; ${counts.failed} failed` : "";
-  return `\n${assessed} assessed: ${parts}${failed}\n`;
+  return `\n${assessed} assessed: ${parts}${undecided}${failed}\n`;
 }

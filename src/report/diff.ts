@@ -1,8 +1,8 @@
 import type { AssessmentDiff } from "../engine/diff.js";
+import { formatValue } from "../narrate/wording.js";
 import { OUTCOMES } from "../rubric/outcomes.js";
 import { markdownText } from "../text/markdown-escape.js";
 import { deepVisible } from "../text/visible.js";
-import { formatValue } from "./document.js";
 
 const signed = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(1)}`;
 
@@ -15,7 +15,9 @@ function lines(diff: AssessmentDiff, markdown: boolean): string[] {
       `${markdown ? "> **Warning:** " : "WARNING: "}the two results were made with different rubrics; scores are not comparable one to one.`,
     );
   }
-  const { from, to } = diff.recommendation;
+  const [from, to] = [diff.recommendation.from, diff.recommendation.to].map(
+    (outcome) => outcome ?? "no recommendation yet",
+  );
   out.push(
     from === to
       ? `Recommendation unchanged: ${to} (confidence ${diff.confidence.from} → ${diff.confidence.to})`

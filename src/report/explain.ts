@@ -1,32 +1,12 @@
 import type { CompiledRubrics } from "../engine/compile.js";
 import { pointScale } from "../engine/score.js";
+import { describeCondition, RAW_WORDING } from "../narrate/conditions.js";
 import { conditionLeaves } from "../rubric/conditions.js";
 import { OUTCOMES } from "../rubric/outcomes.js";
 import { bandLabel, describeDomain } from "../rubric/question.js";
-import type { Condition, Question, Rule } from "../rubric/schema.js";
+import type { Question, Rule } from "../rubric/schema.js";
 import { deepVisible } from "../text/visible.js";
 import { wrap } from "./text.js";
-
-const show = (value: unknown) => (Array.isArray(value) ? value.join(", ") : String(value));
-
-/** A rule's condition in words: "all of: regulatory_complexity is high or extreme; …". */
-export function describeCondition(condition: Condition): string {
-  if ("all" in condition) return `all of (${condition.all.map(describeCondition).join("; ")})`;
-  if ("any" in condition) return `any of (${condition.any.map(describeCondition).join("; ")})`;
-  if ("not" in condition) return `not (${describeCondition(condition.not)})`;
-  const tests: string[] = [];
-  if (condition.in) tests.push(`is ${condition.in.map(show).join(" or ")}`);
-  if (condition.notIn) tests.push(`is not ${condition.notIn.map(show).join(" or ")}`);
-  if (condition.atLeast !== undefined) tests.push(`is at least ${condition.atLeast}`);
-  if (condition.atMost !== undefined) tests.push(`is at most ${condition.atMost}`);
-  if (condition.includes) tests.push(`includes ${condition.includes.join(" and ")}`);
-  if (condition.excludes) tests.push(`excludes ${condition.excludes.join(" and ")}`);
-  if (condition.countAtLeast !== undefined)
-    tests.push(`has at least ${condition.countAtLeast} selected`);
-  if (condition.countAtMost !== undefined)
-    tests.push(`has at most ${condition.countAtMost} selected`);
-  return `${condition.question} ${tests.join(" and ")}`;
-}
 
 export interface QuestionExplanation {
   kind: "question";
@@ -51,6 +31,8 @@ export interface QuestionExplanation {
 export interface RuleExplanation {
   kind: "rule";
   id: string;
+  /** The rule's short name; its id when the rubric gives none. */
+  title: string;
   rubric: string;
   effect: Rule["effect"];
   outcome: Rule["outcome"];
@@ -98,7 +80,7 @@ export function explainId(
               reason: band.reason,
             }))
           : question.answers.map((a) => ({
-              answer: show(a.value),
+              answer: String(a.value),
               effect: a.effect,
               reason: a.reason,
             }));
@@ -133,10 +115,11 @@ export function explainId(
   return {
     kind: "rule",
     id,
+    title: rule.title ?? rule.id,
     rubric: ruleHome.get(id) ?? "",
     effect: rule.effect,
     outcome: rule.outcome,
-    condition: describeCondition(rule.when),
+    condition: describeCondition(rule.when, RAW_WORDING),
     questions: [...new Set([...conditionLeaves(rule.when)].map(({ leaf }) => leaf.question))],
     reason: rule.reason,
     sources: rule.sources ?? [],
@@ -183,6 +166,7 @@ export function renderExplanationText(input: Explanation, width: number): string
   } else {
     lines.push(
       `${explanation.id}  (rule in ${explanation.rubric}): ${explanation.effect}s ${explanation.outcome}`,
+      ...(explanation.title === explanation.id ? [] : [`  ${explanation.title}`]),
       "",
     );
     para(`When: ${explanation.condition}.`);

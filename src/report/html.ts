@@ -1,6 +1,5 @@
-import type { Assessment } from "../engine/assess.js";
+import type { Block, Chart, ReportDocument } from "../narrate/document.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import { type Block, buildReport, type QuestionTexts, ruledOut, standing } from "./document.js";
 
 const COLORS: Record<Outcome, string> = {
   combine: "#0b7285",
@@ -18,23 +17,24 @@ const escapeHtml = (text: string) =>
 
 const fixed = (value: number) => value.toFixed(1);
 
+/** The accent of a report without a recommendation: no structure's colour. */
+const UNDECIDED = "#59636e";
+
 /** Three horizontal bars on a 0–100 axis with the neutral 50 marked. */
-function scoresChart(a: Assessment): string {
+function scoresChart(chart: Extract<Chart, { kind: "scores" }>): string {
   const [left, barMax, rowHeight, top] = [110, 460, 34, 26];
   const x = (score: number) => left + (Math.max(0, Math.min(100, score)) / 100) * barMax;
-  const excluded = ruledOut(a);
-  const rows = standing(a);
-  const height = top + rows.length * rowHeight + 10;
-  const bars = rows
-    .map((outcome, i) => {
+  const height = top + chart.rows.length * rowHeight + 10;
+  const bars = chart.rows
+    .map((row, i) => {
       const y = top + i * rowHeight;
-      const score = a.scores[outcome];
-      const recommended = outcome === a.recommendation;
-      const note = recommended ? " ▶ recommended" : excluded.has(outcome) ? " ruled out" : "";
+      const recommended = row.status === "recommended";
+      const ruledOut = row.status === "ruled-out";
+      const note = recommended ? ` ▶ ${row.note}` : ruledOut ? " ruled out" : "";
       return [
-        `<text x="${left - 10}" y="${y + 17}" text-anchor="end" class="label${recommended ? " strong" : ""}">${outcome}</text>`,
-        `<rect class="bar" data-outcome="${outcome}" x="${left}" y="${y + 4}" width="${(x(score) - left).toFixed(1)}" height="20" rx="3" fill="${COLORS[outcome]}" fill-opacity="${excluded.has(outcome) ? 0.35 : recommended ? 1 : 0.7}"${excluded.has(outcome) ? ' stroke-dasharray="4 3" stroke="#495057"' : ""}/>`,
-        `<text x="${x(score) + 8}" y="${y + 19}" class="value">${fixed(score)}${note}</text>`,
+        `<text x="${left - 10}" y="${y + 17}" text-anchor="end" class="label${recommended ? " strong" : ""}">${row.outcome}</text>`,
+        `<rect class="bar" data-outcome="${row.outcome}" x="${left}" y="${y + 4}" width="${(x(row.score) - left).toFixed(1)}" height="20" rx="3" fill="${COLORS[row.outcome]}" fill-opacity="${ruledOut ? 0.35 : recommended ? 1 : 0.7}"${ruledOut ? ' stroke-dasharray="4 3" stroke="#495057"' : ""}/>`,
+        `<text x="${x(row.score) + 8}" y="${y + 19}" class="value">${fixed(row.score)}${escapeHtml(note)}</text>`,
       ].join("");
     })
     .join("");
@@ -44,21 +44,21 @@ function scoresChart(a: Assessment): string {
         `<line x1="${x(tick)}" x2="${x(tick)}" y1="${top - 4}" y2="${height - 8}" class="${tick === 50 ? "neutral" : "grid"}"/><text x="${x(tick)}" y="${top - 10}" text-anchor="middle" class="tick">${tick}</text>`,
     )
     .join("");
-  const label = `Scores: ${rows.map((o) => `${o} ${fixed(a.scores[o])}`).join(", ")}; 50 is neutral`;
+  const label = `Scores: ${chart.rows.map((row) => `${row.outcome} ${fixed(row.score)}`).join(", ")}; 50 is neutral`;
   return `<svg class="chart" data-chart="scores" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 680 ${height}" width="680" height="${height}"><title>${escapeHtml(label)}</title>${ticks}${bars}</svg>`;
 }
 
 /** Each rubric's points for each structure, as bars either side of zero. */
-function contributionsChart(a: Assessment): string {
+function contributionsChart(chart: Extract<Chart, { kind: "contributions" }>): string {
   const [left, half, barHeight, groupGap, top] = [190, 220, 14, 16, 30];
   const largest = Math.max(
     1,
-    ...a.contributions.flatMap((c) => OUTCOMES.map((o) => Math.abs(c.points[o]))),
+    ...chart.rows.flatMap((c) => OUTCOMES.map((o) => Math.abs(c.points[o]))),
   );
   const zero = left + half;
   const scale = (value: number) => (value / largest) * (half - 40);
   let y = top;
-  const groups = a.contributions
+  const groups = chart.rows
     .map((contribution) => {
       const label = `<text x="${left - 12}" y="${y + barHeight * 1.5 + 5}" text-anchor="end" class="label">${escapeHtml(contribution.title)}</text>`;
       const bars = OUTCOMES.map((outcome, i) => {
@@ -67,7 +67,7 @@ function contributionsChart(a: Assessment): string {
         const barX = value >= 0 ? zero : zero - width;
         const barY = y + i * barHeight;
         const textX = value >= 0 ? zero + width + 6 : zero - width - 6;
-        return `<rect class="bar" data-rubric="${escapeHtml(contribution.rubricId)}" data-outcome="${outcome}" x="${barX.toFixed(1)}" y="${barY}" width="${Math.max(1, width).toFixed(1)}" height="${barHeight - 2}" fill="${COLORS[outcome]}"/><text x="${textX.toFixed(1)}" y="${barY + barHeight - 4}" text-anchor="${value >= 0 ? "start" : "end"}" class="small">${value >= 0 ? "+" : "−"}${fixed(Math.abs(value))}</text>`;
+        return `<rect class="bar" data-rubric="${escapeHtml(contribution.id)}" data-outcome="${outcome}" x="${barX.toFixed(1)}" y="${barY}" width="${Math.max(1, width).toFixed(1)}" height="${barHeight - 2}" fill="${COLORS[outcome]}"/><text x="${textX.toFixed(1)}" y="${barY + barHeight - 4}" text-anchor="${value >= 0 ? "start" : "end"}" class="small">${value >= 0 ? "+" : "−"}${fixed(Math.abs(value))}</text>`;
       }).join("");
       y += OUTCOMES.length * barHeight + groupGap;
       return label + bars;
@@ -79,32 +79,41 @@ function contributionsChart(a: Assessment): string {
       `<rect x="${left + i * 110}" y="4" width="12" height="12" fill="${COLORS[outcome]}"/><text x="${left + i * 110 + 18}" y="15" class="small">${outcome}</text>`,
   ).join("");
   const axis = `<line x1="${zero}" x2="${zero}" y1="${top - 6}" y2="${height - 4}" class="neutral"/>`;
-  const label = `Points per rubric: ${a.contributions.map((c) => `${c.title} ${OUTCOMES.map((o) => `${o} ${fixed(c.points[o])}`).join(", ")}`).join("; ")}`;
+  const label = `Points per rubric: ${chart.rows.map((c) => `${c.title} ${OUTCOMES.map((o) => `${o} ${fixed(c.points[o])}`).join(", ")}`).join("; ")}`;
   return `<svg class="chart" data-chart="contributions" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 680 ${height}" width="680" height="${height}"><title>${escapeHtml(label)}</title>${legend}${axis}${groups}</svg>`;
 }
 
 /** Per question, the share of the room away from the consensus; questions that could flip it in red. */
-function disagreementChart(a: Assessment): string {
-  const entries = (a.disagreement ?? []).slice(0, 12);
+function disagreementChart(chart: Extract<Chart, { kind: "disagreement" }>): string {
+  const entries = chart.rows.slice(0, 12);
   const [left, barMax, rowHeight, top] = [230, 330, 26, 10];
   const height = top + entries.length * rowHeight + 8;
   const rows = entries
     .map((entry, i) => {
       const y = top + i * rowHeight;
       const width = Math.max(2, entry.spread * barMax);
-      return `<text x="${left - 10}" y="${y + 15}" text-anchor="end" class="label">${escapeHtml(entry.questionId)}</text><rect class="bar" data-question="${escapeHtml(entry.questionId)}" x="${left}" y="${y + 3}" width="${width.toFixed(1)}" height="16" rx="3" fill="${entry.couldFlip ? "#cf222e" : "#8c959f"}"/><text x="${left + width + 8}" y="${y + 16}" class="value">${Math.round(entry.spread * 100)}%${entry.couldFlip ? " could change it" : ""}</text>`;
+      return `<text x="${left - 10}" y="${y + 15}" text-anchor="end" class="label">${escapeHtml(entry.label)}</text><rect class="bar" data-question="${escapeHtml(entry.id)}" x="${left}" y="${y + 3}" width="${width.toFixed(1)}" height="16" rx="3" fill="${entry.couldFlip ? "#cf222e" : "#8c959f"}"/><text x="${left + width + 8}" y="${y + 16}" class="value">${Math.round(entry.spread * 100)}%${entry.couldFlip ? " could change it" : ""}</text>`;
     })
     .join("");
-  const label = `Disagreement by question: ${entries.map((e) => `${e.questionId} ${Math.round(e.spread * 100)}%`).join(", ")}`;
+  const label = `Disagreement by question: ${entries.map((e) => `${e.label} ${Math.round(e.spread * 100)}%`).join(", ")}`;
   return `<svg class="chart" data-chart="disagreement" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 680 ${height}" width="680" height="${height}"><title>${escapeHtml(label)}</title>${rows}</svg>`;
 }
 
-function renderBlock(block: Block, a: Assessment): string {
+function drawChart(chart: Chart): string {
+  switch (chart.kind) {
+    case "scores":
+      return scoresChart(chart);
+    case "contributions":
+      return contributionsChart(chart);
+    case "disagreement":
+      return disagreementChart(chart);
+  }
+}
+
+function renderBlock(block: Block): string {
   switch (block.kind) {
     case "paragraph":
       return `<p>${escapeHtml(block.text)}</p>`;
-    case "callout":
-      return `<p class="callout"><strong>Warning:</strong> ${escapeHtml(block.text)}</p>`;
     case "list":
       return `<ul>${block.items.map((item) => `<li>${escapeHtml(item)}</li>`).join("")}</ul>`;
     case "checklist":
@@ -120,7 +129,7 @@ function renderBlock(block: Block, a: Assessment): string {
       return `<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
     }
     case "chart":
-      return `<figure>${block.chart === "scores" ? scoresChart(a) : block.chart === "contributions" ? contributionsChart(a) : disagreementChart(a)}</figure>`;
+      return `<figure>${drawChart(block.chart)}</figure>`;
   }
 }
 
@@ -158,15 +167,18 @@ svg .grid { stroke: #eaeef2; } svg .neutral { stroke: #8c959f; stroke-dasharray:
 `;
 
 /** One self-contained HTML file: inline CSS and SVG, no script, nothing fetched. */
-export function renderHtml(assessment: Assessment, questions?: QuestionTexts): string {
-  const doc = buildReport(assessment, questions);
+export function renderHtml(doc: ReportDocument): string {
   const sections = doc.sections
     .map(
       (section) =>
-        `<section id="${section.id}"><h2>${escapeHtml(section.title)}</h2>${section.blocks.map((block) => renderBlock(block, doc.assessment)).join("\n")}</section>`,
+        `<section id="${section.id}"><h2>${escapeHtml(section.title)}</h2>${section.blocks
+          .filter((block) => block.view !== "short")
+          .map(renderBlock)
+          .join("\n")}</section>`,
     )
     .join("\n");
-  const style = STYLE.replace("ACCENT", COLORS[doc.recommendation]);
+  const { recommendation, confidence, banner } = doc.verdict;
+  const style = STYLE.replace("ACCENT", recommendation ? COLORS[recommendation] : UNDECIDED);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -180,9 +192,9 @@ export function renderHtml(assessment: Assessment, questions?: QuestionTexts): s
 <body>
 <main>
 <h1>${escapeHtml(doc.title)}</h1>
-<div class="headline"><span class="outcome">${doc.recommendation}</span><span class="confidence ${doc.confidence}">confidence ${doc.confidence}</span><p>${escapeHtml(doc.headline)}</p></div>
+${banner ? `<p class="callout"><strong>Warning:</strong> ${escapeHtml(banner)}</p>\n` : ""}<div class="headline"><span class="outcome">${recommendation ?? "No recommendation yet"}</span><span class="confidence ${confidence}">confidence ${confidence}</span><p>${escapeHtml(doc.headline)}</p></div>
 ${sections}
-<footer>Generated by rolefit${doc.assessment.provenance ? ` ${escapeHtml(doc.assessment.provenance.rolefitVersion)}` : ""}. Every “what would change it” statement was checked by re-scoring.</footer>
+<footer>${escapeHtml(doc.footer)}</footer>
 </main>
 </body>
 </html>

@@ -1,6 +1,5 @@
-import type { Assessment } from "../engine/assess.js";
+import type { Block, ReportDocument } from "../narrate/document.js";
 import { markdownText } from "../text/markdown-escape.js";
-import { type Block, buildReport, type QuestionTexts } from "./document.js";
 
 const md = markdownText;
 
@@ -8,8 +7,6 @@ function renderBlock(block: Block): string {
   switch (block.kind) {
     case "paragraph":
       return md(block.text);
-    case "callout":
-      return `> **Warning:** ${md(block.text)}`;
     case "list":
       return block.items.map((item) => `- ${md(item)}`).join("\n");
     case "checklist":
@@ -31,13 +28,15 @@ function renderBlock(block: Block): string {
   }
 }
 
-/** The handout as Markdown: the same sections as the HTML report. */
-export function renderMarkdown(assessment: Assessment, questions?: QuestionTexts): string {
-  const doc = buildReport(assessment, questions);
-  const parts = [`# ${md(doc.title)}`, `**${md(doc.headline)}**`];
+/** The handout as Markdown: the same document as the HTML report and the terminal's. */
+export function renderMarkdown(doc: ReportDocument): string {
+  const parts = [`# ${md(doc.title)}`];
+  if (doc.verdict.banner) parts.push(`> **Warning:** ${md(doc.verdict.banner)}`);
+  parts.push(`**${md(doc.headline)}**`);
   for (const section of doc.sections) {
     parts.push(`## ${md(section.title)}`);
     for (const block of section.blocks) {
+      if (block.view === "short") continue;
       const text = renderBlock(block);
       if (text !== "") parts.push(text);
     }

@@ -1,26 +1,15 @@
 import { stripVTControlCharacters } from "node:util";
 import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
-import type { Assessment, Reason } from "../engine/assess.js";
+import type { Block, Chart, ReportDocument } from "../narrate/document.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import { deepVisible } from "../text/visible.js";
-import {
-  answerText,
-  formatValue,
-  type QuestionTexts,
-  ruledOut,
-  runnerUpText,
-  standing,
-} from "./document.js";
 
 export interface TextOptions {
   color: boolean;
   /** Terminal width in columns; output never runs wider. */
   width: number;
-  /** How many reasons, counter-reasons and changes to list. */
+  /** How many items of a ranked list or table to show. */
   top?: number;
-  /** Labels for question ids, from the rubrics; ids are shown without them. */
-  questions?: QuestionTexts;
 }
 
 const OUTCOME_COLOR: Record<Outcome, keyof ChalkInstance> = {
@@ -29,230 +18,161 @@ const OUTCOME_COLOR: Record<Outcome, keyof ChalkInstance> = {
   matrix: "yellow",
 };
 
+/** Columns a table's frame and padding take, besides its cells' text. */
+const tableChrome = (columns: number) => columns * 3 + 1;
+
+/**
+ * Column widths for a table `room` characters wide: the widest columns are cut to one common cap
+ * and the narrower keep their natural width, so a table of sentences wraps its sentences, not
+ * its numbers.
+ */
+function columnWidths(head: string[], rows: string[][], width: number): number[] {
+  const natural = head.map((h, i) =>
+    Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length), 1),
+  );
+  const room = Math.max(head.length * 6, width - tableChrome(head.length));
+  const fits = (cap: number) => natural.reduce((sum, w) => sum + Math.min(w, cap), 0) <= room;
+  let cap = Math.max(...natural);
+  while (cap > 6 && !fits(cap)) cap--;
+  return natural.map((w) => Math.min(w, cap));
+}
+
 /** A score as a bar; a ruled-out outcome's bar is drawn in a lighter shade. */
 function bar(score: number, width: number, ruledOut: boolean): string {
   const filled = Math.round((Math.max(0, Math.min(100, score)) / 100) * width);
   return (ruledOut ? "▒" : "█").repeat(filled) + "░".repeat(width - filled);
 }
 
-/** A plain or coloured renderer for one assessment, as read in a terminal. */
-export function renderText(input: Assessment, options: TextOptions): string {
-  // Names, paths and rubric text come from files: nothing in them may drive the terminal.
-  const assessment = deepVisible(input);
-  const questions = options.questions && deepVisible(options.questions);
+/** The report document as read in a terminal: its short view, without the reference material. */
+export function renderText(doc: ReportDocument, options: TextOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const width = Math.max(60, Math.min(options.width, 160));
   const top = options.top ?? 5;
   const paint = (outcome: Outcome, text: string) =>
     (c[OUTCOME_COLOR[outcome]] as ChalkInstance)(text);
-  const heading = (text: string) => c.bold(text);
   const lines: string[] = [];
-  const { recommendation: rec, runnerUp } = assessment;
-
-  lines.push(c.bold(assessment.organization));
-  if (assessment.source && assessment.source !== "-") lines.push(c.dim(assessment.source));
-  lines.push("");
-  const confidenceColor =
-    assessment.confidence === "high"
-      ? c.green
-      : assessment.confidence === "medium"
-        ? c.yellow
-        : c.red;
-  lines.push(
-    `  Recommendation  ${c.bold(paint(rec, rec.toUpperCase()))}   confidence ${confidenceColor(assessment.confidence)}`,
-  );
-  lines.push(
-    ...wrap(`Runner-up       ${runnerUpText(assessment)}`, width - 4, "  ", " ".repeat(18)),
-  );
-  const factors = assessment.confidenceFactors;
-  const answered = Math.round(factors.answeredShare * 100);
-  const holds =
-    factors.weightTolerance >= 1
-      ? "at any rubric weights"
-      : `while rubric weights move up to ±${Math.round(factors.weightTolerance * 100)}%`;
-  lines.push(`                  ${answered}% answered; holds ${holds}`);
-  if (assessment.unanswered.length > 0) {
-    // Next to the confidence it lowers, by the names the room used.
-    const names = assessment.unanswered.map((id) => questions?.get(id)?.label ?? id);
-    lines.push(
-      ...wrap(`Not answered: ${names.join(", ")}`, width - 20, " ".repeat(18), " ".repeat(18)),
-    );
-  }
-  for (const warning of assessment.warnings) {
-    lines.push(...wrap(`${c.yellow("⚠")} ${warning}`, width - 4, "  ", "    "));
-  }
-  lines.push("");
-
-  if (assessment.respondents && assessment.disagreement) {
-    lines.push(
-      heading(`The room (${assessment.respondents.length} respondents)`) +
-        c.dim("  the result is for their consensus"),
-    );
-    for (const r of assessment.respondents) {
+  const more = (shown: number, total: number) => {
+    if (total > shown)
       lines.push(
-        `  ${r.name}${r.role ? c.dim(` (${r.role})`) : ""}: ${paint(r.recommendation, r.recommendation)}`,
+        c.dim(`  … and ${total - shown} more (--format markdown, html or json lists all)`),
       );
-    }
-    lines.push("");
-    lines.push(heading("Where the room disagrees") + c.dim("  (share away from the consensus)"));
-    if (assessment.disagreement.length === 0)
-      lines.push(c.dim("  Everyone gave answers that score alike."));
-    for (const entry of assessment.disagreement.slice(0, top)) {
-      const answers = Object.entries(entry.answers)
-        .map(([name, value]) => `${name} ${formatValue(value)}`)
-        .join(", ");
-      const flag = entry.couldFlip ? c.red(" · could change the result") : "";
-      lines.push(
-        ...wrap(
-          `• ${entry.questionId} ${Math.round(entry.spread * 100)}%${flag}: ${answers}`,
-          width - 4,
-          "  ",
-          "    ",
-        ),
-      );
-    }
-    lines.push("");
-  }
-
-  lines.push(heading("Scores") + c.dim("  (0–100, 50 = neutral)"));
-  const barWidth = Math.max(10, Math.min(40, width - 30));
-  const excluded = ruledOut(assessment);
-  for (const outcome of standing(assessment)) {
-    const score = assessment.scores[outcome];
-    const mark = outcome === rec ? "▶" : " ";
-    const rules = excluded.get(outcome);
-    const row = `  ${mark} ${paint(outcome, outcome.padEnd(9))}${paint(outcome, bar(score, barWidth, rules !== undefined))} ${score.toFixed(1).padStart(5)}`;
-    const note = rules ? `  ruled out by ${rules.join(", ")}` : "";
-    // The note goes on its own line when it would run past the terminal's edge.
-    if (stripVTControlCharacters(row).length + note.length <= width) lines.push(row + c.red(note));
-    else lines.push(row, c.red(`${" ".repeat(14)}${note.trim()}`));
-  }
-
-  lines.push(c.dim("  by rubric:"));
-  const titleWidth = Math.max(...assessment.contributions.map((entry) => entry.title.length));
-  for (const entry of assessment.contributions) {
-    const cells = OUTCOMES.map((outcome) => {
-      const value = entry.points[outcome];
-      return paint(
-        outcome,
-        `${outcome} ${`${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(1)}`.padStart(5)}`,
-      );
-    });
-    lines.push(`    ${c.dim(entry.title.padEnd(titleWidth))}  ${cells.join("   ")}`);
-  }
-
-  if (assessment.rules.length > 0) {
-    lines.push("");
-    lines.push(heading("Hard rules that fired"));
-    for (const rule of assessment.rules) {
-      lines.push(
-        ...wrap(
-          `${rule.effect === "forbid" ? c.red("✗") : c.green("✓")} ${c.bold(rule.id)}: ${rule.effect}s ${rule.outcome} (${c.bold(rule.because)}). ${rule.reason}`,
-          width - 4,
-          "  ",
-          "    ",
-        ),
-      );
-    }
-  }
-
-  /** answer | points (and for whom) | reason; `showOutcome` for factors pointing at different outcomes. */
-  const reasonTable = (reasons: readonly Reason[], showOutcome: boolean) => {
-    const [factorWidth, pointsWidth] = [width >= 120 ? 40 : 30, showOutcome ? 16 : 8];
-    const table = new Table({
-      // Row separators double the height of a table of sentences; keep only the outer frame.
-      chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
-      style: { head: options.color ? ["bold"] : [], border: options.color ? ["grey"] : [] },
-      wordWrap: true,
-      wrapOnWordBoundary: true,
-      // Four border characters and the two-space indent are not part of the column widths.
-      colWidths: [factorWidth, pointsWidth, Math.max(24, width - factorWidth - pointsWidth - 6)],
-    });
-    for (const reason of reasons.slice(0, top)) {
-      const points = `+${reason.contribution.toFixed(1)}`;
-      table.push([
-        `${questions?.get(reason.questionId)?.label ?? reason.questionId}: ${answerText(reason)}`,
-        showOutcome ? `${points} ${paint(reason.outcome, reason.outcome)}` : points,
-        reason.text,
-      ]);
-    }
-    return indent(table.toString(), "  ");
   };
 
+  lines.push(c.bold(doc.organization));
+  if (doc.source && doc.source !== "-") lines.push(c.dim(doc.source));
   lines.push("");
+  const { verdict } = doc;
+  if (verdict.banner)
+    lines.push(...wrap(`${c.yellow("⚠")} ${verdict.banner}`, width - 4, "  ", "    "));
+  const confidenceColor =
+    verdict.confidence === "high" ? c.green : verdict.confidence === "medium" ? c.yellow : c.red;
+  const rec = verdict.recommendation;
   lines.push(
-    heading(`Why ${rec} rather than ${runnerUp}`) + c.dim("  (answer, points of lead, reason)"),
+    `  Recommendation  ${rec ? c.bold(paint(rec, rec.toUpperCase())) : c.bold("none yet")}   confidence ${confidenceColor(verdict.confidence)}`,
   );
-  lines.push(
-    assessment.reasons.length > 0
-      ? reasonTable(assessment.reasons, false)
-      : c.dim(
-          `  No answer favours it over the runner-up; ${assessment.rules.length > 0 ? "the hard rules decided" : "the scores are tied, and ties go to the simpler structure"}.`,
-        ),
-  );
-
-  if (assessment.counterReasons.length > 0) {
-    lines.push("");
+  if (verdict.runnerUp)
+    lines.push(...wrap(`Runner-up       ${verdict.runnerUp}`, width - 4, "  ", " ".repeat(18)));
+  lines.push(...wrap(verdict.standing, width - 20, " ".repeat(18), " ".repeat(18)));
+  if (verdict.notAnswered.length > 0) {
     lines.push(
-      heading("What points elsewhere") +
-        c.dim("  (answer, points towards another outcome, reason)"),
+      ...wrap(
+        `Not answered: ${verdict.notAnswered.join(", ")}`,
+        width - 20,
+        " ".repeat(18),
+        " ".repeat(18),
+      ),
     );
-    lines.push(reasonTable(assessment.counterReasons, true));
   }
 
-  lines.push("");
-  lines.push(heading("What would change it") + c.dim("  (each found by re-scoring)"));
-  const bullet = (text: string) => lines.push(...wrap(`• ${text}`, width - 4, "  ", "    "));
-  if (assessment.whatWouldChange.length > 0) {
-    for (const change of assessment.whatWouldChange.slice(0, top)) bullet(change.statement);
-    if (assessment.whatWouldChange.length > top) {
-      lines.push(
-        c.dim(
-          `  … and ${assessment.whatWouldChange.length - top} more (--format markdown, html or json lists all)`,
-        ),
-      );
+  const drawChart = (chart: Chart) => {
+    if (chart.kind === "scores") {
+      const barWidth = Math.max(10, Math.min(40, width - 30));
+      for (const row of chart.rows) {
+        const ruledOut = row.status === "ruled-out";
+        const chosen = row.status === "recommended";
+        const score = row.score.toFixed(1).padStart(5);
+        const line = `  ${chosen ? "▶" : " "} ${paint(row.outcome, row.outcome.padEnd(9))}${paint(row.outcome, bar(row.score, barWidth, ruledOut))} ${score}`;
+        // "recommended" and "runner-up" go without saying next to the marker and the order.
+        const note = ruledOut || (chosen && row.note !== "recommended") ? `  ${row.note}` : "";
+        // The note goes on its own line when it would run past the terminal's edge.
+        if (stripVTControlCharacters(line).length + note.length <= width)
+          lines.push(line + (ruledOut ? c.red(note) : c.dim(note)));
+        else
+          lines.push(
+            line,
+            ...wrap(note.trim(), width - 14, " ".repeat(14), " ".repeat(14)).map((l) =>
+              ruledOut ? c.red(l) : c.dim(l),
+            ),
+          );
+      }
+    } else if (chart.kind === "contributions") {
+      const titleWidth = Math.max(...chart.rows.map((row) => row.title.length));
+      for (const row of chart.rows) {
+        const cells = OUTCOMES.map((outcome) => {
+          const value = row.points[outcome];
+          return paint(
+            outcome,
+            `${outcome} ${`${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(1)}`.padStart(5)}`,
+          );
+        });
+        lines.push(`    ${c.dim(row.title.padEnd(titleWidth))}  ${cells.join("   ")}`);
+      }
     }
-  } else if (assessment.changePairs.length > 0) {
-    lines.push(c.dim("  No single answer changes it; the smallest pairs of changes that do:"));
-    for (const pair of assessment.changePairs) bullet(pair.statement);
-  } else {
-    lines.push(c.dim("  No single answer, and no pair of answers, changes it."));
-  }
+    // The disagreement chart's figures are in the table that follows it.
+  };
 
-  if (assessment.rulesToWatch.length > 0) {
-    lines.push("");
-    lines.push(heading("Triggers to watch") + c.dim("  (hard rules one answer away from firing)"));
-    for (const watch of assessment.rulesToWatch) bullet(watch.statement);
-  }
+  const renderBlock = (block: Block) => {
+    switch (block.kind) {
+      case "paragraph":
+        lines.push(...wrap(block.text, width - 4, "  ", "  ").map((line) => c.dim(line)));
+        return;
+      case "list": {
+        const items = block.ranked ? block.items.slice(0, top) : block.items;
+        for (const item of items) lines.push(...wrap(`• ${item}`, width - 4, "  ", "    "));
+        more(items.length, block.items.length);
+        return;
+      }
+      case "checklist":
+        for (const item of block.items)
+          lines.push(
+            ...wrap(
+              `${item.done ? c.green("✓") : c.yellow("○")} ${item.text}${item.done ? c.dim(" (in place)") : ""}`,
+              width - 4,
+              "  ",
+              "    ",
+            ),
+          );
+        return;
+      case "table": {
+        // A chart's own figures: the chart above already shows them.
+        if (block.ofChart) return;
+        const rows = block.ranked ? block.rows.slice(0, top) : block.rows;
+        const widths = columnWidths(block.head, rows, width - 2);
+        const table = new Table({
+          head: block.head,
+          // Row separators double the height of a table of sentences; keep only the outer frame.
+          chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+          style: { head: options.color ? ["bold"] : [], border: options.color ? ["grey"] : [] },
+          wordWrap: true,
+          wrapOnWordBoundary: true,
+          colWidths: widths.map((w) => w + 2),
+          colAligns: block.head.map((_, i) => (block.numeric?.includes(i) ? "right" : "left")),
+        });
+        for (const row of rows) table.push(row);
+        lines.push(indent(table.toString(), "  "));
+        more(rows.length, block.rows.length);
+        return;
+      }
+      case "chart":
+        drawChart(block.chart);
+        return;
+    }
+  };
 
-  lines.push("");
-  lines.push(heading(`To make ${rec} work`));
-  for (const mechanism of assessment.mechanisms) {
-    const done = mechanism.status === "in-place";
-    lines.push(
-      ...wrap(
-        `${done ? c.green("✓") : c.yellow("○")} ${mechanism.text}${done ? c.dim(" (in place)") : ""}`,
-        width - 4,
-        "  ",
-        "    ",
-      ),
-    );
-  }
-
-  lines.push("");
-  lines.push(heading("Scorecard to track"));
-  for (const side of ["cto", "cio", "shared"] as const) {
-    const metrics = assessment.metrics.filter((metric) => metric.side === side);
-    if (metrics.length === 0) continue;
-    const label = side === "shared" ? "Shared" : `${side.toUpperCase()} side`;
-    lines.push(
-      ...wrap(
-        `${c.bold(label)}: ${metrics.map((metric) => metric.name).join(" · ")}`,
-        width - 4,
-        "  ",
-        "    ",
-      ),
-    );
+  for (const section of doc.sections) {
+    if (section.view === "full") continue;
+    lines.push("", c.bold(section.title));
+    for (const block of section.blocks) if (block.view !== "full") renderBlock(block);
   }
   return `${lines.join("\n")}\n`;
 }

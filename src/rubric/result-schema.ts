@@ -14,7 +14,7 @@ const answer = z.union([z.string(), z.number().finite(), z.boolean(), z.array(z.
 export const savedResultSchema = z.looseObject({
   schemaVersion: z.literal(1),
   organization: z.string(),
-  recommendation: outcome,
+  recommendation: outcome.nullable(),
   confidence: z.enum(["high", "medium", "low"]),
   scores,
   answers: z.record(z.string(), answer),

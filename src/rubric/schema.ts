@@ -161,6 +161,8 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
 
 const ruleSchema = z.strictObject({
   id,
+  /** A short name shown to people instead of the id. */
+  title: text.optional(),
   effect: z.enum(["forbid", "require"]),
   outcome: z.enum(OUTCOMES),
   when: conditionSchema,
@@ -237,7 +239,8 @@ export const rubricTestSchema = z
     /** Overrides on top, as with `--set`. */
     set: z.record(z.string(), z.unknown()).optional(),
     expect: z.strictObject({
-      recommendation: oneOrMany(z.enum(OUTCOMES)),
+      /** `undecided`: no recommendation yet. */
+      recommendation: oneOrMany(z.enum([...OUTCOMES, "undecided"])),
       confidence: oneOrMany(z.enum(["high", "medium", "low"])).optional(),
       /** Rules that must fire. */
       rules: z.array(id).optional(),

@@ -33,7 +33,7 @@ describe("rolefit assess --org", () => {
       "Why matrix rather than",
       "What would change it",
       "To make matrix work",
-      "Scorecard to track",
+      "Blended scorecard",
     ]) {
       expect(run.stdout).toContain(section);
     }

@@ -48,7 +48,14 @@ for (const name of readdirSync(join(ROOT, "rubrics"))) {
   writeFileSync(join(hostileRubrics, name), text);
 }
 const startup = join(dir, "startup.yaml");
-writeFileSync(startup, org("Startup Org").replace("stage: scaleup", "stage: startup"));
+// Fully answered, so the result shows its reasons (and the rubric's labels in them).
+writeFileSync(
+  startup,
+  readFileSync(join(ROOT, "examples", "seed-startup.yaml"), "utf8").replace(
+    /^name: .*$/m,
+    'name: "Startup Org"',
+  ),
+);
 
 const withHostileRubrics = (format: string) => [
   "assess",

@@ -265,7 +265,7 @@ describe("rolefit test", () => {
     const run = rolefit(["test", join(dir, "t.yaml")]);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
-      /t\.yaml:4:27: expect\.recommendation: expected one of combine, separate, matrix \(or a list of them\), found "merge"/,
+      /t\.yaml:4:27: expect\.recommendation: expected one of combine, separate, matrix, undecided \(or a list of them\), found "merge"/,
     );
   });
 });

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { assess } from "../../src/engine/assess.js";
+import { assess } from "../../src/narrate/assess.js";
 import { numericDomain } from "../../src/rubric/question.js";
 import type { Answers, AnswerValue, NumericQuestion } from "../../src/rubric/schema.js";
 import { builtInCompiled, loadOrg, ROOT } from "../helpers/rubrics.js";

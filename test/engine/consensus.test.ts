@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { assessRoom, combineRespondents, consensusAnswer } from "../../src/engine/consensus.js";
+import { combineRespondents, consensusAnswer } from "../../src/engine/consensus.js";
 import { decide, scoreAnswers } from "../../src/engine/score.js";
+import { assessRoom } from "../../src/narrate/assess.js";
 import type { Answers, AnswerValue, Question } from "../../src/rubric/schema.js";
 import { builtInCompiled, loadOrg, ROOT } from "../helpers/rubrics.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { assess } from "../../src/engine/assess.js";
 import { compileRubrics } from "../../src/engine/compile.js";
 import { scoreAnswers } from "../../src/engine/score.js";
+import { assess } from "../../src/narrate/assess.js";
 import { parseRubric } from "../../src/rubric/load.js";
 import type { Answers, AnswerValue, Rubric } from "../../src/rubric/schema.js";
 
@@ -37,7 +37,7 @@ questions:
     help: How it feels.
     type: choice
     answers:
-      - { value: calm, effect: { combine: 1 }, reason: calm }
+      - { value: calm, effect: { combine: 1, separate: 1 }, reason: calm }
       - { value: tense, effect: { matrix: -2, combine: 2 }, reason: tense }
 rules:
   - id: tiny
@@ -87,7 +87,7 @@ describe("scoreAnswers", () => {
 
   it.each([
     [{}, { combine: 50, separate: 50, matrix: 50 }],
-    [{ mood: "calm" }, { combine: 50 + 50 / 3 / 4, separate: 50, matrix: 50 }],
+    [{ mood: "calm" }, { combine: 50 + 50 / 3 / 4, separate: 50 + 50 / 3 / 4, matrix: 50 }],
     [{ forums: [] }, { combine: 50, separate: 50, matrix: 50 - (50 * (2 / 3) * 2) / 2 }],
   ])("scores %j as %j", (given, expected) => {
     const { scores } = scoreAnswers(compiled, answers(given as Record<string, AnswerValue>));
@@ -147,8 +147,8 @@ rules:
     expect(result.recommendation).toBe("combine");
     expect(result.confidence).toBe("low");
     expect(result.confidenceFactors.rulesConflict).toBe(true);
-    expect(result.warnings[0]).toMatch(
-      /hard rules contradict each other \(tiny requires combine; no-combine forbids combine\)/,
+    expect(result.warnings[0]).toBe(
+      "The hard rules conflict: tiny requires combine and no-combine forbids combine; the requirement stands, so the result is combine.",
     );
   });
 

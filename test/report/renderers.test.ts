@@ -1,19 +1,12 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { assess } from "../../src/engine/assess.js";
-import {
-  answerText,
-  buildReport,
-  ruledOut,
-  runnerUpText,
-  shownGap,
-  standing,
-  summaryParagraph,
-} from "../../src/report/document.js";
+import { assess } from "../../src/narrate/assess.js";
+import { answerText, buildReport, shownGap } from "../../src/narrate/document.js";
 import { explainId, renderExplanationText } from "../../src/report/explain.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
 import { renderText } from "../../src/report/text.js";
+import type { Assessment } from "../../src/result/assessment.js";
 import { answerLabel } from "../../src/rubric/question.js";
 import { builtInCompiled, loadOrg, ROOT } from "../helpers/rubrics.js";
 
@@ -23,11 +16,22 @@ const assessment = assess(builtInCompiled, {
   source: "northwind.yaml",
   answers: org.answers,
 });
+const doc = (a: Assessment) => buildReport(builtInCompiled, a);
+const paragraphOf = (a: Assessment, id: string) =>
+  doc(a)
+    .sections.find((s) => s.id === id)
+    ?.blocks.flatMap((b) => (b.kind === "paragraph" ? [b.text] : []))
+    .join(" ") ?? "";
+const scoreRows = (a: Assessment) => {
+  const block = doc(a)
+    .sections.find((s) => s.id === "scores")
+    ?.blocks.find((b) => b.kind === "chart");
+  return block?.kind === "chart" && block.chart.kind === "scores" ? block.chart.rows : [];
+};
 
 describe("report document", () => {
   it("has the sections a client reads, in order", () => {
-    const doc = buildReport(assessment);
-    expect(doc.sections.map((s) => s.id)).toEqual([
+    expect(doc(assessment).sections.map((s) => s.id)).toEqual([
       "summary",
       "scores",
       "rules",
@@ -44,7 +48,7 @@ describe("report document", () => {
   });
 
   it("summarises the result, its confidence and the main reasons", () => {
-    const text = summaryParagraph(assessment);
+    const text = paragraphOf(assessment, "summary");
     expect(text).toMatch(
       /^For Northwind Payments, rolefit recommends combining the CTO and CIO roles \(.*\), with low confidence\./,
     );
@@ -61,7 +65,7 @@ describe("labels", () => {
         { label: question.label ?? question.id, prompt: question.prompt },
       ]),
     );
-    const markdown = renderMarkdown(assessment, questions);
+    const markdown = renderMarkdown(doc(assessment));
     const first = assessment.reasons[0];
     if (!first) throw new Error("expected a reason");
     expect(markdown).toContain(
@@ -88,13 +92,19 @@ describe("ruled-out outcomes and shown numbers", () => {
     answers: pivot.answers,
   });
 
-  it("names the rules that rule each outcome out, and lists open outcomes first", () => {
-    expect(Object.fromEntries(ruledOut(decided))).toEqual({
-      separate: ["pivot-needs-one-agenda"],
-      matrix: ["matrix-needs-readiness", "conflict-rules-out-matrix"],
-    });
-    expect(standing(decided)[0]).toBe(decided.recommendation);
-    expect(runnerUpText(decided)).toMatch(/^separate \(ruled out by pivot-needs-one-agenda\), /);
+  it("names the rules that rule each outcome out, by title, and lists open outcomes first", () => {
+    const rows = scoreRows(decided);
+    expect(rows.map((row) => [row.outcome, row.note])).toEqual([
+      ["combine", "recommended"],
+      ["separate", "ruled out by A pivot needs one agenda"],
+      [
+        "matrix",
+        "ruled out by A matrix needs ready governance and Open conflict rules out a matrix",
+      ],
+    ]);
+    expect(doc(decided).verdict.runnerUp).toMatch(
+      /^separate \(ruled out by A pivot needs one agenda\), /,
+    );
   });
 
   it("says a higher-scoring runner-up was set aside, with the rule", () => {
@@ -107,10 +117,10 @@ describe("ruled-out outcomes and shown numbers", () => {
       answers: payments.answers,
     });
     if (overruled.margin >= 0) throw new Error("expected a rule to overrule the scores");
-    expect(runnerUpText(overruled)).toMatch(
-      /points ahead on score but ruled out by independent-oversight/,
+    expect(doc(overruled).verdict.runnerUp).toMatch(
+      /points ahead on score but ruled out by Oversight needs independence/,
     );
-    const text = renderText(overruled, { color: false, width: 80 });
+    const text = renderText(doc(overruled), { color: false, width: 80 });
     const scoreLines = text.split("\n").filter((line) => /^ {2}[▶ ] \w+ +[█▒]/.test(line));
     expect(scoreLines[0]).toMatch(/^ {2}▶/);
     expect(scoreLines.slice(1).some((line) => line.includes("▒"))).toBe(true);
@@ -126,7 +136,7 @@ describe("ruled-out outcomes and shown numbers", () => {
       rules: [],
     } as typeof assessment;
     expect(shownGap(a, "combine", "separate")).toBe(4.9);
-    expect(runnerUpText(a)).toBe("separate, 4.9 points behind");
+    expect(doc(a).verdict.runnerUp).toBe("separate, 4.9 points behind");
     const b = { ...a, scores: { ...a.scores, combine: 61.15, separate: 56.24 } };
     // 61.2 − 56.2 on screen: the gap reads 5.0, not the 4.9 of the unrounded difference.
     expect(shownGap(b, "combine", "separate")).toBe(5);
@@ -134,7 +144,7 @@ describe("ruled-out outcomes and shown numbers", () => {
 });
 
 describe("renderMarkdown", () => {
-  const markdown = renderMarkdown(assessment);
+  const markdown = renderMarkdown(doc(assessment));
   it("renders every section with tables and checklists", () => {
     expect(markdown.startsWith("# Technology leadership structure: Northwind Payments\n")).toBe(
       true,
@@ -159,12 +169,12 @@ describe("renderMarkdown", () => {
 
   it("escapes pipes inside table cells", () => {
     const tricky = { ...assessment, answers: { note: "a | b" } } as typeof assessment;
-    expect(renderMarkdown(tricky)).toContain("| note | a \\| b |");
+    expect(renderMarkdown(doc(tricky))).toContain("| note | a \\| b |");
   });
 });
 
 describe("renderHtml", () => {
-  const html = renderHtml(assessment);
+  const html = renderHtml(doc(assessment));
   it("is one self-contained page: inline style, SVG charts, no script, no external reference", () => {
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('<svg class="chart" data-chart="scores"');
@@ -176,7 +186,7 @@ describe("renderHtml", () => {
 
   it("escapes what came from files", () => {
     const hostile = { ...assessment, organization: '<img src=x onerror="alert(1)">' };
-    const page = renderHtml(hostile);
+    const page = renderHtml(doc(hostile));
     expect(page).not.toContain("<img src=x");
     expect(page).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
   });
@@ -184,16 +194,18 @@ describe("renderHtml", () => {
 
 describe("renderText", () => {
   it("shows statements, triggers and per-rubric points, and no colour when asked", () => {
-    const text = renderText(assessment, { color: false, width: 100 });
-    expect(text).toContain("What would change it  (each found by re-scoring)");
+    const text = renderText(doc(assessment), { color: false, width: 100 });
+    expect(text).toContain(
+      "What would change it\n  Each of these single changes, found by re-scoring",
+    );
     expect(text).toContain("Triggers to watch");
-    expect(text).toMatch(/by rubric:\n {4}Maturity stage +combine +\+3\.6/);
+    expect(text).toMatch(/structure:\n {4}Maturity stage +combine +\+3\.6/);
     expect(text).not.toContain("\u001b[");
     for (const line of text.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
   });
 
   it("keeps every line within 80 columns", () => {
-    for (const line of renderText(assessment, { color: false, width: 80 }).split("\n"))
+    for (const line of renderText(doc(assessment), { color: false, width: 80 }).split("\n"))
       expect(line.length).toBeLessThanOrEqual(80);
   });
 });
@@ -221,7 +233,7 @@ describe("explain", () => {
       rubric: "consolidation-triggers",
     });
     expect(renderExplanationText(explanation as NonNullable<typeof explanation>, 100)).toContain(
-      "When: all of (regulatory_complexity is high or extreme; major_incidents_12m is at least 4",
+      "When: regulatory_complexity: high or extreme; major_incidents_12m: 4 or more;",
     );
   });
 });

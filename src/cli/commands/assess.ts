@@ -1,9 +1,9 @@
 import { basename } from "node:path";
-import { assess } from "../../engine/assess.js";
 import { FileError, UsageError } from "../../io/errors.js";
 import { expandInputs } from "../../io/inputs.js";
 import { readStdin, readTextFile } from "../../io/read.js";
 import { refuseOutputOverInput } from "../../io/write.js";
+import { assess, assessRoom } from "../../narrate/assess.js";
 import { parseOrganizationsFast } from "../../rubric/load.js";
 import { visible } from "../../text/visible.js";
 import { inputError, loadOrganization, loadRubricSet } from "../load.js";
@@ -81,7 +81,7 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
       const content = await renderAssessment(assessment, options.format as AssessmentFormat, {
         color: !options.out && wantsColor(process.stdout, global),
         width: terminalWidth(),
-        index: rubrics.index,
+        compiled: rubrics.compiled,
       });
       return emit(content, options.out);
     }
@@ -121,7 +121,6 @@ async function runRoom(
     ...(org.respondent?.role ? { role: org.respondent.role } : {}),
     answers: applyOverrides(org.answers, overrides),
   }));
-  const { assessRoom } = await import("../../engine/consensus.js");
   const assessment = assessRoom(rubrics.compiled, {
     organization: names[0] ?? "",
     source: files.join(", "),
@@ -131,7 +130,7 @@ async function runRoom(
   const content = await renderAssessment(assessment, options.format as AssessmentFormat, {
     color: !options.out && wantsColor(process.stdout, global),
     width: terminalWidth(),
-    index: rubrics.index,
+    compiled: rubrics.compiled,
   });
   return emit(content, options.out);
 }

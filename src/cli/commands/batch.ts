@@ -1,12 +1,13 @@
 import { performance } from "node:perf_hooks";
-import { assess } from "../../engine/assess.js";
 import { EXIT, FileError, UsageError } from "../../io/errors.js";
 import type { Input } from "../../io/inputs.js";
 import { readStdin, readTextFileSync } from "../../io/read.js";
 import { RecordStream } from "../../io/stream.js";
+import { assess } from "../../narrate/assess.js";
 import {
   BATCH_FORMATS,
   type BatchFormat,
+  type BatchOutcome,
   csvHeader,
   type FailedRecord,
   nameColumnWidth,
@@ -17,7 +18,6 @@ import {
 } from "../../report/batch.js";
 import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
 import { parseOrganizationsFast } from "../../rubric/load.js";
-import type { Outcome } from "../../rubric/outcomes.js";
 import { visible } from "../../text/visible.js";
 import type { RubricSet } from "../load.js";
 import { terminalWidth } from "../output.js";
@@ -143,10 +143,11 @@ export async function runBatch(
   const nameWidth = nameColumnWidth(terminalWidth());
   const sink = await RecordStream.open(options.out);
   const progress = Progress.enabled() ? new Progress(inputs.length) : undefined;
-  const counts: Record<Outcome | "failed", number> = {
+  const counts: Record<BatchOutcome, number> = {
     combine: 0,
     separate: 0,
     matrix: 0,
+    undecided: 0,
     failed: 0,
   };
   let stopSignal: NodeJS.Signals | undefined;

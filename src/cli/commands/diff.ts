@@ -1,5 +1,5 @@
-import { type Assessment, assess } from "../../engine/assess.js";
-import { diffAssessments } from "../../engine/diff.js";
+import { type ComparedResult, diffAssessments } from "../../engine/diff.js";
+import { evaluate } from "../../engine/evaluate.js";
 import { EXIT } from "../../io/errors.js";
 import { readTextFile } from "../../io/read.js";
 import { refuseOutputOverInput } from "../../io/write.js";
@@ -18,7 +18,7 @@ export interface DiffOptions {
 }
 
 /** An org file is assessed with the loaded rubrics; a JSON result is taken as it was made. */
-async function assessmentFrom(path: string, rubrics: RubricSet): Promise<Assessment> {
+async function assessmentFrom(path: string, rubrics: RubricSet): Promise<ComparedResult> {
   const text = await readTextFile(path);
   if (/^\s*[[{]/.test(text)) {
     // JSON is YAML too: parsed this way, every problem comes with its line and column.
@@ -48,10 +48,10 @@ async function assessmentFrom(path: string, rubrics: RubricSet): Promise<Assessm
         })),
         EXIT.usage,
       );
-    return result.data as unknown as Assessment;
+    return result.data;
   }
   const org = await loadOrganization(path, rubrics.index);
-  return assess(rubrics.compiled, {
+  return evaluate(rubrics.compiled, {
     organization: org.name,
     source: path,
     answers: org.answers,

@@ -1,12 +1,11 @@
 import { existsSync } from "node:fs";
 import confirm from "@inquirer/confirm";
 import input from "@inquirer/input";
-import { assess } from "../../engine/assess.js";
-import { assessRoom } from "../../engine/consensus.js";
 import { planInterview, runInterview, type Step } from "../../interview/flow.js";
 import { EXIT, UserError } from "../../io/errors.js";
 import { writeFileAtomic } from "../../io/stream.js";
-import { renderText, wrap } from "../../report/text.js";
+import { assess, assessRoom } from "../../narrate/assess.js";
+import { wrap } from "../../report/text.js";
 import type { Answers } from "../../rubric/schema.js";
 import { visible } from "../../text/visible.js";
 import {
@@ -201,7 +200,11 @@ export async function runInterviewCommand(
           });
     process.stdout.write("\u001b[2J\u001b[H");
     process.stdout.write(
-      renderText(assessment, { color: session.color, width: process.stdout.columns || 80 }),
+      await renderAssessment(assessment, "text", {
+        color: session.color,
+        width: process.stdout.columns || 80,
+        compiled: rubrics.compiled,
+      }),
     );
     if (options.set.length > 0)
       process.stdout.write(
@@ -234,7 +237,7 @@ export async function runInterviewCommand(
         await renderAssessment(assessment, "markdown", {
           color: false,
           width: 100,
-          index: rubrics.index,
+          compiled: rubrics.compiled,
         }),
       );
       process.stdout.write(`Report written to ${visible(reportPath)}\n`);

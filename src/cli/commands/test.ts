@@ -1,9 +1,9 @@
 import { dirname, join, resolve } from "node:path";
 import { Chalk } from "chalk";
-import { assess } from "../../engine/assess.js";
 import { expandInputs } from "../../io/inputs.js";
 import { PACKAGE_ROOT } from "../../io/package.js";
 import { readTextFile } from "../../io/read.js";
+import { assess } from "../../narrate/assess.js";
 import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
 import { checkAnswers, parseOrganization, parseRubricTests } from "../../rubric/load.js";
 import type { Answers, RubricTest } from "../../rubric/schema.js";
@@ -51,9 +51,12 @@ async function answersOf(test: RubricTest, file: string, rubrics: RubricSet): Pr
 function check(test: RubricTest, file: string, result: ReturnType<typeof assess>): TestResult {
   const failures: string[] = [];
   const outcomes = list(test.expect.recommendation);
-  if (!outcomes.includes(result.recommendation)) {
+  const got = result.recommendation ?? "undecided";
+  if (!outcomes.includes(got)) {
     failures.push(
-      `expected ${outcomes.join(" or ")}, got ${result.recommendation} (margin ${result.margin.toFixed(1)} over ${result.runnerUp})`,
+      result.recommendation === null
+        ? `expected ${outcomes.join(" or ")}, got no recommendation yet (${result.undecided?.reason})`
+        : `expected ${outcomes.join(" or ")}, got ${got} (margin ${result.margin.toFixed(1)} over ${result.runnerUp})`,
     );
   }
   const confidences =
@@ -71,7 +74,7 @@ function check(test: RubricTest, file: string, result: ReturnType<typeof assess>
     name: test.name,
     passed: failures.length === 0,
     failures,
-    recommendation: result.recommendation,
+    recommendation: got,
     confidence: result.confidence,
   };
 }

@@ -1,0 +1,290 @@
+import { conditionHolds } from "../rubric/conditions.js";
+import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
+import type { Answers, AnswerValue } from "../rubric/schema.js";
+import type { CompiledRubrics } from "./compile.js";
+import type {
+  Confidence,
+  ConfidenceFactors,
+  Evaluation,
+  Provenance,
+  ReasonFact,
+  UndecidedReason,
+} from "./facts.js";
+import { answerFirst } from "./grounds.js";
+import {
+  type Decision,
+  decide,
+  isTie,
+  type LedgerEntry,
+  pointScale,
+  type Scored,
+  type Scores,
+  scoreAnswers,
+} from "./score.js";
+import { weightStability } from "./stability.js";
+import { WhatIf } from "./what-if.js";
+import { findChangePairs, findRulesToWatch, findWhatWouldChange } from "./what-would-change.js";
+
+/** Confidence thresholds, in score points of lead over the runner-up. */
+export const CONFIDENCE = {
+  highMargin: 6,
+  lowMargin: 2,
+  /** Share of questions answered below which confidence cannot be high, and below that low. */
+  highCoverage: 0.8,
+  lowCoverage: 0.5,
+  /** The winner must hold when every rubric weight moves this much either way. */
+  weightSwing: 0.25,
+} as const;
+
+/**
+ * When the engine gives no recommendation: below `minAnsweredWeight` of the rubric weight answered
+ * (each question weighs the score points it can move), or when the top open scores tie. Either
+ * way, unless the hard rules leave one outcome.
+ */
+export const GROUNDS = {
+  minAnsweredWeight: 0.4,
+} as const;
+
+export interface AssessInput {
+  organization: string;
+  source: string | null;
+  answers: Answers;
+  /** Passed through to the result; the engine itself reads no files and knows no versions. */
+  provenance?: Provenance;
+}
+
+const round = (value: number, digits = 2): number => {
+  const factor = 10 ** digits;
+  const rounded = Math.round(value * factor) / factor;
+  return Object.is(rounded, -0) ? 0 : rounded;
+};
+
+const roundScores = (scores: Scores): Scores => ({
+  combine: round(scores.combine),
+  separate: round(scores.separate),
+  matrix: round(scores.matrix),
+});
+
+function toReason(entry: LedgerEntry, outcome: Outcome, contribution: number): ReasonFact {
+  return { questionId: entry.questionId, answer: entry.answer, outcome, contribution };
+}
+
+/** The answers that put the most between winner and runner-up, and those that point elsewhere. */
+function explain(ledger: readonly LedgerEntry[], winner: Outcome, runnerUp: Outcome) {
+  const byStrength = (a: ReasonFact, b: ReasonFact) => b.contribution - a.contribution;
+  // A reason must argue for the winner, not merely against the runner-up: an answer whose own
+  // reason text favours a third outcome would read as a non sequitur.
+  const favoursWinner = (entry: LedgerEntry) =>
+    OUTCOMES.every((outcome) => entry.points[winner] >= entry.points[outcome]);
+  const reasons = ledger
+    .filter(favoursWinner)
+    .map((entry) => toReason(entry, winner, round(entry.points[winner] - entry.points[runnerUp])))
+    .filter((reason) => reason.contribution > 0)
+    .sort(byStrength);
+  const counterReasons: ReasonFact[] = [];
+  for (const entry of ledger) {
+    // An answer points elsewhere when some other outcome gains more from it than the winner.
+    let rival: Outcome | undefined;
+    for (const outcome of OUTCOMES) {
+      if (
+        outcome !== winner &&
+        (rival === undefined || entry.points[outcome] > entry.points[rival])
+      )
+        rival = outcome;
+    }
+    const target = rival ?? runnerUp;
+    const contribution = round(entry.points[target] - entry.points[winner]);
+    if (contribution > 0) counterReasons.push(toReason(entry, target, contribution));
+  }
+  counterReasons.sort(byStrength);
+  return { reasons, counterReasons };
+}
+
+function confidenceOf(factors: ConfidenceFactors, margin: number): Confidence {
+  const levels: Confidence[] = ["low", "medium", "high"];
+  let level = 2;
+  if (!factors.decidedByRule) {
+    if (margin < CONFIDENCE.highMargin) level = 1;
+    if (margin < CONFIDENCE.lowMargin) level = 0;
+    if (!factors.holdsUnderWeightSwing) level -= 1;
+  }
+  if (factors.answeredShare < CONFIDENCE.highCoverage || factors.unansweredCouldFlip)
+    level = Math.min(level, 1);
+  if (factors.answeredShare < CONFIDENCE.lowCoverage || factors.rulesConflict) level = 0;
+  return levels[Math.max(0, level)] ?? "low";
+}
+
+/** When the hard rules leave one outcome open, it wins whatever the scores say. */
+const decidedByRule = (decision: Decision) =>
+  !decision.conflict && decision.allowed.length === 1 && decision.fired.length > 0;
+
+/** The share of the rubric weight these answers cover (see GROUNDS). */
+export function answeredWeight(compiled: CompiledRubrics, answers: Answers): number {
+  let answered = 0;
+  for (const entry of compiled.questions)
+    if (answers[entry.question.id] !== undefined) answered += entry.share;
+  return answered;
+}
+
+/** Why these answers give no recommendation yet; undefined when they give one. */
+export function missingGrounds(
+  compiled: CompiledRubrics,
+  answers: Answers,
+  scores: Scores,
+  decision: Decision,
+): UndecidedReason | undefined {
+  if (decidedByRule(decision)) return undefined;
+  if (answeredWeight(compiled, answers) < GROUNDS.minAnsweredWeight) return "too-little-answered";
+  return isTie(decision, scores) ? "tied" : undefined;
+}
+
+/** The recommendation for some answers, or null when they give none yet: a respondent's own. */
+export function recommendationFor(compiled: CompiledRubrics, answers: Answers): Outcome | null {
+  const { scores } = scoreAnswers(compiled, answers);
+  const decision = decide(compiled, answers, scores);
+  return missingGrounds(compiled, answers, scores, decision) ? null : decision.recommendation;
+}
+
+function contributionsOf(compiled: CompiledRubrics, scored: Scored): Evaluation["contributions"] {
+  return compiled.rubrics.map((rubric) => {
+    const raw = scored.rubricPoints.get(rubric.id) ?? { combine: 0, separate: 0, matrix: 0 };
+    const scale = pointScale(compiled, rubric);
+    return {
+      rubricId: rubric.id,
+      points: roundScores({
+        combine: raw.combine * scale,
+        separate: raw.separate * scale,
+        matrix: raw.matrix * scale,
+      }),
+    };
+  });
+}
+
+/** The answers given to the rubrics' questions, in question order. */
+function answersGiven(compiled: CompiledRubrics, answers: Answers): Record<string, AnswerValue> {
+  const given: Record<string, AnswerValue> = {};
+  for (const { question } of compiled.questions) {
+    const value = answers[question.id];
+    if (value !== undefined) given[question.id] = value;
+  }
+  return given;
+}
+
+/** Rubrics and answers in, every fact of the assessment out. Pure: the same input, the same output. */
+export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluation {
+  const { answers } = input;
+  const scored = scoreAnswers(compiled, answers);
+  const { scores } = scored;
+  const decision = decide(compiled, answers, scores);
+  const { recommendation, runnerUp, allowed, fired, conflict } = decision;
+  const unanswered = compiled.questions
+    .filter(({ question }) => answers[question.id] === undefined)
+    .map(({ question }) => question.id);
+  const answeredShare = round(1 - unanswered.length / Math.max(1, compiled.questions.length));
+  const margin = scores[recommendation] - scores[runnerUp];
+  const common = {
+    organization: input.organization,
+    source: input.source,
+  };
+  const rules = fired.map(({ id, effect, outcome }) => ({ id, effect, outcome }));
+  const tail = {
+    answers: answersGiven(compiled, answers),
+    contributions: contributionsOf(compiled, scored),
+    ...(input.provenance ? { provenance: input.provenance } : {}),
+  };
+
+  const undecided = missingGrounds(compiled, answers, scores, decision);
+  if (undecided) {
+    const first = answerFirst(compiled, answers);
+    return {
+      ...common,
+      recommendation: null,
+      runnerUp: null,
+      undecided: { reason: undecided, answerFirst: first },
+      scores: roundScores(scores),
+      margin: round(margin),
+      confidence: "low",
+      confidenceFactors: {
+        answeredShare,
+        weightTolerance: 0,
+        holdsUnderWeightSwing: false,
+        unansweredCouldFlip: first.length > 0,
+        decidedByRule: false,
+        rulesConflict: conflict,
+      },
+      unanswered,
+      rules,
+      reasons: [],
+      counterReasons: [],
+      whatWouldChange: [],
+      changePairs: [],
+      rulesToWatch: [],
+      stability: { weightTolerance: 0, rubrics: [] },
+      mechanisms: [],
+      ...tail,
+    };
+  }
+
+  const whatIf = new WhatIf(compiled, answers);
+  const whatWouldChange = findWhatWouldChange(whatIf, recommendation).map((change) => ({
+    ...change,
+    margin: round(change.margin),
+  }));
+  const changePairs = whatWouldChange.some((change) => change.from !== null)
+    ? []
+    : findChangePairs(whatIf, recommendation).map((pair) => ({
+        ...pair,
+        margin: round(pair.margin),
+      }));
+  const stability = weightStability(
+    compiled,
+    scored,
+    recommendation,
+    allowed.filter((o) => o !== recommendation),
+  );
+  const tolerance = stability.weightTolerance;
+  const factors: ConfidenceFactors = {
+    answeredShare,
+    weightTolerance: round(tolerance),
+    holdsUnderWeightSwing: tolerance >= CONFIDENCE.weightSwing,
+    unansweredCouldFlip: whatWouldChange.some((change) => change.from === null),
+    decidedByRule: decidedByRule(decision),
+    rulesConflict: conflict,
+  };
+  return {
+    ...common,
+    recommendation,
+    runnerUp,
+    scores: roundScores(scores),
+    margin: round(margin),
+    confidence: confidenceOf(factors, margin),
+    confidenceFactors: factors,
+    unanswered,
+    rules,
+    ...explain(scored.ledger, recommendation, runnerUp),
+    whatWouldChange,
+    changePairs,
+    rulesToWatch: findRulesToWatch(whatIf),
+    stability: {
+      weightTolerance: round(tolerance),
+      rubrics: stability.rubrics.map((range) => ({
+        ...range,
+        min: round(range.min),
+        max: range.max === null ? null : round(range.max),
+      })),
+    },
+    mechanisms: compiled.guidance[recommendation].mechanisms.map((mechanism) => ({
+      id: mechanism.id,
+      status:
+        mechanism.inPlaceWhen && conditionHolds(mechanism.inPlaceWhen, answers)
+          ? "in-place"
+          : "to-establish",
+    })),
+    ...tail,
+  };
+}
+
+/** Confidence one level lower, for a room whose disagreement could change the result. */
+export function lowerConfidence(confidence: Confidence): Confidence {
+  return confidence === "high" ? "medium" : "low";
+}

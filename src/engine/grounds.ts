@@ -1,0 +1,85 @@
+import { predicateOf } from "../rubric/conditions.js";
+import { OUTCOMES } from "../rubric/outcomes.js";
+import { allowedValues } from "../rubric/question.js";
+import type { Answers, AnswerValue, Question } from "../rubric/schema.js";
+import type { CompiledQuestion, CompiledRubrics } from "./compile.js";
+import type { Scores } from "./facts.js";
+import { pointsOf } from "./what-if.js";
+
+/** The answers a question can give, one per distinct effect (a band's start stands for the band). */
+export function answerChoices(question: Question): readonly AnswerValue[] {
+  switch (question.type) {
+    case "integer":
+    case "percent":
+      return question.bands.map((band) => band.from);
+    case "multi":
+      return [[], ...question.options.map((option) => [option.value])];
+    default:
+      return allowedValues(question);
+  }
+}
+
+/** The widest gap one set of points opens between two outcomes. */
+function spread(points: Scores): number {
+  let widest = 0;
+  for (const a of OUTCOMES)
+    for (const b of OUTCOMES) widest = Math.max(widest, points[a] - points[b]);
+  return widest;
+}
+
+/**
+ * The most an answer to this question could move one outcome against another, in score points.
+ * For several-of questions every option leaning the same way can be chosen at once, so their
+ * leanings add up.
+ */
+function swing(compiled: CompiledRubrics, entry: CompiledQuestion): number {
+  const { question } = entry;
+  if (question.type === "multi") {
+    let widest = spread(pointsOf(compiled, entry, []));
+    for (const a of OUTCOMES) {
+      for (const b of OUTCOMES) {
+        let sum = 0;
+        for (const option of question.options) {
+          const points = pointsOf(compiled, entry, [option.value]);
+          sum += Math.max(0, points[a] - points[b]);
+        }
+        widest = Math.max(widest, sum);
+      }
+    }
+    return widest;
+  }
+  let widest = 0;
+  for (const value of answerChoices(question))
+    widest = Math.max(widest, spread(pointsOf(compiled, entry, value)));
+  return widest;
+}
+
+/** Whether some answer to this question makes a hard rule fire that does not fire now. */
+function couldFireRule(compiled: CompiledRubrics, answers: Answers, question: Question): boolean {
+  const values = answerChoices(question);
+  const all = question.type === "multi" ? [question.options.map((o) => o.value)] : [];
+  return compiled.rules.some((rule) => {
+    const holds = predicateOf(rule.when);
+    if (holds(answers)) return false;
+    return [...values, ...all].some((value) => holds(answers, question.id, value));
+  });
+}
+
+/**
+ * The unanswered questions that could decide an open result, most decisive first: those whose
+ * answer could make a hard rule fire, then by the most score points the answer could move between
+ * two outcomes. Questions that can move nothing are left out.
+ */
+export function answerFirst(compiled: CompiledRubrics, answers: Answers): string[] {
+  const open = compiled.questions
+    .filter((entry) => answers[entry.question.id] === undefined)
+    .map((entry) => ({
+      id: entry.question.id,
+      order: entry.order,
+      rule: couldFireRule(compiled, answers, entry.question),
+      swing: swing(compiled, entry),
+    }))
+    .filter((entry) => entry.rule || entry.swing > 0);
+  open.sort((a, b) => Number(b.rule) - Number(a.rule) || b.swing - a.swing || a.order - b.order);
+  return open.map((entry) => entry.id);
+}

@@ -1,0 +1,712 @@
+import type { CompiledRubrics } from "../engine/compile.js";
+import { CONFIDENCE } from "../engine/evaluate.js";
+import type { Assessment, Decided, Reason } from "../result/assessment.js";
+import { isDecided } from "../result/assessment.js";
+import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
+import type { AnswerValue } from "../rubric/schema.js";
+import { deepVisible } from "../text/visible.js";
+import {
+  formatValue,
+  joinWords,
+  OUTCOME_ACTION,
+  OUTCOME_MEANING,
+  ruleTitle,
+  wordingOf,
+} from "./wording.js";
+
+/**
+ * The report's content, once: every sentence and label a reader sees, in reading order. Text,
+ * Markdown and HTML lay out this one document, so no two formats can say different things.
+ */
+export type Block = (
+  | { kind: "paragraph"; text: string }
+  /** `ranked`: best first, so a short view may show only the first few. */
+  | { kind: "list"; items: string[]; ranked?: boolean }
+  | { kind: "checklist"; items: Array<{ text: string; done: boolean }> }
+  | {
+      kind: "table";
+      head: string[];
+      rows: string[][];
+      numeric?: number[];
+      ranked?: boolean;
+      /** The figures of the chart before it, for formats that cannot draw. */
+      ofChart?: boolean;
+    }
+  | { kind: "chart"; chart: Chart }
+) & {
+  /** Shown only in the short view (the terminal's) or only in the full one (the handouts). */
+  view?: View;
+};
+
+/** The terminal shows the short view; Markdown and HTML handouts the full one. */
+export type View = "short" | "full";
+
+export type Chart =
+  | {
+      kind: "scores";
+      rows: Array<{ outcome: Outcome; score: number; status: ScoreStatus; note: string }>;
+    }
+  | { kind: "contributions"; rows: Array<{ id: string; title: string; points: Scores }> }
+  | {
+      kind: "disagreement";
+      rows: Array<{ id: string; label: string; spread: number; couldFlip: boolean }>;
+    };
+
+type Scores = Record<Outcome, number>;
+
+/** Where an outcome stands: chosen, next best, set aside by a hard rule, or simply behind. */
+export type ScoreStatus = "recommended" | "runner-up" | "ruled-out" | "other";
+
+export interface Section {
+  id: string;
+  title: string;
+  blocks: Block[];
+  /** `full`: reference material the short view leaves out. */
+  view?: View;
+}
+
+/** The verdict, as every format opens with it. */
+export interface Verdict {
+  recommendation: Outcome | null;
+  confidence: Assessment["confidence"];
+  /** What must be read before the verdict: a rule conflict, or why there is none yet. */
+  banner?: string;
+  /** "separate, 4.9 points behind"; absent without a recommendation. */
+  runnerUp?: string;
+  /** "92% answered; holds while rubric weights move up to ±30%". */
+  standing: string;
+  /** The unanswered questions, by label. */
+  notAnswered: string[];
+}
+
+export interface ReportDocument {
+  title: string;
+  organization: string;
+  source: string | null;
+  verdict: Verdict;
+  /** One paragraph for the top of a handout. */
+  headline: string;
+  sections: Section[];
+  /** Said at the foot of a handout. */
+  footer: string;
+}
+
+const points = (value: number) => value.toFixed(1);
+const signed = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(1)}`;
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const lowerFirst = (text: string) => text.replace(/^./, (c) => c.toLowerCase());
+
+/** An answer as a person reads it: by the rubric's label, and a number with its band or level. */
+export function answerText(reason: Pick<Reason, "answer" | "answerLabel">): string {
+  const value = formatValue(reason.answer);
+  const label = reason.answerLabel;
+  if (!label || label === value) return value;
+  // A level named with its number ("2 repeatable") says both already.
+  if (typeof reason.answer !== "number" || label.startsWith(`${value} `)) return label;
+  return `${value} (${label})`;
+}
+
+/**
+ * The outcomes the fired hard rules rule out, each with the rules that do it (by title): a rule
+ * forbidding it, or one requiring another outcome. The recommendation is never listed, even when
+ * rules that contradict each other left the scores to choose.
+ */
+export function ruledOut(a: Assessment, title: (id: string) => string): Map<Outcome, string[]> {
+  const out = new Map<Outcome, string[]>();
+  for (const rule of a.rules) {
+    const targets =
+      rule.effect === "forbid" ? [rule.outcome] : OUTCOMES.filter((o) => o !== rule.outcome);
+    for (const outcome of targets) {
+      if (outcome !== a.recommendation)
+        out.set(outcome, [...(out.get(outcome) ?? []), title(rule.id)]);
+    }
+  }
+  return out;
+}
+
+/** Open outcomes best first, then the ruled-out ones: the order a reader should meet them in. */
+export function standing(a: Assessment, out: ReadonlyMap<Outcome, string[]>): Outcome[] {
+  return [...OUTCOMES].sort(
+    (x, y) => Number(out.has(x)) - Number(out.has(y)) || a.scores[y] - a.scores[x],
+  );
+}
+
+/** How far one shown score is above another, from the scores as shown (one decimal). */
+export function shownGap(a: Assessment, from: Outcome, to: Outcome): number {
+  const shown = (outcome: Outcome) => Math.round(a.scores[outcome] * 10) / 10;
+  return Math.round((shown(from) - shown(to)) * 10) / 10;
+}
+
+/** Everything the sentences of one report need: the assessment, its rubrics' words, and ruled-out outcomes. */
+interface Context {
+  a: Assessment;
+  compiled: CompiledRubrics;
+  label: (id: string) => string;
+  answer: (id: string, value: AnswerValue | null) => string;
+  title: (id: string) => string;
+  out: Map<Outcome, string[]>;
+}
+
+/** "separate, 4.9 points behind", or why a higher-scoring runner-up is not the recommendation. */
+export function runnerUpText(c: Context, a: Decided): string {
+  const gap = shownGap(a, a.recommendation, a.runnerUp);
+  const rules = c.out.get(a.runnerUp);
+  const by = rules ? ` ruled out by ${joinWords(rules)}` : "";
+  if (gap < 0)
+    return `${a.runnerUp}, ${points(-gap)} points ahead on score but${by || " set aside by the hard rules"}`;
+  return `${a.runnerUp}${rules ? ` (${by.trim()})` : ""}, ${points(gap)} points behind`;
+}
+
+/** The paragraph a client reads first: the result, how sure, and the main reasons each way. */
+function summaryParagraph(c: Context, a: Decided): string {
+  const sentences: string[] = [];
+  sentences.push(
+    `For ${a.organization}, rolefit recommends ${OUTCOME_ACTION[a.recommendation]} (${OUTCOME_MEANING[a.recommendation]}), with ${a.confidence} confidence.`,
+  );
+  const excluded = [...c.out.keys()];
+  const gap = shownGap(a, a.recommendation, a.runnerUp);
+  const lead = a.confidenceFactors.rulesConflict
+    ? `${capitalize(a.recommendation)} scores ${points(a.scores[a.recommendation])}, the highest of the structures the conflicting hard rules fight over`
+    : gap >= 0
+      ? `${capitalize(a.recommendation)} scores ${points(a.scores[a.recommendation])} against ${points(a.scores[a.runnerUp])} for ${a.runnerUp}, a lead of ${points(gap)} points on a 0–100 scale where 50 is neutral`
+      : `${capitalize(a.runnerUp)} scores higher, but the hard rules leave ${a.recommendation} as the fit`;
+  sentences.push(
+    `${lead}${excluded.length > 0 ? `; ${joinWords(excluded)} ${excluded.length > 1 ? "are" : "is"} ruled out by a hard rule` : ""}.`,
+  );
+  for (const rule of a.rules.filter((r) => r.effect === "require")) {
+    sentences.push(
+      `The hard rule “${rule.title}” requires ${rule.outcome}: ${lowerFirst(rule.reason)}`,
+    );
+  }
+  const top = a.reasons.slice(0, 2).map((reason) => lowerFirst(reason.text.replace(/\.$/, "")));
+  if (top.length > 0) sentences.push(`Above all: ${top.join("; ")}.`);
+  const against = a.counterReasons[0];
+  if (against) sentences.push(`Pointing the other way: ${lowerFirst(against.text)}`);
+  if (a.unanswered.length > 0) {
+    sentences.push(
+      `${a.unanswered.length} question${a.unanswered.length === 1 ? " was" : "s were"} not answered; answering ${a.unanswered.length === 1 ? "it" : "them"} would make the result firmer.`,
+    );
+  }
+  return sentences.join(" ");
+}
+
+/** How the result stands against the rubric weights, in the few words of the verdict. */
+function standingText(a: Assessment): string {
+  const f = a.confidenceFactors;
+  const answered = `${Math.round(f.answeredShare * 100)}% answered`;
+  if (!isDecided(a)) return answered;
+  if (f.rulesConflict) return `${answered}; the hard rules conflict, so the scores decided`;
+  if (f.decidedByRule) return `${answered}; decided by hard rules`;
+  return f.weightTolerance >= 1
+    ? `${answered}; holds at any rubric weights`
+    : `${answered}; holds while rubric weights move up to ±${Math.round(f.weightTolerance * 100)}%`;
+}
+
+function confidenceItems(a: Decided): string[] {
+  const f = a.confidenceFactors;
+  const items = [
+    f.decidedByRule
+      ? "The hard rules leave only this structure open, so the score margin does not decide."
+      : `Lead over the runner-up: ${points(shownGap(a, a.recommendation, a.runnerUp))} points (high confidence needs ${CONFIDENCE.highMargin} or more; under ${CONFIDENCE.lowMargin} is low).`,
+    `Questions answered: ${Math.round(f.answeredShare * 100)}% (high confidence needs ${Math.round(CONFIDENCE.highCoverage * 100)}% or more).`,
+    f.decidedByRule
+      ? "Decided by hard rules: the rubric weights do not change it."
+      : f.weightTolerance >= 1
+        ? "The result holds whatever the rubric weights."
+        : `The result holds while every rubric weight moves by up to ±${Math.round(f.weightTolerance * 100)}% at once${f.holdsUnderWeightSwing ? "" : ` — less than the ±${Math.round(CONFIDENCE.weightSwing * 100)}% a robust result should survive`}.`,
+  ];
+  if (f.unansweredCouldFlip)
+    items.push("Answering one of the open questions could change the recommendation.");
+  if (f.rulesConflict)
+    items.push("The hard rules that fired contradict each other; the scores decided.");
+  return items;
+}
+
+function weightRange(range: Assessment["stability"]["rubrics"][number]): string {
+  if (range.min <= 0 && range.max === null) return "any weight";
+  if (range.max === null) return `above ${range.min.toFixed(2)}`;
+  if (range.min <= 0) return `below ${range.max.toFixed(2)}`;
+  return `between ${range.min.toFixed(2)} and ${range.max.toFixed(2)}`;
+}
+
+const NO_RECOMMENDATION = "no recommendation yet";
+
+/** Each respondent's own result, and the questions the room answered differently. */
+function roomSections(
+  c: Context,
+  respondents: NonNullable<Assessment["respondents"]>,
+  disagreement: NonNullable<Assessment["disagreement"]>,
+): Section[] {
+  const flips = disagreement.filter((entry) => entry.couldFlip).length;
+  return [
+    {
+      id: "respondents",
+      title: `Respondents (${respondents.length})`,
+      blocks: [
+        {
+          kind: "paragraph",
+          text: "The result is for the room's consensus: the most common answer, the median number, or the options most picked. Each person's own answers would give:",
+        },
+        {
+          kind: "table",
+          head: ["respondent", "role", "own recommendation"],
+          rows: respondents.map((r) => [
+            r.name,
+            r.role ?? "",
+            r.recommendation ?? NO_RECOMMENDATION,
+          ]),
+        },
+      ],
+    },
+    {
+      id: "disagreement",
+      title: "Where the room disagrees",
+      blocks:
+        disagreement.length === 0
+          ? [
+              {
+                kind: "paragraph",
+                text: "Everyone gave the same answers (or answers that score alike).",
+              },
+            ]
+          : [
+              {
+                kind: "paragraph",
+                text:
+                  flips > 0
+                    ? `On ${flips} question${flips === 1 ? "" : "s"} one person's answer would change the recommendation, so confidence is lowered; settle ${flips === 1 ? "it" : "these"} first. Spread is the share of the room away from the consensus.`
+                    : "No single person's answer would change the recommendation. Spread is the share of the room away from the consensus.",
+              },
+              {
+                kind: "chart",
+                chart: {
+                  kind: "disagreement",
+                  rows: disagreement.map((entry) => ({
+                    id: entry.questionId,
+                    label: c.label(entry.questionId),
+                    spread: entry.spread,
+                    couldFlip: entry.couldFlip,
+                  })),
+                },
+              },
+              {
+                kind: "table",
+                head: ["question", "answers", "spread", "could change it"],
+                numeric: [2],
+                ranked: true,
+                rows: disagreement.map((entry) => [
+                  c.label(entry.questionId),
+                  Object.entries(entry.answers)
+                    .map(([name, value]) => `${name}: ${c.answer(entry.questionId, value)}`)
+                    .join("; "),
+                  `${Math.round(entry.spread * 100)}%`,
+                  entry.couldFlip ? "yes" : "no",
+                ]),
+              },
+            ],
+    },
+  ];
+}
+
+function scoreStatus(c: Context, outcome: Outcome): { status: ScoreStatus; note: string } {
+  const { a } = c;
+  const rules = c.out.get(outcome);
+  if (rules) return { status: "ruled-out", note: `ruled out by ${joinWords(rules)}` };
+  if (!isDecided(a)) return { status: "other", note: "" };
+  if (outcome === a.recommendation)
+    return {
+      status: "recommended",
+      note: a.confidenceFactors.rulesConflict
+        ? "recommended by the scores; the hard rules conflict"
+        : "recommended",
+    };
+  if (outcome === a.runnerUp) return { status: "runner-up", note: "runner-up" };
+  return { status: "other", note: "" };
+}
+
+function scoresSection(c: Context): Section {
+  const { a } = c;
+  const rows = standing(a, c.out).map((outcome) => ({
+    outcome,
+    score: a.scores[outcome],
+    ...scoreStatus(c, outcome),
+  }));
+  const weights = new Map(a.rubrics.map((r) => [r.id, r.weight]));
+  return {
+    id: "scores",
+    title: "Scores",
+    blocks: [
+      { kind: "chart", chart: { kind: "scores", rows } },
+      {
+        kind: "table",
+        head: ["structure", "score", "status"],
+        numeric: [1],
+        ofChart: true,
+        rows: rows.map((row) => [row.outcome, points(row.score), row.note]),
+      },
+      {
+        kind: "paragraph",
+        text: "Scores run from 0 to 100; 50 is neutral. Each rubric adds or takes away points for each structure:",
+      },
+      {
+        kind: "chart",
+        chart: {
+          kind: "contributions",
+          rows: a.contributions.map((entry) => ({
+            id: entry.rubricId,
+            title: entry.title,
+            points: entry.points,
+          })),
+        },
+      },
+      {
+        kind: "table",
+        head: ["rubric", "weight", ...OUTCOMES],
+        numeric: [1, 2, 3, 4],
+        ofChart: true,
+        rows: a.contributions.map((entry) => [
+          entry.title,
+          String(weights.get(entry.rubricId) ?? ""),
+          ...OUTCOMES.map((o) => signed(entry.points[o])),
+        ]),
+      },
+    ],
+  };
+}
+
+function rulesSection(a: Assessment): Section[] {
+  if (a.rules.length === 0) return [];
+  return [
+    {
+      id: "rules",
+      title: "Hard rules that fired",
+      blocks: [
+        {
+          kind: "list",
+          items: a.rules.map(
+            (rule) =>
+              `${rule.title} ${rule.effect}s ${rule.outcome} (${rule.because}): ${rule.reason}`,
+          ),
+        },
+      ],
+    },
+  ];
+}
+
+function reasonSections(c: Context, a: Decided): Section[] {
+  const reasonRows = (list: readonly Reason[], withOutcome: boolean) =>
+    list.map((r) => [
+      `${c.label(r.questionId)}: ${answerText(r)}`,
+      ...(withOutcome ? [r.outcome] : []),
+      signed(r.contribution),
+      r.text,
+    ]);
+  const sections: Section[] = [
+    {
+      id: "reasons",
+      title: `Why ${a.recommendation} rather than ${a.runnerUp}`,
+      blocks:
+        a.reasons.length > 0
+          ? [
+              {
+                kind: "table",
+                head: ["answer", "points", "reason"],
+                numeric: [1],
+                ranked: true,
+                rows: reasonRows(a.reasons, false),
+              },
+            ]
+          : [
+              {
+                kind: "paragraph",
+                text:
+                  a.rules.length > 0
+                    ? "No answer favours it over the runner-up: the hard rules decided."
+                    : "No single answer favours it over the runner-up: it leads on the sum of all answers.",
+              },
+            ],
+    },
+  ];
+  if (a.counterReasons.length > 0) {
+    sections.push({
+      id: "counter-reasons",
+      title: "What points elsewhere",
+      blocks: [
+        {
+          kind: "table",
+          head: ["answer", "towards", "points", "reason"],
+          numeric: [2],
+          ranked: true,
+          rows: reasonRows(a.counterReasons, true),
+        },
+      ],
+    });
+  }
+  return sections;
+}
+
+function changeSections(a: Decided): Section[] {
+  const changeBlocks: Block[] = [];
+  if (a.whatWouldChange.length > 0) {
+    changeBlocks.push(
+      {
+        kind: "paragraph",
+        text: "Each of these single changes, found by re-scoring, would change the recommendation:",
+      },
+      { kind: "list", ranked: true, items: a.whatWouldChange.map((change) => change.statement) },
+    );
+  } else if (a.changePairs.length > 0) {
+    changeBlocks.push(
+      {
+        kind: "paragraph",
+        text: "No single answer changes the recommendation. The smallest pairs of changes that do:",
+      },
+      { kind: "list", items: a.changePairs.map((pair) => pair.statement) },
+    );
+  } else {
+    changeBlocks.push({
+      kind: "paragraph",
+      text: "No single answer, and no pair of answers, changes the recommendation.",
+    });
+  }
+  return [
+    { id: "what-would-change", title: "What would change it", blocks: changeBlocks },
+    {
+      id: "triggers",
+      title: "Triggers to watch",
+      blocks:
+        a.rulesToWatch.length > 0
+          ? [
+              {
+                kind: "paragraph",
+                text: "Hard rules one answer away from firing; check them before the next review:",
+              },
+              { kind: "list", items: a.rulesToWatch.map((watch) => watch.statement) },
+            ]
+          : [{ kind: "paragraph", text: "No hard rule is one answer away from firing." }],
+    },
+  ];
+}
+
+function adviceSections(a: Decided): Section[] {
+  const titles = new Map(a.rubrics.map((r) => [r.id, r.title]));
+  const sideName = { cto: "CTO side", cio: "CIO side", shared: "shared" } as const;
+  return [
+    {
+      id: "confidence",
+      title: `Confidence: ${a.confidence}`,
+      view: "full",
+      blocks: [
+        { kind: "list", items: confidenceItems(a) },
+        {
+          kind: "paragraph",
+          text: "Each rubric's weight, moved alone, keeps the recommendation within these limits:",
+        },
+        {
+          kind: "table",
+          head: ["rubric", "weight", "recommendation holds for"],
+          numeric: [1],
+          rows: a.stability.rubrics.map((r) => [
+            titles.get(r.id) ?? r.id,
+            String(r.weight),
+            weightRange(r),
+          ]),
+        },
+      ],
+    },
+    {
+      id: "mechanisms",
+      title: `To make ${a.recommendation} work`,
+      blocks: [
+        {
+          kind: "checklist",
+          items: a.mechanisms.map((m) => ({ text: m.text, done: m.status === "in-place" })),
+        },
+      ],
+    },
+    {
+      id: "scorecard",
+      title: "Blended scorecard",
+      blocks: [
+        {
+          kind: "list",
+          view: "short",
+          items: (["cto", "cio", "shared"] as const)
+            .map((side) => [side, a.metrics.filter((m) => m.side === side)] as const)
+            .filter(([, metrics]) => metrics.length > 0)
+            .map(
+              ([side, metrics]) =>
+                `${capitalize(sideName[side])}: ${metrics.map((m) => m.name).join(" · ")}`,
+            ),
+        },
+        {
+          kind: "table",
+          view: "full",
+          head: ["side", "metric", "what it measures"],
+          rows: a.metrics.map((m) => [sideName[m.side], m.name, m.description]),
+        },
+      ],
+    },
+  ];
+}
+
+function referenceSections(c: Context): Section[] {
+  const { a, compiled } = c;
+  const sections: Section[] = [];
+  if (a.unanswered.length > 0) {
+    sections.push({
+      id: "unanswered",
+      title: `Unanswered questions (${a.unanswered.length})`,
+      view: "full",
+      blocks: [
+        {
+          kind: "list",
+          items: a.unanswered.map((id) => {
+            const question = compiled.byId.get(id)?.question;
+            return question ? `${c.label(id)}: ${question.prompt}` : id;
+          }),
+        },
+      ],
+    });
+  }
+  sections.push({
+    id: "answers",
+    title: "Appendix: answers",
+    view: "full",
+    blocks: [
+      {
+        kind: "table",
+        head: ["question", "answer"],
+        rows: Object.entries(a.answers).map(([id, value]) => [c.label(id), c.answer(id, value)]),
+      },
+    ],
+  });
+  const provenance = a.provenance;
+  sections.push({
+    id: "provenance",
+    title: "Provenance",
+    view: "full",
+    blocks: provenance
+      ? [
+          {
+            kind: "paragraph",
+            text: `Made by rolefit ${provenance.rolefitVersion} from ${a.source ?? "an interview"}. Rubric set SHA-256: ${provenance.rubricSetSha256}.`,
+          },
+          {
+            kind: "table",
+            head: ["rubric", "version", "SHA-256"],
+            rows: provenance.rubrics.map((r) => [r.id, r.version, r.sha256]),
+          },
+        ]
+      : [
+          {
+            kind: "paragraph",
+            text: `Made from ${a.source ?? "an interview"} with rubrics ${a.rubrics.map((r) => `${r.id} ${r.version}`).join(", ")}.`,
+          },
+        ],
+  });
+  return sections;
+}
+
+/** With no recommendation yet: which questions to answer first. */
+function answerFirstSection(c: Context): Section[] {
+  const first = c.a.undecided?.answerFirst ?? [];
+  if (first.length === 0) return [];
+  return [
+    {
+      id: "answer-first",
+      title: "What to answer first",
+      blocks: [
+        {
+          kind: "paragraph",
+          text: "Each of these open questions could decide the result; the most decisive first:",
+        },
+        {
+          kind: "list",
+          ranked: true,
+          items: first.map((id) => {
+            const question = c.compiled.byId.get(id)?.question;
+            return question ? `${c.label(id)}: ${question.prompt}` : id;
+          }),
+        },
+      ],
+    },
+  ];
+}
+
+/** Assessment → the report's document, in reading order. Pure. */
+export function buildReport(compiled: CompiledRubrics, input: Assessment): ReportDocument {
+  // Input text is shown, never obeyed: every layout escapes it further for its own format.
+  const a = deepVisible(input);
+  const wording = wordingOf(compiled);
+  const title = (id: string) => deepVisible(ruleTitle(compiled, id));
+  const c: Context = {
+    a,
+    compiled,
+    label: (id) => deepVisible(wording.question(id)),
+    answer: (id, value) =>
+      deepVisible(
+        value === null
+          ? "unanswered"
+          : compiled.byId.has(id)
+            ? wording.answer(id, value)
+            : formatValue(value),
+      ),
+    title,
+    out: ruledOut(a, title),
+  };
+  const conflict = a.warnings[0];
+  const room =
+    a.respondents && a.disagreement ? roomSections(c, a.respondents, a.disagreement) : [];
+  const verdict: Verdict = {
+    recommendation: a.recommendation,
+    confidence: a.confidence,
+    standing: standingText(a),
+    notAnswered: a.unanswered.map(c.label),
+  };
+  const footer = `Generated by rolefit${a.provenance ? ` ${a.provenance.rolefitVersion}` : ""}. Every “what would change it” statement was checked by re-scoring.`;
+  const docTitle = `Technology leadership structure: ${a.organization}`;
+  if (!isDecided(a)) {
+    const statement = a.undecided?.statement ?? "No recommendation yet.";
+    return {
+      title: docTitle,
+      organization: a.organization,
+      source: a.source,
+      verdict: { ...verdict, banner: statement },
+      headline: `No recommendation yet (confidence ${a.confidence}): the answers so far do not settle it.`,
+      sections: [
+        ...answerFirstSection(c),
+        ...room,
+        scoresSection(c),
+        ...rulesSection(a),
+        ...referenceSections(c),
+      ],
+      footer,
+    };
+  }
+  const runnerUp = runnerUpText(c, a);
+  const rec = a.recommendation;
+  return {
+    title: docTitle,
+    organization: a.organization,
+    source: a.source,
+    verdict: { ...verdict, runnerUp, ...(conflict ? { banner: conflict } : {}) },
+    headline: `Recommendation: ${rec} (${OUTCOME_MEANING[rec]}). Confidence ${a.confidence}; runner-up ${runnerUp}.`,
+    sections: [
+      {
+        id: "summary",
+        title: "Summary",
+        view: "full",
+        blocks: [{ kind: "paragraph", text: summaryParagraph(c, a) }],
+      },
+      ...room,
+      scoresSection(c),
+      ...rulesSection(a),
+      ...reasonSections(c, a),
+      ...changeSections(a),
+      ...adviceSections(a),
+      ...referenceSections(c),
+    ],
+    footer,
+  };
+}

@@ -1,0 +1,76 @@
+import { memo } from "../cache/memo.js";
+import type { CompiledRubrics } from "../engine/compile.js";
+import type { Outcome } from "../rubric/outcomes.js";
+import { answerLabel, effectsOf } from "../rubric/question.js";
+import type { AnswerValue, Question, Rule } from "../rubric/schema.js";
+import type { Wording } from "./conditions.js";
+
+/** Questions and answers by the rubrics' labels, for sentences about the answers. */
+export function wordingOf(compiled: CompiledRubrics): Wording {
+  return memo(compiled, "wording", () => {
+    const questionOf = (id: string) => compiled.byId.get(id)?.question;
+    return {
+      question: (id) => questionOf(id)?.label ?? id,
+      answer: (id, value) => {
+        const question = questionOf(id);
+        return question ? answerLabel(question, value) : String(value);
+      },
+    };
+  });
+}
+
+/** The rules by id, for the words of the rules the engine names. */
+export function rulesById(compiled: CompiledRubrics): ReadonlyMap<string, Rule> {
+  return memo(compiled, "rules by id", () => {
+    const byId = new Map<string, Rule>();
+    for (const rule of compiled.rules) if (!byId.has(rule.id)) byId.set(rule.id, rule);
+    return byId;
+  });
+}
+
+/** A rule as people read it: its title, or its id when the rubric gives none. */
+export function ruleTitle(compiled: CompiledRubrics, id: string): string {
+  return rulesById(compiled).get(id)?.title ?? id;
+}
+
+/**
+ * The rubric's label and reason for one scored answer: a choice, a band's number, or one option
+ * of a several-of question (`[]`: none chosen).
+ */
+export function answerEffect(
+  question: Question,
+  answer: AnswerValue,
+): { label: string; reason: string } {
+  const value: AnswerValue =
+    question.type === "multi" && !Array.isArray(answer) ? [String(answer)] : answer;
+  const entry = effectsOf(question, value)[0];
+  return entry
+    ? { label: entry.label, reason: entry.reason }
+    : { label: String(answer), reason: "" };
+}
+
+/** The recommendation as an action, for sentences: "recommends combining the roles". */
+export const OUTCOME_ACTION: Record<Outcome, string> = {
+  combine: "combining the CTO and CIO roles",
+  separate: "keeping the CTO and CIO roles separate",
+  matrix: "running the CTO and CIO roles as a matrix",
+};
+
+export const OUTCOME_MEANING: Record<Outcome, string> = {
+  combine: "one executive owns both the CTO and the CIO remit",
+  separate: "a CTO and a CIO with distinct mandates",
+  matrix: "a CTO and a CIO with shared objectives, joint governance and cross-functional teams",
+};
+
+/** An answer value as plain text, for tables of raw answers. */
+export function formatValue(value: AnswerValue | null): string {
+  if (value === null) return "unanswered";
+  if (Array.isArray(value)) return value.length === 0 ? "none" : value.join(", ");
+  return String(value);
+}
+
+/** "a, b and c". */
+export function joinWords(items: readonly string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
