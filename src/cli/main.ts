@@ -117,12 +117,14 @@ function buildProgram(): Command {
   program
     .command("schema")
     .description(
-      "print the JSON Schema of rubric, org or rubric-test files (the org schema knows every question)",
+      "print the JSON Schema of rubric, org or rubric-test files (the org schema knows every question), or of results",
     )
-    .addArgument(new Argument("<kind>", "which file kind").choices(["rubric", "org", "test"]))
+    .addArgument(
+      new Argument("<kind>", "which file kind").choices(["rubric", "org", "test", "result"]),
+    )
     .addOption(rubricsOption())
     .option("--out <file>", "write the schema to this file (atomically)")
-    .action(async (kind: "rubric" | "org" | "test", options) =>
+    .action(async (kind: "rubric" | "org" | "test" | "result", options) =>
       (await import("./commands/schema.js")).runSchema(kind, options),
     );
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { conditionHolds, describeHolding, predicateOf } from "../../src/rubric/conditions.js";
+import { describeCondition, RAW_WORDING, type Wording } from "../../src/narrate/conditions.js";
+import { conditionHolds, predicateOf } from "../../src/rubric/conditions.js";
 import type { Answers, Condition } from "../../src/rubric/schema.js";
+
+const describeHolding = (condition: Condition, given: Answers, wording: Wording = RAW_WORDING) =>
+  describeCondition(condition, wording, given);
 
 const answers = (values: Record<string, unknown>) =>
   Object.assign(Object.create(null), values) as Answers;
@@ -23,7 +27,7 @@ const readiness: Condition = {
   ],
 };
 
-describe("describeHolding", () => {
+describe("describeCondition, given answers", () => {
   it("names the first alternative of an any that holds, with the actual answers", () => {
     const given = answers({
       decision_rights_clarity: "informal",
@@ -66,9 +70,9 @@ describe("describeHolding", () => {
     ).toBe("DECISION_RIGHTS_CLARITY: «contested»");
   });
 
-  it("is undefined when the condition does not hold", () => {
+  it("says what is tested when the condition does not hold", () => {
     expect(describeHolding(readiness, answers({ decision_rights_clarity: "documented" }))).toBe(
-      undefined,
+      "any of (decision_rights_clarity: contested; all of (decision_rights_clarity: informal; collaboration_mechanisms: at most 1 chosen); all of (decision_rights_clarity: informal; role_conflict: some))",
     );
   });
 });

@@ -1,4 +1,5 @@
 import { refuseOutputOverInput } from "../../io/write.js";
+import { resultJsonSchema } from "../../result/schema.js";
 import { orgJsonSchema, rubricJsonSchema, rubricTestJsonSchema } from "../../rubric/json-schema.js";
 import { jsonDocument } from "../../text/visible.js";
 import { loadRubricSet } from "../load.js";
@@ -10,7 +11,7 @@ export interface SchemaOptions {
 }
 
 export async function runSchema(
-  kind: "rubric" | "org" | "test",
+  kind: "rubric" | "org" | "test" | "result",
   options: SchemaOptions,
 ): Promise<void> {
   await refuseOutputOverInput(options.out, options.rubrics);
@@ -19,10 +20,12 @@ export async function runSchema(
       ? rubricJsonSchema()
       : kind === "test"
         ? rubricTestJsonSchema()
-        : orgJsonSchema(
-            (await loadRubricSet(options.rubrics)).compiled.questions.map(
-              (entry) => entry.question,
-            ),
-          );
+        : kind === "result"
+          ? resultJsonSchema()
+          : orgJsonSchema(
+              (await loadRubricSet(options.rubrics)).compiled.questions.map(
+                (entry) => entry.question,
+              ),
+            );
   await emit(jsonDocument(schema), options.out);
 }

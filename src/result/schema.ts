@@ -1,0 +1,166 @@
+import { z } from "zod";
+import { OUTCOMES } from "../rubric/outcomes.js";
+
+/**
+ * The results' schema (`assess --format json`, and each line of a batch), version 1: what a
+ * script may rely on. It is checked against real results in the tests, and published as
+ * schema/result.schema.json (`rolefit schema result`).
+ */
+const outcome = z.enum(OUTCOMES);
+const number = z.number();
+const scores = z.strictObject({ combine: number, separate: number, matrix: number });
+const answer = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
+const confidence = z.enum(["high", "medium", "low"]);
+const range = z.strictObject({ min: number, next: number.nullable() });
+const change = {
+  questionId: z.string(),
+  from: answer.nullable(),
+  to: answer,
+};
+const reason = z.strictObject({
+  questionId: z.string(),
+  answer,
+  answerLabel: z.string(),
+  outcome,
+  contribution: number,
+  text: z.string(),
+});
+
+export const resultSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  organization: z.string(),
+  source: z.string().nullable(),
+  recommendation: outcome
+    .nullable()
+    .describe("null: no recommendation yet, and `undecided` says why"),
+  runnerUp: outcome.nullable(),
+  undecided: z
+    .strictObject({
+      reason: z
+        .enum(["too-little-answered", "tied"])
+        .describe(
+          "too-little-answered: the answers cover under 40% of the rubric weight; tied: the top open scores are equal and no hard rule decides",
+        ),
+      answerFirst: z
+        .array(z.string())
+        .describe("unanswered questions that could decide it, most decisive first"),
+      statement: z.string(),
+    })
+    .optional(),
+  scores,
+  margin: number,
+  confidence,
+  confidenceFactors: z.strictObject({
+    answeredShare: number,
+    weightTolerance: number,
+    holdsUnderWeightSwing: z.boolean(),
+    unansweredCouldFlip: z.boolean(),
+    decidedByRule: z.boolean(),
+    rulesConflict: z.boolean(),
+    roomCouldFlip: z.boolean().optional(),
+  }),
+  unanswered: z.array(z.string()),
+  rules: z.array(
+    z.strictObject({
+      id: z.string(),
+      title: z.string(),
+      effect: z.enum(["forbid", "require"]),
+      outcome,
+      reason: z.string(),
+      because: z.string(),
+    }),
+  ),
+  warnings: z.array(z.string()),
+  reasons: z.array(reason),
+  counterReasons: z.array(reason),
+  whatWouldChange: z.array(
+    z.strictObject({
+      ...change,
+      recommendation: outcome,
+      margin: number,
+      range: range.optional(),
+      statement: z.string(),
+    }),
+  ),
+  changePairs: z.array(
+    z.strictObject({
+      changes: z.array(z.strictObject(change)),
+      recommendation: outcome,
+      margin: number,
+      statement: z.string(),
+    }),
+  ),
+  rulesToWatch: z.array(
+    z.strictObject({
+      ruleId: z.string(),
+      effect: z.enum(["forbid", "require"]),
+      outcome,
+      ...change,
+      recommendation: outcome,
+      statement: z.string(),
+    }),
+  ),
+  stability: z.strictObject({
+    weightTolerance: number,
+    rubrics: z.array(
+      z.strictObject({ id: z.string(), weight: number, min: number, max: number.nullable() }),
+    ),
+  }),
+  mechanisms: z.array(
+    z.strictObject({
+      id: z.string(),
+      text: z.string(),
+      status: z.enum(["in-place", "to-establish"]),
+    }),
+  ),
+  metrics: z.array(
+    z.strictObject({
+      side: z.enum(["cto", "cio", "shared"]),
+      name: z.string(),
+      description: z.string(),
+    }),
+  ),
+  answers: z.record(z.string(), answer),
+  rubrics: z.array(
+    z.strictObject({ id: z.string(), version: z.string(), title: z.string(), weight: number }),
+  ),
+  contributions: z.array(
+    z.strictObject({ rubricId: z.string(), title: z.string(), points: scores }),
+  ),
+  provenance: z
+    .strictObject({
+      rolefitVersion: z.string(),
+      rubrics: z.array(z.strictObject({ id: z.string(), version: z.string(), sha256: z.string() })),
+      rubricSetSha256: z.string(),
+    })
+    .optional(),
+  respondents: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        role: z.string().nullable(),
+        recommendation: outcome.nullable(),
+      }),
+    )
+    .optional(),
+  disagreement: z
+    .array(
+      z.strictObject({
+        questionId: z.string(),
+        answers: z.record(z.string(), answer.nullable()),
+        spread: number,
+        couldFlip: z.boolean(),
+      }),
+    )
+    .optional(),
+  document: z.number().optional().describe("in a batch: which YAML document of the file"),
+});
+
+/** The JSON Schema of results, from the zod schema the tests check real results with. */
+export function resultJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(resultSchema),
+    $id: "https://rolefit.dev/schema/result.schema.json",
+    title: "rolefit result",
+  };
+}
