@@ -1,17 +1,21 @@
 /**
  * Every speed cache rolefit keeps lives here. A cache is attached to the object it is made from
- * (a compiled rubric set, or a question, rule or condition of the rubrics that set holds), so it
- * lives exactly as long as that object and is dropped with it. Caches that could grow with the
- * input (one entry per combination of fired rules, per text seen) are bounded maps.
+ * (a compiled rubric set, one of its compiled questions, or a question, band, rule, condition,
+ * mechanism or YAML map), so it lives exactly as long as that object and is dropped with it.
+ * Caches that could grow with the input are bounded maps.
  *
- * What is cached, and the bound of each:
- * - per compiled set: point scales, wording, rule titles and fired-rule views (one per rule and
- *   description), what-if tables (points per answer key, rule indexes), numeric segments per
- *   question: all bounded by the rubrics' size;
- * - fired-rule lists by bitmask, and what each list leaves open: at most FIRED_SETS entries;
- * - per question: answers by value, allowed values, band labels; per condition: its compiled
- *   predicate and the questions it tests: one entry each;
- * - JSON of the texts a batch writes: at most TEXTS entries.
+ * What is cached, and what bounds it:
+ * - per compiled set: point scales, wording, rules by id, rubric titles and summary, what-if
+ *   tables, numeric segments per question: one entry each, so bounded by the rubrics' size;
+ * - per compiled question: points per answer key (value, band or option): bounded by its answers;
+ * - per rubric object: a question's answers by value and allowed values, a band's label, a
+ *   condition's predicate and tested questions, a rule's fired views (one per distinct
+ *   description, and numbers are described by threshold), a mechanism's advice: bounded by the
+ *   rubric;
+ * - per list of fired rules: what it leaves open; the lists themselves, by bitmask, at most
+ *   FIRED_SETS;
+ * - per YAML map: its pairs by key, while the document is checked;
+ * - the JSON of texts a batch writes: at most TEXTS entries.
  */
 export const LIMITS = { FIRED_SETS: 4096, TEXTS: 65_536 } as const;
 

@@ -1,3 +1,4 @@
+import { memo } from "../cache/memo.js";
 import { conditionHolds } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { effectsOf } from "../rubric/question.js";
@@ -41,16 +42,13 @@ export interface Scored {
 
 const zeroScores = (): Scores => ({ combine: 0, separate: 0, matrix: 0 });
 
-const scales = new WeakMap<CompiledRubrics, ReadonlyMap<string, number>>();
-
 /** Each rubric's point scale, worked out once per compiled set. */
-function scalesOf(compiled: CompiledRubrics): ReadonlyMap<string, number> {
-  let scale = scales.get(compiled);
-  if (!scale) {
-    scale = new Map(compiled.rubrics.map((rubric) => [rubric.id, pointScale(compiled, rubric)]));
-    scales.set(compiled, scale);
-  }
-  return scale;
+export function scalesOf(compiled: CompiledRubrics): ReadonlyMap<string, number> {
+  return memo(
+    compiled,
+    "point scales",
+    () => new Map(compiled.rubrics.map((rubric) => [rubric.id, pointScale(compiled, rubric)])),
+  );
 }
 
 /**
@@ -161,11 +159,11 @@ interface RuleOutcome {
 }
 
 /** Which outcomes a set of fired rules leaves open; cached per set, as what-ifs reuse it often. */
-const ruleOutcomes = new WeakMap<readonly Rule[], RuleOutcome>();
-
 export function outcomesLeftBy(fired: readonly Rule[]): RuleOutcome {
-  const cached = ruleOutcomes.get(fired);
-  if (cached) return cached;
+  return memo(fired, "outcomes left", () => leftOpen(fired));
+}
+
+function leftOpen(fired: readonly Rule[]): RuleOutcome {
   const forbidden = new Set(
     fired.filter((rule) => rule.effect === "forbid").map((rule) => rule.outcome),
   );
@@ -175,11 +173,9 @@ export function outcomesLeftBy(fired: readonly Rule[]): RuleOutcome {
   let allowed = OUTCOMES.filter((outcome) => !forbidden.has(outcome));
   if (required.length > 0) allowed = allowed.filter((outcome) => required.includes(outcome));
   const conflict = allowed.length === 0 || required.length > 1;
-  const result: RuleOutcome = conflict
+  return conflict
     ? { allowed: required.length > 0 ? required : [...OUTCOMES], conflict }
     : { allowed, conflict };
-  ruleOutcomes.set(fired, result);
-  return result;
 }
 
 /**

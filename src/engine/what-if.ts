@@ -1,3 +1,4 @@
+import { BoundedMap, LIMITS, memo } from "../cache/memo.js";
 import { conditionLeaves, type Predicate, predicateOf } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { bandFor, effectsOf } from "../rubric/question.js";
@@ -9,8 +10,8 @@ import {
   decideFromRules,
   NEUTRAL_SCORE,
   outcomesLeftBy,
-  pointScale,
   type Scores,
+  scalesOf,
 } from "./score.js";
 
 const ZERO: Scores = Object.freeze({ combine: 0, separate: 0, matrix: 0 });
@@ -19,21 +20,19 @@ type Change = readonly [string, AnswerValue | undefined];
 
 /** What the what-if machinery precomputes once per compiled rubric set. */
 interface Prepared {
-  points: WeakMap<CompiledQuestion, Map<unknown, Scores>>;
-  scale: Map<string, number>;
   /** Per question, the indexes of the rules that test it. */
   rulesOf: Map<string, number[]>;
   /** The rules' conditions, compiled, in rule order. */
   predicates: Predicate[];
   /** Fired-rule lists by bitmask, shared so decisions can cache what each set leaves open. */
-  firedByMask: Map<number, Rule[]>;
+  firedByMask: BoundedMap<number, Rule[]>;
 }
 
-const prepared = new WeakMap<CompiledRubrics, Prepared>();
-
 function prepare(compiled: CompiledRubrics): Prepared {
-  let ready = prepared.get(compiled);
-  if (ready) return ready;
+  return memo(compiled, "what-if tables", () => makeTables(compiled));
+}
+
+function makeTables(compiled: CompiledRubrics): Prepared {
   const rulesOf = new Map<string, number[]>();
   compiled.rules.forEach((rule, index) => {
     for (const { leaf } of conditionLeaves(rule.when)) {
@@ -42,18 +41,11 @@ function prepare(compiled: CompiledRubrics): Prepared {
       rulesOf.set(leaf.question, list);
     }
   });
-  const scale = new Map(
-    compiled.rubrics.map((rubric) => [rubric.id, pointScale(compiled, rubric)]),
-  );
-  ready = {
-    points: new WeakMap(),
-    scale,
+  return {
     rulesOf,
     predicates: compiled.rules.map((rule) => predicateOf(rule.when)),
-    firedByMask: new Map(),
+    firedByMask: new BoundedMap(LIMITS.FIRED_SETS),
   };
-  prepared.set(compiled, ready);
-  return ready;
 }
 
 /** A key that is equal for answers that score alike: the band for numbers, the value otherwise. */
@@ -79,13 +71,9 @@ export function pointsOf(
   value: AnswerValue | undefined,
 ): Scores {
   if (value === undefined) return ZERO;
-  const ready = prepare(compiled);
-  let table = ready.points.get(entry);
-  if (!table) {
-    table = new Map();
-    ready.points.set(entry, table);
-  }
-  const scale = ready.scale.get(entry.rubricId) ?? 0;
+  // One table per question of this compiled set, filled as answers are met.
+  const table = memo(entry, "points", () => new Map<unknown, Scores>());
+  const scale = scalesOf(compiled).get(entry.rubricId) ?? 0;
   const lookup = (key: unknown, answer: AnswerValue): Scores => {
     const cached = table.get(key);
     if (cached) return cached;

@@ -1,3 +1,4 @@
+import { memo } from "../cache/memo.js";
 import { conditionLeaves, predicateOf, questionsTestedBy } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { allowedValues, numericDomain, optionOrder } from "../rubric/question.js";
@@ -29,27 +30,19 @@ interface Segment extends ValueRange {
   points: Scores;
 }
 
-const segmentCache = new WeakMap<CompiledRubrics, Map<string, Segment[]>>();
-
 /**
  * The places where a number can change the result: band starts, and the thresholds rules test it
  * against. Between two of them every value scores and decides alike, so one value stands for all.
  */
 function numericSegments(question: NumericQuestion, compiled: CompiledRubrics): Segment[] {
-  let cache = segmentCache.get(compiled);
-  if (!cache) {
-    cache = new Map();
-    segmentCache.set(compiled, cache);
-  }
-  const cached = cache.get(question.id);
-  if (cached) return cached;
-  const entry = compiled.byId.get(question.id);
-  const segments = computeSegments(question, compiled).map((range) => ({
-    ...range,
-    points: entry ? pointsOf(compiled, entry, range.min) : ZERO_POINTS,
-  }));
-  cache.set(question.id, segments);
-  return segments;
+  // Per set, not per question: the thresholds come from every rubric's rules.
+  return memo(compiled, `segments of ${question.id}`, () => {
+    const entry = compiled.byId.get(question.id);
+    return computeSegments(question, compiled).map((range) => ({
+      ...range,
+      points: entry ? pointsOf(compiled, entry, range.min) : ZERO_POINTS,
+    }));
+  });
 }
 
 const ZERO_POINTS: Scores = Object.freeze({ combine: 0, separate: 0, matrix: 0 });

@@ -110,7 +110,11 @@ const rubricSummary = (compiled: CompiledRubrics): Assessment["rubrics"] =>
 /** The engine's facts in the rubrics' words: the assessment every format shows. */
 export function narrate(compiled: CompiledRubrics, facts: Evaluation): Assessment {
   const current = facts.recommendation;
-  const titles = new Map(compiled.rubrics.map((rubric) => [rubric.id, rubric.title]));
+  const titles = memo(
+    compiled,
+    "rubric titles",
+    () => new Map(compiled.rubrics.map((rubric) => [rubric.id, rubric.title])),
+  );
   const mechanisms = current ? compiled.guidance[current].mechanisms : [];
   const assessment: Assessment = {
     schemaVersion: SCHEMA_VERSION,

@@ -27,9 +27,8 @@ const tableChrome = (columns: number) => columns * 3 + 1;
  * its numbers.
  */
 function columnWidths(head: string[], rows: string[][], width: number): number[] {
-  const natural = head.map((h, i) =>
-    Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length), 1),
-  );
+  // The column names are printed above the table, so only the cells count.
+  const natural = head.map((_, i) => Math.max(1, ...rows.map((row) => (row[i] ?? "").length)));
   const room = Math.max(head.length * 6, width - tableChrome(head.length));
   const fits = (cap: number) => natural.reduce((sum, w) => sum + Math.min(w, cap), 0) <= room;
   let cap = Math.max(...natural);
@@ -148,8 +147,12 @@ export function renderText(doc: ReportDocument, options: TextOptions): string {
         if (block.ofChart) return;
         const rows = block.ranked ? block.rows.slice(0, top) : block.rows;
         const widths = columnWidths(block.head, rows, width - 2);
+        // A frame without row rules has no line under a header row: the column names go beside
+        // the section's title instead, or on a line of their own.
+        const names = c.dim(`  (${block.head.join(", ")})`);
+        if (lines[lines.length - 1] === sectionTitle) lines[lines.length - 1] += names;
+        else lines.push(names);
         const table = new Table({
-          head: block.head,
           // Row separators double the height of a table of sentences; keep only the outer frame.
           chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
           style: { head: options.color ? ["bold"] : [], border: options.color ? ["grey"] : [] },
@@ -169,9 +172,11 @@ export function renderText(doc: ReportDocument, options: TextOptions): string {
     }
   };
 
+  let sectionTitle = "";
   for (const section of doc.sections) {
     if (section.view === "full") continue;
-    lines.push("", c.bold(section.title));
+    sectionTitle = c.bold(section.title);
+    lines.push("", sectionTitle);
     for (const block of section.blocks) if (block.view !== "full") renderBlock(block);
   }
   return `${lines.join("\n")}\n`;

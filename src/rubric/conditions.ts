@@ -1,3 +1,4 @@
+import { memo } from "../cache/memo.js";
 import type { Answers, AnswerValue, Condition, LeafCondition } from "./schema.js";
 import type { Path } from "./yaml.js";
 
@@ -29,20 +30,11 @@ export type Predicate = (
   changedValue?: AnswerValue,
 ) => boolean;
 
-const compiledConditions = new WeakMap<Condition, Predicate>();
-
-const testedQuestions = new WeakMap<Condition, readonly string[]>();
-
 /** The questions a condition tests, each once, in order; worked out once per condition. */
 export function questionsTestedBy(condition: Condition): readonly string[] {
-  let ids = testedQuestions.get(condition);
-  if (!ids) {
-    ids = Object.freeze([
-      ...new Set([...conditionLeaves(condition)].map(({ leaf }) => leaf.question)),
-    ]);
-    testedQuestions.set(condition, ids);
-  }
-  return ids;
+  return memo(condition, "tested questions", () =>
+    Object.freeze([...new Set([...conditionLeaves(condition)].map(({ leaf }) => leaf.question))]),
+  );
 }
 
 /** Whether a rule's condition holds. A test on an unanswered question never holds. */
@@ -52,12 +44,7 @@ export function conditionHolds(condition: Condition, answers: Answers): boolean 
 
 /** The condition as a function, compiled once per condition object: rules are checked very often. */
 export function predicateOf(condition: Condition): Predicate {
-  let predicate = compiledConditions.get(condition);
-  if (!predicate) {
-    predicate = compile(condition);
-    compiledConditions.set(condition, predicate);
-  }
-  return predicate;
+  return memo(condition, "predicate", () => compile(condition));
 }
 
 function compile(condition: Condition): Predicate {

@@ -1,3 +1,4 @@
+import { memo } from "../cache/memo.js";
 import type { AnswerValue, Band, Effect, NumericQuestion, Question } from "./schema.js";
 import { didYouMean, listOf } from "./suggest.js";
 
@@ -34,14 +35,12 @@ export function bandEnd(question: NumericQuestion, band: Band): number | undefin
 }
 
 /** Each list's items by identity → their index, made once per list. */
-const positions = new WeakMap<readonly object[], Map<object, number>>();
-
 function positionOf<T extends object>(list: readonly T[], item: T): number {
-  let index = positions.get(list);
-  if (!index) {
-    index = new Map(list.map((entry, i) => [entry, i]));
-    positions.set(list, index);
-  }
+  const index = memo(
+    list,
+    "positions",
+    () => new Map<object, number>(list.map((entry, i) => [entry, i])),
+  );
   return index.get(item) ?? -1;
 }
 
@@ -53,24 +52,20 @@ type ValueEntry = {
 };
 
 /** A closed question's answers or options by value, with their place, made once per question. */
-const entriesByValue = new WeakMap<Question, Map<unknown, { index: number; entry: ValueEntry }>>();
-
 function entryIndex(question: Question): Map<unknown, { index: number; entry: ValueEntry }> {
-  let index = entriesByValue.get(question);
-  if (!index) {
+  return memo(question, "entries by value", () => {
     const list: readonly ValueEntry[] =
       question.type === "multi"
         ? question.options
         : question.type === "integer" || question.type === "percent"
           ? []
           : question.answers;
-    index = new Map();
+    const index = new Map<unknown, { index: number; entry: ValueEntry }>();
     list.forEach((entry, i) => {
-      if (!index?.has(entry.value)) index?.set(entry.value, { index: i, entry });
+      if (!index.has(entry.value)) index.set(entry.value, { index: i, entry });
     });
-    entriesByValue.set(question, index);
-  }
-  return index;
+    return index;
+  });
 }
 
 /** The entry of an answer value, found without scanning the list. */
@@ -96,15 +91,8 @@ export function optionOrder(question: Question): (a: string, b: string) => numbe
 /** `101–500`, `10 001 or more`: a band as a person reads it. */
 export function bandLabel(question: NumericQuestion, band: Band): string {
   // One string per band, made once: every organisation in a batch shows the same few labels.
-  let label = bandLabels.get(band);
-  if (label === undefined) {
-    label = makeBandLabel(question, band);
-    bandLabels.set(band, label);
-  }
-  return label;
+  return memo(band, "label", () => makeBandLabel(question, band));
 }
-
-const bandLabels = new WeakMap<Band, string>();
 
 function makeBandLabel(question: NumericQuestion, band: Band): string {
   const end = bandEnd(question, band);
@@ -140,24 +128,19 @@ export function answerLabel(question: Question, value: AnswerValue): string {
 
 /** Every value a closed question accepts, in the rubric's order. */
 export function allowedValues(question: Question): readonly AllowedValue[] {
-  let values = allowedCache.get(question);
-  if (!values) {
-    values = Object.freeze(
+  // Answers are checked for every organisation of a batch: each question's list is made once.
+  return memo(question, "allowed values", () =>
+    Object.freeze(
       question.type === "choice" || question.type === "scale" || question.type === "boolean"
         ? question.answers.map((answer) => answer.value)
         : question.type === "multi"
           ? question.options.map((option) => option.value)
           : [],
-    );
-    allowedCache.set(question, values);
-  }
-  return values;
+    ),
+  );
 }
 
 type AllowedValue = string | number | boolean;
-
-/** Answers are checked for every organisation of a batch: each question's list is made once. */
-const allowedCache = new WeakMap<Question, readonly AllowedValue[]>();
 
 /** What the question accepts, for messages and `rolefit rubrics`. */
 export function describeDomain(question: Question): string {

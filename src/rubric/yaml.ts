@@ -12,6 +12,7 @@ import {
   visit,
   type YAMLMap,
 } from "yaml";
+import { memo } from "../cache/memo.js";
 import type { Diagnostic } from "./diagnostic.js";
 
 export type Path = ReadonlyArray<string | number>;
@@ -326,19 +327,16 @@ function spanOf(source: SourceDocument, node: Node | null | undefined): Span {
 }
 
 /** Each map's pairs by key, made once per map: finding every key of a big map stays linear. */
-const pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
-
 function pairOf(map: YAMLMap, key: string): Pair | undefined {
-  let index = pairsByKey.get(map);
-  if (!index) {
-    index = new Map();
+  const index = memo(map, "pairs by key", () => {
+    const pairs = new Map<string, Pair>();
     for (const item of map.items)
       if (isPair(item) && isScalar(item.key)) {
         const name = String(item.key.value);
-        if (!index.has(name)) index.set(name, item);
+        if (!pairs.has(name)) pairs.set(name, item);
       }
-    pairsByKey.set(map, index);
-  }
+    return pairs;
+  });
   return index.get(key);
 }
 
