@@ -19,36 +19,37 @@
  */
 export const LIMITS = { FIRED_SETS: 4096, TEXTS: 65_536 } as const;
 
-const store = new WeakMap<object, Map<string, unknown>>();
+/** The name of every cache made, for reading what a running rolefit keeps. */
+export const CACHE_NAMES: string[] = [];
 
-/** The cached value of `slot` for `owner`, made on first use. */
-export function memo<T>(owner: object, slot: string, make: () => T): T {
-  let slots = store.get(owner);
-  if (!slots) {
-    slots = new Map();
-    store.set(owner, slots);
-  }
-  if (slots.has(slot)) return slots.get(slot) as T;
-  const value = make();
-  slots.set(slot, value);
-  return value;
+/**
+ * `make`, remembered: its result for each owner object is kept as long as the owner lives, in a
+ * WeakMap of its own, so a lookup costs one WeakMap read.
+ */
+export function keyed<K extends object, V>(name: string, make: (owner: K) => V): (owner: K) => V {
+  const values = new WeakMap<K, V>();
+  CACHE_NAMES.push(name);
+  return (owner) => {
+    let value = values.get(owner);
+    if (value === undefined) {
+      value = make(owner);
+      values.set(owner, value);
+    }
+    return value;
+  };
 }
 
 /**
  * A map that forgets everything once it holds `limit` entries: the caches it backs are rebuilt
  * cheaply, and clearing keeps memory flat however many distinct keys a run meets.
  */
-export class BoundedMap<K, V> {
-  private readonly entries = new Map<K, V>();
-
-  constructor(private readonly limit: number) {}
-
-  get(key: K): V | undefined {
-    return this.entries.get(key);
+export class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly limit: number) {
+    super();
   }
 
-  set(key: K, value: V): void {
-    if (this.entries.size >= this.limit) this.entries.clear();
-    this.entries.set(key, value);
+  override set(key: K, value: V): this {
+    if (this.size >= this.limit) this.clear();
+    return super.set(key, value);
   }
 }

@@ -182,22 +182,17 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
     .map(({ question }) => question.id);
   const answeredShare = round(1 - unanswered.length / Math.max(1, compiled.questions.length));
   const margin = scores[recommendation] - scores[runnerUp];
-  const common = {
-    organization: input.organization,
-    source: input.source,
-  };
+  const { organization, source } = input;
   const rules = fired.map(({ id, effect, outcome }) => ({ id, effect, outcome }));
-  const tail = {
-    answers: answersGiven(compiled, answers),
-    contributions: contributionsOf(compiled, scored),
-    ...(input.provenance ? { provenance: input.provenance } : {}),
-  };
+  const given = answersGiven(compiled, answers);
+  const contributions = contributionsOf(compiled, scored);
 
   const undecided = missingGrounds(compiled, answers, scores, decision);
   if (undecided) {
     const first = answerFirst(compiled, answers);
     return {
-      ...common,
+      organization,
+      source,
       recommendation: null,
       runnerUp: null,
       undecided: { reason: undecided, answerFirst: first },
@@ -221,7 +216,9 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
       rulesToWatch: [],
       stability: { weightTolerance: 0, rubrics: [] },
       mechanisms: [],
-      ...tail,
+      answers: given,
+      contributions,
+      ...(input.provenance ? { provenance: input.provenance } : {}),
     };
   }
 
@@ -251,8 +248,10 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
     decidedByRule: decidedByRule(decision),
     rulesConflict: conflict,
   };
-  return {
-    ...common,
+  const { reasons, counterReasons } = explain(scored.ledger, recommendation, runnerUp);
+  const evaluation: Evaluation = {
+    organization,
+    source,
     recommendation,
     runnerUp,
     scores: roundScores(scores),
@@ -261,7 +260,8 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
     confidenceFactors: factors,
     unanswered,
     rules,
-    ...explain(scored.ledger, recommendation, runnerUp),
+    reasons,
+    counterReasons,
     whatWouldChange,
     changePairs,
     rulesToWatch: findRulesToWatch(whatIf),
@@ -280,8 +280,12 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
           ? "in-place"
           : "to-establish",
     })),
-    ...tail,
+    answers: given,
+    contributions,
   };
+  // Set after, not spread in: the literal above keeps one shape for every organisation.
+  if (input.provenance) evaluation.provenance = input.provenance;
+  return evaluation;
 }
 
 /** Confidence one level lower, for a room whose disagreement could change the result. */

@@ -1,4 +1,4 @@
-import { memo } from "../cache/memo.js";
+import { keyed } from "../cache/memo.js";
 import { conditionHolds } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { effectsOf } from "../rubric/question.js";
@@ -43,13 +43,11 @@ export interface Scored {
 const zeroScores = (): Scores => ({ combine: 0, separate: 0, matrix: 0 });
 
 /** Each rubric's point scale, worked out once per compiled set. */
-export function scalesOf(compiled: CompiledRubrics): ReadonlyMap<string, number> {
-  return memo(
-    compiled,
-    "point scales",
-    () => new Map(compiled.rubrics.map((rubric) => [rubric.id, pointScale(compiled, rubric)])),
-  );
-}
+export const scalesOf: (compiled: CompiledRubrics) => ReadonlyMap<string, number> = keyed(
+  "point scales",
+  (compiled: CompiledRubrics) =>
+    new Map(compiled.rubrics.map((rubric) => [rubric.id, pointScale(compiled, rubric)])),
+);
 
 /**
  * The weighted sum: each rubric's points are divided by the most it could give, so a rubric with
@@ -159,9 +157,10 @@ interface RuleOutcome {
 }
 
 /** Which outcomes a set of fired rules leaves open; cached per set, as what-ifs reuse it often. */
-export function outcomesLeftBy(fired: readonly Rule[]): RuleOutcome {
-  return memo(fired, "outcomes left", () => leftOpen(fired));
-}
+export const outcomesLeftBy: (fired: readonly Rule[]) => RuleOutcome = keyed(
+  "outcomes fired rules leave open",
+  (fired: readonly Rule[]) => leftOpen(fired),
+);
 
 function leftOpen(fired: readonly Rule[]): RuleOutcome {
   const forbidden = new Set(

@@ -1,4 +1,4 @@
-import { BoundedMap, LIMITS, memo } from "../cache/memo.js";
+import { BoundedMap, keyed, LIMITS } from "../cache/memo.js";
 import { conditionLeaves, type Predicate, predicateOf } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { bandFor, effectsOf } from "../rubric/question.js";
@@ -28,9 +28,13 @@ interface Prepared {
   firedByMask: BoundedMap<number, Rule[]>;
 }
 
-function prepare(compiled: CompiledRubrics): Prepared {
-  return memo(compiled, "what-if tables", () => makeTables(compiled));
-}
+const prepare: (compiled: CompiledRubrics) => Prepared = keyed(
+  "what-if tables",
+  (compiled: CompiledRubrics) => makeTables(compiled),
+);
+
+/** Per question of a compiled set, the points of each answer key, filled as answers are met. */
+const pointTables = keyed("points per answer", (_: CompiledQuestion) => new Map<unknown, Scores>());
 
 function makeTables(compiled: CompiledRubrics): Prepared {
   const rulesOf = new Map<string, number[]>();
@@ -71,8 +75,7 @@ export function pointsOf(
   value: AnswerValue | undefined,
 ): Scores {
   if (value === undefined) return ZERO;
-  // One table per question of this compiled set, filled as answers are met.
-  const table = memo(entry, "points", () => new Map<unknown, Scores>());
+  const table = pointTables(entry);
   const scale = scalesOf(compiled).get(entry.rubricId) ?? 0;
   const lookup = (key: unknown, answer: AnswerValue): Scores => {
     const cached = table.get(key);

@@ -1,4 +1,4 @@
-import { memo } from "../cache/memo.js";
+import { keyed } from "../cache/memo.js";
 import { conditionLeaves, predicateOf, questionsTestedBy } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { allowedValues, numericDomain, optionOrder } from "../rubric/question.js";
@@ -36,14 +36,23 @@ interface Segment extends ValueRange {
  */
 function numericSegments(question: NumericQuestion, compiled: CompiledRubrics): Segment[] {
   // Per set, not per question: the thresholds come from every rubric's rules.
-  return memo(compiled, `segments of ${question.id}`, () => {
+  const segments = segmentsBySet(compiled);
+  let found = segments.get(question.id);
+  if (!found) {
     const entry = compiled.byId.get(question.id);
-    return computeSegments(question, compiled).map((range) => ({
+    found = computeSegments(question, compiled).map((range) => ({
       ...range,
       points: entry ? pointsOf(compiled, entry, range.min) : ZERO_POINTS,
     }));
-  });
+    segments.set(question.id, found);
+  }
+  return found;
 }
+
+const segmentsBySet = keyed(
+  "numeric segments",
+  (_: CompiledRubrics) => new Map<string, Segment[]>(),
+);
 
 const ZERO_POINTS: Scores = Object.freeze({ combine: 0, separate: 0, matrix: 0 });
 

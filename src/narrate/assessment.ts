@@ -1,4 +1,4 @@
-import { memo } from "../cache/memo.js";
+import { keyed } from "../cache/memo.js";
 import type { CompiledRubrics } from "../engine/compile.js";
 import type {
   ChangeFact,
@@ -20,7 +20,7 @@ import {
   SCHEMA_VERSION,
 } from "../result/assessment.js";
 import type { Outcome } from "../rubric/outcomes.js";
-import type { Answers, Mechanism } from "../rubric/schema.js";
+import type { Answers, Mechanism, Rule } from "../rubric/schema.js";
 import { describeCondition } from "./conditions.js";
 import { becomes, conflictStatement, describeChange, undecidedStatement } from "./statements.js";
 import { answerEffect, rulesById, ruleTitle, wordingOf } from "./wording.js";
@@ -49,7 +49,7 @@ function firedRuleOf(compiled: CompiledRubrics, fact: FiredRuleFact, answers: An
   if (!rule) throw new Error(`the engine named a rule the rubrics lack: ${fact.id}`);
   // Numbers are described by the threshold they passed, so there are few variants per rule.
   const because = describeCondition(rule.when, wordingOf(compiled), answers);
-  const views = memo(rule, "fired views", () => new Map<string, FiredRule>());
+  const views = firedViews(rule);
   let view = views.get(because);
   if (!view) {
     const { id, effect, outcome, reason } = rule;
@@ -59,21 +59,29 @@ function firedRuleOf(compiled: CompiledRubrics, fact: FiredRuleFact, answers: An
   return view;
 }
 
-function adviceOf(mechanism: Mechanism, fact: MechanismFact): MechanismAdvice {
-  return memo(mechanism, `advice ${fact.status}`, () =>
-    Object.freeze({ id: mechanism.id, text: mechanism.text, status: fact.status }),
-  );
-}
+const firedViews = keyed("fired-rule views", (_: Rule) => new Map<string, FiredRule>());
+
+/** Both pieces of advice a mechanism can give, made once. */
+const adviceViews = keyed("mechanism advice", (mechanism: Mechanism) => {
+  const view = (status: MechanismAdvice["status"]): MechanismAdvice =>
+    Object.freeze({ id: mechanism.id, text: mechanism.text, status });
+  return { "in-place": view("in-place"), "to-establish": view("to-establish") };
+});
+
+const adviceOf = (mechanism: Mechanism, fact: MechanismFact): MechanismAdvice =>
+  adviceViews(mechanism)[fact.status];
 
 function changeOf(compiled: CompiledRubrics, fact: ChangeFact, current: Outcome): AnswerChange {
   const question = compiled.byId.get(fact.questionId)?.question;
   const described = question
     ? describeChange(question, fact.from, fact.to, fact.range)
     : fact.questionId;
-  return {
-    ...fact,
-    statement: `With ${described}, ${becomes(fact.recommendation, current)}.`,
-  };
+  const statement = `With ${described}, ${becomes(fact.recommendation, current)}.`;
+  const { questionId, from, to, recommendation, margin, range } = fact;
+  // Literals, not spreads: a batch makes thousands of these.
+  return range
+    ? { questionId, from, to, recommendation, margin, range, statement }
+    : { questionId, from, to, recommendation, margin, statement };
 }
 
 function pairOf(compiled: CompiledRubrics, fact: PairFact, current: Outcome): ChangePair {
@@ -90,31 +98,43 @@ function pairOf(compiled: CompiledRubrics, fact: PairFact, current: Outcome): Ch
 }
 
 function watchOf(compiled: CompiledRubrics, fact: WatchFact, current: Outcome): RuleWatch {
-  const { range, ...watch } = fact;
   const question = compiled.byId.get(fact.questionId)?.question;
-  const change = question ? describeChange(question, fact.from, fact.to, range) : fact.questionId;
+  const change = question
+    ? describeChange(question, fact.from, fact.to, fact.range)
+    : fact.questionId;
   const effect = `the hard rule “${ruleTitle(compiled, fact.ruleId)}” would ${fact.effect} ${fact.outcome}`;
   const result =
     fact.recommendation === current
       ? `the recommendation would stay ${current}`
       : becomes(fact.recommendation, current);
-  return { ...watch, statement: `With ${change}, ${effect}, and ${result}.` };
+  const { ruleId, outcome, questionId, from, to, recommendation } = fact;
+  return {
+    ruleId,
+    effect: fact.effect,
+    outcome,
+    questionId,
+    from,
+    to,
+    recommendation,
+    statement: `With ${change}, ${effect}, and ${result}.`,
+  };
 }
 
 /** The rubrics' ids, versions, titles and weights: one shared list per compiled set. */
-const rubricSummary = (compiled: CompiledRubrics): Assessment["rubrics"] =>
-  memo(compiled, "rubric summary", () =>
-    compiled.rubrics.map(({ id, version, title, weight }) => ({ id, version, title, weight })),
-  );
+const rubricSummary = keyed("rubric summary", (compiled: CompiledRubrics): Assessment["rubrics"] =>
+  compiled.rubrics.map(({ id, version, title, weight }) => ({ id, version, title, weight })),
+);
+
+const rubricTitles = keyed(
+  "rubric titles",
+  (compiled: CompiledRubrics) =>
+    new Map(compiled.rubrics.map((rubric) => [rubric.id, rubric.title])),
+);
 
 /** The engine's facts in the rubrics' words: the assessment every format shows. */
 export function narrate(compiled: CompiledRubrics, facts: Evaluation): Assessment {
   const current = facts.recommendation;
-  const titles = memo(
-    compiled,
-    "rubric titles",
-    () => new Map(compiled.rubrics.map((rubric) => [rubric.id, rubric.title])),
-  );
+  const titles = rubricTitles(compiled);
   const mechanisms = current ? compiled.guidance[current].mechanisms : [];
   const assessment: Assessment = {
     schemaVersion: SCHEMA_VERSION,
@@ -122,18 +142,6 @@ export function narrate(compiled: CompiledRubrics, facts: Evaluation): Assessmen
     source: facts.source,
     recommendation: current,
     runnerUp: facts.runnerUp,
-    ...(facts.undecided
-      ? {
-          undecided: {
-            ...facts.undecided,
-            statement: undecidedStatement(
-              compiled,
-              facts.undecided.reason,
-              facts.undecided.answerFirst,
-            ),
-          },
-        }
-      : {}),
     scores: facts.scores,
     margin: facts.margin,
     confidence: facts.confidence,
@@ -169,5 +177,21 @@ export function narrate(compiled: CompiledRubrics, facts: Evaluation): Assessmen
   if (facts.provenance) assessment.provenance = facts.provenance;
   if (facts.respondents) assessment.respondents = facts.respondents;
   if (facts.disagreement) assessment.disagreement = facts.disagreement;
-  return assessment;
+  if (!facts.undecided) return assessment;
+  // Rare, so built by spreading: `undecided` goes next to the missing recommendation.
+  const { reason, answerFirst } = facts.undecided;
+  const { schemaVersion, organization, source, recommendation, runnerUp, ...rest } = assessment;
+  return {
+    schemaVersion,
+    organization,
+    source,
+    recommendation,
+    runnerUp,
+    undecided: {
+      reason,
+      answerFirst,
+      statement: undecidedStatement(compiled, reason, answerFirst),
+    },
+    ...rest,
+  };
 }

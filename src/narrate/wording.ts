@@ -1,13 +1,14 @@
-import { memo } from "../cache/memo.js";
+import { keyed } from "../cache/memo.js";
 import type { CompiledRubrics } from "../engine/compile.js";
 import type { Outcome } from "../rubric/outcomes.js";
-import { answerLabel, effectsOf } from "../rubric/question.js";
+import { answerLabel, bandFor, effectsOf } from "../rubric/question.js";
 import type { AnswerValue, Question, Rule } from "../rubric/schema.js";
 import type { Wording } from "./conditions.js";
 
 /** Questions and answers by the rubrics' labels, for sentences about the answers. */
-export function wordingOf(compiled: CompiledRubrics): Wording {
-  return memo(compiled, "wording", () => {
+export const wordingOf: (compiled: CompiledRubrics) => Wording = keyed(
+  "wording",
+  (compiled: CompiledRubrics): Wording => {
     const questionOf = (id: string) => compiled.byId.get(id)?.question;
     return {
       question: (id) => questionOf(id)?.label ?? id,
@@ -16,17 +17,18 @@ export function wordingOf(compiled: CompiledRubrics): Wording {
         return question ? answerLabel(question, value) : String(value);
       },
     };
-  });
-}
+  },
+);
 
 /** The rules by id, for the words of the rules the engine names. */
-export function rulesById(compiled: CompiledRubrics): ReadonlyMap<string, Rule> {
-  return memo(compiled, "rules by id", () => {
+export const rulesById: (compiled: CompiledRubrics) => ReadonlyMap<string, Rule> = keyed(
+  "rules by id",
+  (compiled: CompiledRubrics) => {
     const byId = new Map<string, Rule>();
     for (const rule of compiled.rules) if (!byId.has(rule.id)) byId.set(rule.id, rule);
     return byId;
-  });
-}
+  },
+);
 
 /** A rule as people read it: its title, or its id when the rubric gives none. */
 export function ruleTitle(compiled: CompiledRubrics, id: string): string {

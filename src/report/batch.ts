@@ -1,4 +1,4 @@
-import { BoundedMap, LIMITS, memo } from "../cache/memo.js";
+import { BoundedMap, keyed, LIMITS } from "../cache/memo.js";
 import type { Assessment, FiredRule, MechanismAdvice, Reason } from "../result/assessment.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { cut, safeJson, visible } from "../text/visible.js";
@@ -28,7 +28,7 @@ const asciiJson = (value: unknown): string =>
   );
 
 /** JSON of values records share (the same objects, frozen by the narration), serialised once. */
-const sharedJson = (value: object): string => memo(value, "json", () => asciiJson(value));
+const sharedJson = keyed("JSON of shared values", (value: object) => asciiJson(value));
 
 /** JSON of the rubrics' texts, which recur in record after record. */
 const texts = new BoundedMap<string, string>(LIMITS.TEXTS);

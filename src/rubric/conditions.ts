@@ -1,4 +1,4 @@
-import { memo } from "../cache/memo.js";
+import { keyed } from "../cache/memo.js";
 import type { Answers, AnswerValue, Condition, LeafCondition } from "./schema.js";
 import type { Path } from "./yaml.js";
 
@@ -31,11 +31,11 @@ export type Predicate = (
 ) => boolean;
 
 /** The questions a condition tests, each once, in order; worked out once per condition. */
-export function questionsTestedBy(condition: Condition): readonly string[] {
-  return memo(condition, "tested questions", () =>
+export const questionsTestedBy: (condition: Condition) => readonly string[] = keyed(
+  "questions a condition tests",
+  (condition: Condition) =>
     Object.freeze([...new Set([...conditionLeaves(condition)].map(({ leaf }) => leaf.question))]),
-  );
-}
+);
 
 /** Whether a rule's condition holds. A test on an unanswered question never holds. */
 export function conditionHolds(condition: Condition, answers: Answers): boolean {
@@ -43,9 +43,10 @@ export function conditionHolds(condition: Condition, answers: Answers): boolean 
 }
 
 /** The condition as a function, compiled once per condition object: rules are checked very often. */
-export function predicateOf(condition: Condition): Predicate {
-  return memo(condition, "predicate", () => compile(condition));
-}
+export const predicateOf: (condition: Condition) => Predicate = keyed(
+  "condition predicates",
+  (condition: Condition) => compile(condition),
+);
 
 function compile(condition: Condition): Predicate {
   if ("all" in condition) {

@@ -1,4 +1,4 @@
-import { memo } from "../cache/memo.js";
+import { keyed } from "../cache/memo.js";
 import type { AnswerValue, Band, Effect, NumericQuestion, Question } from "./schema.js";
 import { didYouMean, listOf } from "./suggest.js";
 
@@ -35,14 +35,13 @@ export function bandEnd(question: NumericQuestion, band: Band): number | undefin
 }
 
 /** Each list's items by identity → their index, made once per list. */
-function positionOf<T extends object>(list: readonly T[], item: T): number {
-  const index = memo(
-    list,
-    "positions",
-    () => new Map<object, number>(list.map((entry, i) => [entry, i])),
-  );
-  return index.get(item) ?? -1;
-}
+const positions = keyed(
+  "positions in a list",
+  (list: readonly object[]) => new Map<object, number>(list.map((entry, i) => [entry, i])),
+);
+
+const positionOf = <T extends object>(list: readonly T[], item: T): number =>
+  positions(list).get(item) ?? -1;
 
 type ValueEntry = {
   value: AnswerValue;
@@ -52,8 +51,9 @@ type ValueEntry = {
 };
 
 /** A closed question's answers or options by value, with their place, made once per question. */
-function entryIndex(question: Question): Map<unknown, { index: number; entry: ValueEntry }> {
-  return memo(question, "entries by value", () => {
+const entryIndex = keyed(
+  "a question's answers by value",
+  (question: Question): Map<unknown, { index: number; entry: ValueEntry }> => {
     const list: readonly ValueEntry[] =
       question.type === "multi"
         ? question.options
@@ -65,8 +65,8 @@ function entryIndex(question: Question): Map<unknown, { index: number; entry: Va
       if (!index.has(entry.value)) index.set(entry.value, { index: i, entry });
     });
     return index;
-  });
-}
+  },
+);
 
 /** The entry of an answer value, found without scanning the list. */
 const entryOf = (question: Question, value: unknown): ValueEntry | undefined =>
@@ -90,9 +90,15 @@ export function optionOrder(question: Question): (a: string, b: string) => numbe
 
 /** `101–500`, `10 001 or more`: a band as a person reads it. */
 export function bandLabel(question: NumericQuestion, band: Band): string {
-  // One string per band, made once: every organisation in a batch shows the same few labels.
-  return memo(band, "label", () => makeBandLabel(question, band));
+  return bandLabels(question).get(band) ?? makeBandLabel(question, band);
 }
+
+/** One string per band, made once: every organisation in a batch shows the same few labels. */
+const bandLabels = keyed(
+  "band labels",
+  (question: NumericQuestion) =>
+    new Map(question.bands.map((band) => [band, makeBandLabel(question, band)])),
+);
 
 function makeBandLabel(question: NumericQuestion, band: Band): string {
   const end = bandEnd(question, band);
@@ -127,9 +133,10 @@ export function answerLabel(question: Question, value: AnswerValue): string {
 }
 
 /** Every value a closed question accepts, in the rubric's order. */
-export function allowedValues(question: Question): readonly AllowedValue[] {
-  // Answers are checked for every organisation of a batch: each question's list is made once.
-  return memo(question, "allowed values", () =>
+// Answers are checked for every organisation of a batch: each question's list is made once.
+export const allowedValues: (question: Question) => readonly AllowedValue[] = keyed(
+  "allowed values",
+  (question: Question) =>
     Object.freeze(
       question.type === "choice" || question.type === "scale" || question.type === "boolean"
         ? question.answers.map((answer) => answer.value)
@@ -137,8 +144,7 @@ export function allowedValues(question: Question): readonly AllowedValue[] {
           ? question.options.map((option) => option.value)
           : [],
     ),
-  );
-}
+);
 
 type AllowedValue = string | number | boolean;
 

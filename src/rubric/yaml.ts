@@ -12,7 +12,7 @@ import {
   visit,
   type YAMLMap,
 } from "yaml";
-import { memo } from "../cache/memo.js";
+import { keyed } from "../cache/memo.js";
 import type { Diagnostic } from "./diagnostic.js";
 
 export type Path = ReadonlyArray<string | number>;
@@ -327,18 +327,17 @@ function spanOf(source: SourceDocument, node: Node | null | undefined): Span {
 }
 
 /** Each map's pairs by key, made once per map: finding every key of a big map stays linear. */
-function pairOf(map: YAMLMap, key: string): Pair | undefined {
-  const index = memo(map, "pairs by key", () => {
-    const pairs = new Map<string, Pair>();
-    for (const item of map.items)
-      if (isPair(item) && isScalar(item.key)) {
-        const name = String(item.key.value);
-        if (!pairs.has(name)) pairs.set(name, item);
-      }
-    return pairs;
-  });
-  return index.get(key);
-}
+const pairsByKey = keyed("YAML pairs by key", (map: YAMLMap) => {
+  const pairs = new Map<string, Pair>();
+  for (const item of map.items)
+    if (isPair(item) && isScalar(item.key)) {
+      const name = String(item.key.value);
+      if (!pairs.has(name)) pairs.set(name, item);
+    }
+  return pairs;
+});
+
+const pairOf = (map: YAMLMap, key: string): Pair | undefined => pairsByKey(map).get(key);
 
 /**
  * The deepest node on `path`. When the path goes further than the document (a missing key),
