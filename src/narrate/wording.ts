@@ -39,17 +39,37 @@ export function ruleTitle(compiled: CompiledRubrics, id: string): string {
  * The rubric's label and reason for one scored answer: a choice, a band's number, or one option
  * of a several-of question (`[]`: none chosen).
  */
-export function answerEffect(
-  question: Question,
-  answer: AnswerValue,
-): { label: string; reason: string } {
-  const value: AnswerValue =
-    question.type === "multi" && !Array.isArray(answer) ? [String(answer)] : answer;
-  const entry = effectsOf(question, value)[0];
-  return entry
-    ? { label: entry.label, reason: entry.reason }
-    : { label: String(answer), reason: "" };
+export function answerEffect(question: Question, answer: AnswerValue): AnswerTexts {
+  // Numbers share their band's texts; every other answer is one of a few values.
+  const key =
+    question.type === "integer" || question.type === "percent"
+      ? (bandFor(question, answer as number) ?? answer)
+      : Array.isArray(answer)
+        ? (answer[0] ?? NONE_CHOSEN)
+        : answer;
+  const texts = answerTexts(question);
+  let found = texts.get(key);
+  if (!found) {
+    const value: AnswerValue =
+      question.type === "multi" && !Array.isArray(answer) ? [String(answer)] : answer;
+    const entry = effectsOf(question, value)[0];
+    found = entry
+      ? { label: entry.label, reason: entry.reason }
+      : { label: String(answer), reason: "" };
+    texts.set(key, found);
+  }
+  return found;
 }
+
+interface AnswerTexts {
+  label: string;
+  reason: string;
+}
+
+/** The key of an empty selection. */
+const NONE_CHOSEN = Symbol("none chosen");
+
+const answerTexts = keyed("answer texts", (_: Question) => new Map<unknown, AnswerTexts>());
 
 /** The recommendation as an action, for sentences: "recommends combining the roles". */
 export const OUTCOME_ACTION: Record<Outcome, string> = {
