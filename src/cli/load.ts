@@ -7,17 +7,16 @@ import { PACKAGE_ROOT, VERSION } from "../io/package.js";
 import { expandYamlPath, readStdin, readTextFile } from "../io/read.js";
 import { writeFileAtomic } from "../io/stream.js";
 import type { Provenance } from "../result/assessment.js";
+import { indexQuestions, type QuestionIndex } from "../rubric/answers.js";
 import { byPosition, type Diagnostic, formatDiagnostic } from "../rubric/diagnostic.js";
+import { checkRubricSet } from "../rubric/lint.js";
 import {
-  checkRubricSet,
   contentHash,
-  indexQuestions,
   type LoadedRubric,
   type LocatedOrganization,
   parseOrganization,
   parseRubric,
-  type QuestionIndex,
-} from "../rubric/load.js";
+} from "../rubric/parse.js";
 import type { Rubric } from "../rubric/schema.js";
 
 /** The rubrics shipped with rolefit, next to `dist/` in the package. */

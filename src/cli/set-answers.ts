@@ -1,6 +1,6 @@
 import { parseDocument } from "yaml";
 import { UsageError } from "../io/errors.js";
-import { checkAnswers, type QuestionIndex } from "../rubric/load.js";
+import { checkAnswers, type QuestionIndex } from "../rubric/answers.js";
 import type { Answers, AnswerValue } from "../rubric/schema.js";
 import { visible } from "../text/visible.js";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { compileRubrics } from "../../src/engine/compile.js";
 import { scoreAnswers } from "../../src/engine/score.js";
 import { assess } from "../../src/narrate/assess.js";
-import { parseRubric } from "../../src/rubric/load.js";
+import { parseRubric } from "../../src/rubric/parse.js";
 import type { Answers, AnswerValue, Rubric } from "../../src/rubric/schema.js";
 
 function rubric(yaml: string): Rubric {

@@ -2,13 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CompiledRubrics, compileRubrics } from "../../src/engine/compile.js";
-import {
-  checkRubricSet,
-  indexQuestions,
-  type LoadedRubric,
-  parseOrganization,
-  parseRubric,
-} from "../../src/rubric/load.js";
+import { indexQuestions } from "../../src/rubric/answers.js";
+import { checkRubricSet } from "../../src/rubric/lint.js";
+import { type LoadedRubric, parseOrganization, parseRubric } from "../../src/rubric/parse.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const RUBRICS_DIR = join(ROOT, "rubrics");

@@ -24,7 +24,7 @@ import {
   runInterview,
   type Step,
 } from "../../src/interview/flow.js";
-import { parseOrganization } from "../../src/rubric/load.js";
+import { parseOrganization } from "../../src/rubric/parse.js";
 import type { Answers, AnswerValue } from "../../src/rubric/schema.js";
 import { builtInCompiled, builtInIndex } from "../helpers/rubrics.js";
 

@@ -3,7 +3,8 @@ import { compileRubrics } from "../../src/engine/compile.js";
 import { unwinnableOutcomes } from "../../src/engine/reach.js";
 import { FINDING_CODES } from "../../src/report/findings.js";
 import type { Diagnostic } from "../../src/rubric/diagnostic.js";
-import { checkRubricSet, parseOrganization, parseRubric } from "../../src/rubric/load.js";
+import { checkRubricSet } from "../../src/rubric/lint.js";
+import { parseOrganization, parseRubric } from "../../src/rubric/parse.js";
 import { builtIn, builtInIndex } from "../helpers/rubrics.js";
 
 /** A small valid rubric; each fixture below breaks one thing in it. Line numbers are 1-based. */

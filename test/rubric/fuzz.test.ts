@@ -6,7 +6,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/io/errors.js";
 import { decodeText } from "../../src/io/read.js";
-import { parseOrganizations, parseOrganizationsFast, parseRubric } from "../../src/rubric/load.js";
+import { parseOrganizationsFast } from "../../src/rubric/fast-organizations.js";
+import { parseOrganizations, parseRubric } from "../../src/rubric/parse.js";
 import { builtInIndex, ROOT, RUBRICS_DIR } from "../helpers/rubrics.js";
 
 /** A fixed-seed generator, so a failure replays exactly. */

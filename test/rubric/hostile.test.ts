@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeText } from "../../src/io/read.js";
-import { parseOrganization, parseRubric } from "../../src/rubric/load.js";
+import { parseOrganization, parseRubric } from "../../src/rubric/parse.js";
 import { MAX_NESTING, parseYamlDocuments } from "../../src/rubric/yaml.js";
 import { builtInIndex } from "../helpers/rubrics.js";
 

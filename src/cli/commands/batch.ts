@@ -17,7 +17,7 @@ import {
   textSummary,
 } from "../../report/batch.js";
 import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
-import { parseOrganizationsFast } from "../../rubric/load.js";
+import { parseOrganizationsFast } from "../../rubric/fast-organizations.js";
 import { visible } from "../../text/visible.js";
 import type { RubricSet } from "../load.js";
 import { terminalWidth } from "../output.js";

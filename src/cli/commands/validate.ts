@@ -8,13 +8,13 @@ import { readTextFile } from "../../io/read.js";
 import { renderDiagnosticsText } from "../../report/diagnostics.js";
 import { renderGithub, renderSarif } from "../../report/findings.js";
 import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
+import { checkRubricSet } from "../../rubric/lint.js";
 import {
-  checkRubricSet,
   type LoadedRubric,
   parseOrganizations,
   parseRubric,
   parseRubricTests,
-} from "../../rubric/load.js";
+} from "../../rubric/parse.js";
 import { parseYaml } from "../../rubric/yaml.js";
 import { jsonDocument } from "../../text/visible.js";
 import { BUILT_IN_RUBRICS, loadRubricSet } from "../load.js";

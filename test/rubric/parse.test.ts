@@ -1,13 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  checkRubricSet,
-  parseOrganization,
-  parseOrganizations,
-  parseOrganizationsFast,
-  parseRubric,
-} from "../../src/rubric/load.js";
+import { parseOrganizationsFast } from "../../src/rubric/fast-organizations.js";
+import { checkRubricSet } from "../../src/rubric/lint.js";
+import { parseOrganization, parseOrganizations, parseRubric } from "../../src/rubric/parse.js";
 import { builtIn, builtInIndex, ROOT, RUBRICS_DIR, yamlFiles } from "../helpers/rubrics.js";
 
 const org = (body: string) =>

@@ -1,0 +1,153 @@
+import { FAILSAFE_SCHEMA, loadAll, Type } from "js-yaml";
+import { checkAnswers, type QuestionIndex } from "./answers.js";
+import { type Organization, type Parsed, parseOrganizations } from "./parse.js";
+import { API_VERSION } from "./schema.js";
+
+/*
+ * The batch's fast path for organisation files: js-yaml and a hand check that mirrors
+ * organizationSchema (schema.ts). Whatever it is unsure of goes to the careful parse (parse.ts).
+ */
+
+/**
+ * Text the fast parser may take: no anchors, aliases, tags, merge keys or `__proto__`, where the
+ * two parsers could disagree or where limits apply. Anything else goes the careful way.
+ */
+const NEEDS_CAREFUL_PARSE = /[&*!]|<<|__proto__|\t|^%/m;
+
+const NOWHERE = () => ({ file: "", line: 0, column: 0 });
+
+// The YAML 1.2 core schema's numbers, as the careful parser reads them. js-yaml's own core schema
+// also takes `0b11`, `1_000` and `+0x10`, which the careful parser reads as text.
+const CORE_INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
+const CORE_FLOAT =
+  /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+const coreInt = new Type("tag:yaml.org,2002:int", {
+  kind: "scalar",
+  resolve: (text: string | null) => text !== null && CORE_INT.test(text),
+  construct: (text: string) =>
+    text.startsWith("0o")
+      ? Number.parseInt(text.slice(2), 8)
+      : text.startsWith("0x")
+        ? Number.parseInt(text.slice(2), 16)
+        : Number.parseInt(text, 10),
+});
+
+const coreFloat = new Type("tag:yaml.org,2002:float", {
+  kind: "scalar",
+  resolve: (text: string | null) => text !== null && CORE_FLOAT.test(text) && !CORE_INT.test(text),
+  construct: (text: string) =>
+    /inf/i.test(text)
+      ? text.startsWith("-")
+        ? Number.NEGATIVE_INFINITY
+        : Number.POSITIVE_INFINITY
+      : /nan/i.test(text)
+        ? Number.NaN
+        : Number(text),
+});
+
+const coreNull = new Type("tag:yaml.org,2002:null", {
+  kind: "scalar",
+  resolve: (text: string | null) => text === null || /^(?:~|null|Null|NULL|)$/.test(text),
+  construct: () => null,
+});
+
+const coreBool = new Type("tag:yaml.org,2002:bool", {
+  kind: "scalar",
+  resolve: (text: string | null) =>
+    text !== null && /^(?:true|True|TRUE|false|False|FALSE)$/.test(text),
+  construct: (text: string) => /^t/i.test(text),
+});
+
+/** The YAML 1.2 core schema exactly, for js-yaml: both readers take the same scalars. */
+const STRICT_CORE_SCHEMA = FAILSAFE_SCHEMA.extend({
+  implicit: [coreNull, coreBool, coreInt, coreFloat],
+});
+
+/**
+ * The same as parseOrganizations, faster for a batch of well-formed files: js-yaml reads the
+ * happy path several times faster; any file it rejects, or that fails validation, is parsed
+ * again the careful way so its problems come with lines and columns.
+ */
+export function parseOrganizationsFast(
+  text: string,
+  file: string,
+  questions: QuestionIndex,
+): Array<Parsed<Organization>> {
+  if (NEEDS_CAREFUL_PARSE.test(text)) return parseOrganizations(text, file, questions);
+  let documents: unknown[];
+  try {
+    documents = loadAll(text, undefined, { schema: STRICT_CORE_SCHEMA, json: false });
+  } catch {
+    return parseOrganizations(text, file, questions);
+  }
+  const orgs: Organization[] = [];
+  for (const data of documents) {
+    const plain = plainOrganization(data);
+    if (!plain) return parseOrganizations(text, file, questions);
+    // An unknown key is a problem the careful parse words with its place: go there at once.
+    for (const id in plain.answers)
+      if (!questions.has(id)) return parseOrganizations(text, file, questions);
+    const { answers, diagnostics } = checkAnswers(plain.answers, questions, NOWHERE, NOWHERE);
+    if (diagnostics.length > 0) return parseOrganizations(text, file, questions);
+    const org: Organization = { name: plain.name, answers };
+    if (plain.description !== undefined) org.description = plain.description;
+    if (plain.respondent !== undefined) org.respondent = plain.respondent;
+    orgs.push(org);
+  }
+  if (orgs.length === 0) return parseOrganizations(text, file, questions);
+  return orgs.map((value) => ({ value, diagnostics: [] }));
+}
+
+const ORGANIZATION_KEYS = new Set([
+  "apiVersion",
+  "kind",
+  "name",
+  "description",
+  "respondent",
+  "answers",
+]);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const nonEmptyText = (value: unknown): string | undefined => {
+  const trimmed = typeof value === "string" ? value.trim() : "";
+  return trimmed === "" ? undefined : trimmed;
+};
+
+/**
+ * What organizationSchema accepts, checked by hand for the batch's happy path (zod costs more
+ * than the assessment's own checks there). Anything unusual is undefined: the careful parse then
+ * decides, and words the problem.
+ */
+function plainOrganization(data: unknown): PlainOrganization | undefined {
+  if (!isRecord(data) || data.apiVersion !== API_VERSION || data.kind !== "Organization") return;
+  for (const key of Object.keys(data)) if (!ORGANIZATION_KEYS.has(key)) return;
+  const name = nonEmptyText(data.name);
+  const { description, respondent, answers = null } = data;
+  if (name === undefined || (description !== undefined && typeof description !== "string")) return;
+  if (answers !== null && !isRecord(answers)) return;
+  const org: PlainOrganization = { name, answers: answers ?? {} };
+  if (description !== undefined) org.description = description;
+  if (respondent !== undefined) {
+    if (
+      !isRecord(respondent) ||
+      !Object.keys(respondent).every((k) => k === "name" || k === "role")
+    )
+      return;
+    const respondentName = nonEmptyText(respondent.name);
+    const role = respondent.role === undefined ? undefined : nonEmptyText(respondent.role);
+    if (respondentName === undefined || (respondent.role !== undefined && role === undefined))
+      return;
+    org.respondent = role === undefined ? { name: respondentName } : { name: respondentName, role };
+  }
+  return org;
+}
+
+interface PlainOrganization {
+  name: string;
+  description?: string;
+  respondent?: { name: string; role?: string };
+  answers: Record<string, unknown>;
+}

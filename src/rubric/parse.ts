@@ -1,0 +1,190 @@
+import { createHash } from "node:crypto";
+import { checkAnswers, type QuestionIndex } from "./answers.js";
+import type { Diagnostic } from "./diagnostic.js";
+import {
+  type Answers,
+  organizationSchema,
+  type Rubric,
+  type RubricTest,
+  rubricSchema,
+  rubricTestSchema,
+} from "./schema.js";
+import {
+  locate,
+  locateKey,
+  type Path,
+  parseYaml,
+  parseYamlDocuments,
+  type SourceDocument,
+} from "./yaml.js";
+import { diagnosticsFromZod } from "./zod-issues.js";
+
+/*
+ * YAML text → rubrics, organisations and rubric tests, checked against their schemas, with every
+ * problem placed at its line and column. Pure: nothing here reads the disk.
+ */
+
+export interface LoadedRubric {
+  rubric: Rubric;
+  source: SourceDocument;
+  /** SHA-256 of the rubric's content (not its comments or layout). */
+  sha256: string;
+}
+
+/** JSON with sorted keys, so equal content always hashes alike. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function contentHash(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex");
+}
+
+export interface Organization {
+  name: string;
+  description?: string;
+  respondent?: { name: string; role?: string | undefined };
+  /** Only answered questions; a prototype-less map. */
+  answers: Answers;
+  /** The parsed YAML, kept for editing the file in place; absent after the fast path. */
+  source?: SourceDocument;
+}
+
+export type Parsed<T> = { value?: T; diagnostics: Diagnostic[] };
+
+function parseKind(
+  parsed: { source: SourceDocument; diagnostics: Diagnostic[] },
+  kind: "Rubric" | "Organization" | "RubricTest",
+) {
+  const { source, diagnostics } = parsed;
+  if (diagnostics.length > 0) return { source, diagnostics };
+  const data = source.data;
+  if (data === null || data === undefined) {
+    return {
+      source,
+      diagnostics: [
+        problem(
+          source,
+          [],
+          "empty-file",
+          `the file has no content; expected ${kind === "Organization" ? "an" : "a"} ${kind} document`,
+        ),
+      ],
+    };
+  }
+  if (typeof data !== "object" || Array.isArray(data)) {
+    const found = Array.isArray(data) ? "a list" : `a single value`;
+    return {
+      source,
+      diagnostics: [
+        problem(
+          source,
+          [],
+          "not-a-mapping",
+          `expected a mapping with apiVersion and kind: ${kind}, found ${found}`,
+        ),
+      ],
+    };
+  }
+  const actual = (data as Record<string, unknown>).kind;
+  if (
+    typeof actual === "string" &&
+    actual !== kind &&
+    (actual === "Rubric" || actual === "Organization" || actual === "RubricTest")
+  ) {
+    return {
+      source,
+      diagnostics: [
+        problem(source, ["kind"], "wrong-kind", `expected kind: ${kind}, found kind: ${actual}`),
+      ],
+    };
+  }
+  return { source, diagnostics: [] };
+}
+
+/** A problem at a path of a parsed document. */
+export function problem(
+  source: SourceDocument,
+  path: Path,
+  code: string,
+  message: string,
+): Diagnostic {
+  return { ...locate(source, path), code, severity: "error", message };
+}
+
+/** YAML text → one rubric, or every problem found in it. Pure: never reads the disk. */
+export function parseRubric(text: string, file: string): Parsed<LoadedRubric> {
+  const { source, diagnostics } = parseKind(parseYaml(text, file), "Rubric");
+  if (diagnostics.length > 0) return { diagnostics };
+  const result = rubricSchema.safeParse(source.data);
+  if (!result.success)
+    return { diagnostics: diagnosticsFromZod(source, rubricSchema, result.error.issues) };
+  return {
+    value: { rubric: result.data, source, sha256: contentHash(result.data) },
+    diagnostics: [],
+  };
+}
+
+/** An organisation read the careful way, with its YAML document for located messages and edits. */
+export type LocatedOrganization = Organization & { source: SourceDocument };
+
+/** YAML text → one organisation with answers checked against the rubrics' questions. */
+export function parseOrganization(
+  text: string,
+  file: string,
+  questions: QuestionIndex,
+): Parsed<LocatedOrganization> {
+  return organizationFrom(parseYaml(text, file), questions);
+}
+
+/** Every organisation in a YAML stream, one result per `---` document, in order. */
+export function parseOrganizations(
+  text: string,
+  file: string,
+  questions: QuestionIndex,
+): Array<Parsed<LocatedOrganization>> {
+  return parseYamlDocuments(text, file).map((parsed) => organizationFrom(parsed, questions));
+}
+
+/** Every RubricTest in a YAML stream, checked against the test schema, one result per document. */
+export function parseRubricTests(text: string, file: string): Array<Parsed<RubricTest>> {
+  return parseYamlDocuments(text, file).map((parsed) => {
+    const { source, diagnostics } = parseKind(parsed, "RubricTest");
+    if (diagnostics.length > 0) return { diagnostics };
+    const result = rubricTestSchema.safeParse(source.data);
+    if (!result.success)
+      return { diagnostics: diagnosticsFromZod(source, rubricTestSchema, result.error.issues) };
+    return { value: result.data, diagnostics: [] };
+  });
+}
+
+function organizationFrom(
+  parsed: { source: SourceDocument; diagnostics: Diagnostic[] },
+  questions: QuestionIndex,
+): Parsed<LocatedOrganization> {
+  const { source, diagnostics } = parseKind(parsed, "Organization");
+  if (diagnostics.length > 0) return { diagnostics };
+  const result = organizationSchema.safeParse(source.data);
+  if (!result.success)
+    return { diagnostics: diagnosticsFromZod(source, organizationSchema, result.error.issues) };
+  const raw = result.data.answers ?? {};
+  const { answers, diagnostics: answerProblems } = checkAnswers(
+    raw,
+    questions,
+    (id) => locateKey(source, ["answers"], id),
+    (id) => locate(source, ["answers", id]),
+  );
+  // The locators place each problem in this file already.
+  if (answerProblems.length > 0) return { diagnostics: answerProblems };
+  const org: LocatedOrganization = { name: result.data.name, answers, source };
+  if (result.data.description !== undefined) org.description = result.data.description;
+  if (result.data.respondent !== undefined) org.respondent = result.data.respondent;
+  return { value: org, diagnostics: [] };
+}
