@@ -19,16 +19,12 @@
  */
 export const LIMITS = { FIRED_SETS: 4096, TEXTS: 65_536 } as const;
 
-/** The name of every cache made, for reading what a running rolefit keeps. */
-export const CACHE_NAMES: string[] = [];
-
 /**
  * `make`, remembered: its result for each owner object is kept as long as the owner lives, in a
  * WeakMap of its own, so a lookup costs one WeakMap read.
  */
 export function keyed<K extends object, V>(name: string, make: (owner: K) => V): (owner: K) => V {
   const values = new WeakMap<K, V>();
-  CACHE_NAMES.push(name);
   return (owner) => {
     let value = values.get(owner);
     if (value === undefined) {

@@ -39,7 +39,7 @@ export function inputError(
 }
 
 /** Parses rubric files, collecting every problem from every file before giving up. */
-export async function parseRubricFiles(
+async function parseRubricFiles(
   paths: readonly string[],
 ): Promise<{ loaded: LoadedRubric[]; diagnostics: Diagnostic[] }> {
   const loaded: LoadedRubric[] = [];
@@ -54,7 +54,7 @@ export async function parseRubricFiles(
 }
 
 /** A rubric as the run needs it: the model and the hash of its content. */
-export interface RubricEntry {
+interface RubricEntry {
   rubric: Rubric;
   sha256: string;
 }

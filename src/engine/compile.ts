@@ -43,7 +43,7 @@ function largestEffect(
 }
 
 /** The most one question can move one outcome, whatever the answer. */
-export function questionMaxPoints(question: Question): number {
+function questionMaxPoints(question: Question): number {
   switch (question.type) {
     case "multi":
       // Every option can be selected at once, so their effects add up.

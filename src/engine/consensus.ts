@@ -7,7 +7,7 @@ import type { DisagreementFact, Evaluation, Provenance } from "./facts.js";
 import { decide, scoreAnswers } from "./score.js";
 import { WhatIf } from "./what-if.js";
 
-export interface Respondent {
+interface Respondent {
   name: string;
   role?: string;
   answers: Answers;

@@ -119,7 +119,7 @@ const decidedByRule = (decision: Decision) =>
   !decision.conflict && decision.allowed.length === 1 && decision.fired.length > 0;
 
 /** The share of the rubric weight these answers cover (see GROUNDS). */
-export function answeredWeight(compiled: CompiledRubrics, answers: Answers): number {
+function answeredWeight(compiled: CompiledRubrics, answers: Answers): number {
   let answered = 0;
   for (const entry of compiled.questions)
     if (answers[entry.question.id] !== undefined) answered += entry.share;
@@ -127,7 +127,7 @@ export function answeredWeight(compiled: CompiledRubrics, answers: Answers): num
 }
 
 /** Why these answers give no recommendation yet; undefined when they give one. */
-export function missingGrounds(
+function missingGrounds(
   compiled: CompiledRubrics,
   answers: Answers,
   scores: Scores,

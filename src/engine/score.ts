@@ -110,7 +110,7 @@ export interface Decision {
 const TIE = 1e-9;
 
 /** Whether a score is higher than another by more than rounding noise. */
-export const beats = (score: number, other: number): boolean => score > other + TIE;
+const beats = (score: number, other: number): boolean => score > other + TIE;
 
 /**
  * The tie-break, in one place: the best of the outcomes `among` allows, where a tie goes to the

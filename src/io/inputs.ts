@@ -8,7 +8,7 @@ export interface Input {
   error?: string;
 }
 
-export interface ExpandedInputs {
+interface ExpandedInputs {
   inputs: Input[];
   /** True when the arguments can stand for more than one file: a folder, a glob, several args. */
   batch: boolean;
@@ -68,7 +68,7 @@ async function walk(dir: string, matches: (path: string) => boolean, into: Input
 }
 
 /** `*`, `?`, `**`, `[abc]`, `{a,b}` → a regular expression over the whole path. */
-export function globToRegExp(pattern: string): RegExp {
+function globToRegExp(pattern: string): RegExp {
   let out = "";
   for (let i = 0; i < pattern.length; i++) {
     const char = pattern[i] as string;

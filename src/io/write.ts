@@ -52,7 +52,7 @@ export function cannotWrite(path: string, error: unknown, target = path): FileEr
  * over it; anything else — a device, a FIFO, /dev/stdout, a process substitution — is written to
  * directly, since renaming over it would replace the device or pipe itself.
  */
-export interface WriteTarget {
+interface WriteTarget {
   /** As the user gave it, for messages. */
   given: string;
   /** The file that is replaced, links resolved; the path itself when written directly. */

@@ -39,7 +39,7 @@ export type Block = (
 };
 
 /** The terminal shows the short view; Markdown and HTML handouts the full one. */
-export type View = "short" | "full";
+type View = "short" | "full";
 
 export type Chart =
   | {
@@ -55,9 +55,9 @@ export type Chart =
 type Scores = Record<Outcome, number>;
 
 /** Where an outcome stands: chosen, next best, set aside by a hard rule, or simply behind. */
-export type ScoreStatus = "recommended" | "runner-up" | "ruled-out" | "other";
+type ScoreStatus = "recommended" | "runner-up" | "ruled-out" | "other";
 
-export interface Section {
+interface Section {
   id: string;
   title: string;
   blocks: Block[];
@@ -66,7 +66,7 @@ export interface Section {
 }
 
 /** The verdict, as every format opens with it. */
-export interface Verdict {
+interface Verdict {
   recommendation: Outcome | null;
   confidence: Assessment["confidence"];
   /** What must be read before the verdict: a rule conflict, or why there is none yet. */
@@ -148,7 +148,7 @@ interface Context {
 }
 
 /** "separate, 4.9 points behind", or why a higher-scoring runner-up is not the recommendation. */
-export function runnerUpText(c: Context, a: Decided): string {
+function runnerUpText(c: Context, a: Decided): string {
   const gap = shownGap(a, a.recommendation, a.runnerUp);
   const rules = c.out.get(a.runnerUp);
   const by = rules ? ` ruled out by ${joinWords(rules)}` : "";

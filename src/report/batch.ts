@@ -12,7 +12,7 @@ export interface FailedRecord {
   errors?: Array<{ message: string; line: number | null; column: number | null }>;
 }
 
-export type BatchRecord =
+type BatchRecord =
   | { ok: true; assessment: Assessment; document?: number }
   | { ok: false; failure: FailedRecord };
 
@@ -93,7 +93,7 @@ export function csvField(value: string | number | null | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export const CSV_HEADER = [
+const CSV_HEADER = [
   "source",
   "name",
   "recommendation",
@@ -113,7 +113,7 @@ export function csvHeader(): string {
   return csvLine(CSV_HEADER);
 }
 
-export function csvRow(record: BatchRecord): string {
+function csvRow(record: BatchRecord): string {
   if (!record.ok) {
     const { failure } = record;
     const where =

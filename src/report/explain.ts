@@ -8,7 +8,7 @@ import type { Question, Rule } from "../rubric/schema.js";
 import { deepVisible } from "../text/visible.js";
 import { wrap } from "./text.js";
 
-export interface QuestionExplanation {
+interface QuestionExplanation {
   kind: "question";
   id: string;
   rubric: string;
@@ -28,7 +28,7 @@ export interface QuestionExplanation {
   sources: string[];
 }
 
-export interface RuleExplanation {
+interface RuleExplanation {
   kind: "rule";
   id: string;
   /** The rule's short name; its id when the rubric gives none. */

@@ -90,7 +90,7 @@ export interface RuleWatch {
 }
 
 /** Why there is no recommendation yet, and which unanswered questions could settle it. */
-export interface Undecided {
+interface Undecided {
   reason: UndecidedReason;
   /** Unanswered questions that could decide it, most decisive first. */
   answerFirst: string[];

@@ -26,7 +26,7 @@ const reason = z.strictObject({
   text: z.string(),
 });
 
-export const resultSchema = z.strictObject({
+const resultSchema = z.strictObject({
   schemaVersion: z.literal(1),
   organization: z.string(),
   source: z.string().nullable(),

@@ -1,5 +1,6 @@
 import { visible } from "../text/visible.js";
-export type Severity = "error" | "warning";
+
+type Severity = "error" | "warning";
 
 /** One located problem in one file. Loaders return these instead of throwing. */
 export interface Diagnostic {
@@ -18,10 +19,6 @@ export interface Diagnostic {
 export function formatDiagnostic(d: Diagnostic): string {
   const [file, message] = [visible(d.file), visible(d.message)];
   return d.line > 0 ? `${file}:${d.line}:${d.column}: ${message}` : `${file}: ${message}`;
-}
-
-export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
-  return diagnostics.some((d) => d.severity === "error");
 }
 
 export function byPosition(a: Diagnostic, b: Diagnostic): number {

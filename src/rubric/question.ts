@@ -30,7 +30,7 @@ export function bandFor(question: NumericQuestion, value: number): Band | undefi
 }
 
 /** Where a band ends (exclusive), or undefined for the last one. */
-export function bandEnd(question: NumericQuestion, band: Band): number | undefined {
+function bandEnd(question: NumericQuestion, band: Band): number | undefined {
   return question.bands[positionOf(question.bands, band) + 1]?.from;
 }
 
@@ -168,9 +168,7 @@ export function describeDomain(question: Question): string {
   }
 }
 
-export type CheckedAnswer =
-  | { ok: true; value: AnswerValue | null }
-  | { ok: false; message: string };
+type CheckedAnswer = { ok: true; value: AnswerValue | null } | { ok: false; message: string };
 
 function render(value: unknown): string {
   if (typeof value === "string") return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
@@ -249,7 +247,7 @@ export function checkAnswer(question: Question, raw: unknown): CheckedAnswer {
 }
 
 /** The effect and reason of an answer (for multi: of one selected option, or of the empty list). */
-export interface AnswerEffect {
+interface AnswerEffect {
   /** The answer, option or band this entry stands for, as shown to people. */
   answer: AnswerValue;
   label: string;

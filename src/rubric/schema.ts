@@ -96,7 +96,7 @@ const numericQuestion = <T extends "integer" | "percent">(type: T) =>
     bands: z.array(bandSchema).min(1, "expected at least one band"),
   });
 
-export const questionSchema = z.discriminatedUnion("type", [
+const questionSchema = z.discriminatedUnion("type", [
   choiceQuestion,
   multiQuestion,
   scaleQuestion,
@@ -104,15 +104,6 @@ export const questionSchema = z.discriminatedUnion("type", [
   numericQuestion("percent"),
   booleanQuestion,
 ]);
-
-export const QUESTION_TYPES = [
-  "choice",
-  "multi",
-  "scale",
-  "integer",
-  "percent",
-  "boolean",
-] as const;
 
 const answerValue = z.union([z.string(), finite, z.boolean()]);
 
@@ -150,7 +141,7 @@ const leafCondition = z
       "expected a test next to `question`: in, notIn, atLeast, atMost, includes, excludes, countAtLeast or countAtMost",
   });
 
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
     leafCondition,
     z.strictObject({ all: z.array(conditionSchema).min(1) }),
@@ -253,9 +244,6 @@ export const rubricTestSchema = z
 export type RubricTest = z.infer<typeof rubricTestSchema>;
 export type Effect = z.infer<typeof effectSchema>;
 export type Question = z.infer<typeof questionSchema>;
-export type QuestionType = Question["type"];
-export type ChoiceQuestion = z.infer<typeof choiceQuestion>;
-export type MultiQuestion = z.infer<typeof multiQuestion>;
 export type NumericQuestion = Extract<Question, { type: "integer" | "percent" }>;
 export type Band = z.infer<typeof bandSchema>;
 export type Rule = z.infer<typeof ruleSchema>;
@@ -263,7 +251,6 @@ export type Mechanism = z.infer<typeof mechanismSchema>;
 export type Metric = z.infer<typeof metricSchema>;
 export type Guidance = z.infer<typeof guidanceSchema>;
 export type Rubric = z.infer<typeof rubricSchema>;
-export type OrganizationFile = z.infer<typeof organizationSchema>;
 
 /** An answer as the engine sees it; multi questions take a list of option ids. */
 export type AnswerValue = string | number | boolean | string[];

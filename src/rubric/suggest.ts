@@ -26,7 +26,7 @@ function editDistance(a: string, b: string, limit: number): number {
 }
 
 /** The closest candidate when it is close enough to be a likely typo. */
-export function closest(input: string, candidates: readonly string[]): string | undefined {
+function closest(input: string, candidates: readonly string[]): string | undefined {
   const needle = input.toLowerCase();
   const tolerance = Math.max(2, Math.floor(needle.length / 3));
   let best: string | undefined;

@@ -155,7 +155,7 @@ function tooDeep(text: string): number {
 }
 
 /** Documents one file may hold: far more than a 1 MiB file of real organisations can. */
-export const MAX_DOCUMENTS = 10_000;
+const MAX_DOCUMENTS = 10_000;
 
 /** Where the document past MAX_DOCUMENTS starts (its `---`), or -1. */
 function tooManyDocuments(text: string): number {

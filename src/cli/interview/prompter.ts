@@ -280,7 +280,7 @@ export class TerminalPrompter implements Prompter {
  * decimals, thousands grouped by commas, spaces or underscores ("1,200"). Exponents, hex and
  * the like stay text, so the check refuses them; "45%" stays text for the percent check.
  */
-export function typedNumber(text: string): unknown {
+function typedNumber(text: string): unknown {
   const trimmed = text.trim();
   if (!/^-?(\d{1,3}([,_ ]\d{3})+|\d+)(\.\d+)?$/.test(trimmed)) return trimmed;
   return Number(trimmed.replace(/[,_ ]/g, ""));
