@@ -8,8 +8,8 @@
  * - per compiled set: point scales, wording, rules by id, rubric titles and summary, what-if
  *   tables, numeric segments per question: one entry each, so bounded by the rubrics' size;
  * - per compiled question: points per answer key (value, band or option): bounded by its answers;
- * - per rubric object: a question's answers by value and allowed values, a band's label, a
- *   condition's predicate and tested questions, a rule's fired views (one per distinct
+ * - per rubric object: a question's answers by value, allowed values, band labels and answer
+ *   texts, a list's positions, a condition's predicate and tested questions, a rule's fired views (one per distinct
  *   description, and numbers are described by threshold), a mechanism's advice: bounded by the
  *   rubric;
  * - per list of fired rules: what it leaves open; the lists themselves, by bitmask, at most
@@ -25,7 +25,7 @@ export const LIMITS = { FIRED_SETS: 4096, TEXTS: 65_536 } as const;
  */
 export function keyed<K extends object, V>(name: string, make: (owner: K) => V): (owner: K) => V {
   const values = new WeakMap<K, V>();
-  return (owner) => {
+  const cached = (owner: K): V => {
     let value = values.get(owner);
     if (value === undefined) {
       value = make(owner);
@@ -33,6 +33,8 @@ export function keyed<K extends object, V>(name: string, make: (owner: K) => V):
     }
     return value;
   };
+  // Named, so profiles and stack traces say which cache they are in.
+  return Object.defineProperty(cached, "name", { value: name });
 }
 
 /**
