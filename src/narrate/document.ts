@@ -44,7 +44,14 @@ type View = "short" | "full";
 export type Chart =
   | {
       kind: "scores";
-      rows: Array<{ outcome: Outcome; score: number; status: ScoreStatus; note: string }>;
+      /** `note` says where the outcome stands; `mark` is its few words for beside a bar. */
+      rows: Array<{
+        outcome: Outcome;
+        score: number;
+        status: ScoreStatus;
+        note: string;
+        mark: string;
+      }>;
     }
   | { kind: "contributions"; rows: Array<{ id: string; title: string; points: Scores }> }
   | {
@@ -308,20 +315,25 @@ function roomSections(
   ];
 }
 
-function scoreStatus(c: Context, outcome: Outcome): { status: ScoreStatus; note: string } {
+function scoreStatus(
+  c: Context,
+  outcome: Outcome,
+): { status: ScoreStatus; note: string; mark: string } {
   const { a } = c;
   const rules = c.out.get(outcome);
-  if (rules) return { status: "ruled-out", note: `ruled out by ${joinWords(rules)}` };
-  if (!isDecided(a)) return { status: "other", note: "" };
+  if (rules)
+    return { status: "ruled-out", note: `ruled out by ${joinWords(rules)}`, mark: "ruled out" };
+  if (!isDecided(a)) return { status: "other", note: "", mark: "" };
   if (outcome === a.recommendation)
-    return {
-      status: "recommended",
-      note: a.confidenceFactors.rulesConflict
-        ? "recommended by the scores; the hard rules conflict"
-        : "recommended",
-    };
-  if (outcome === a.runnerUp) return { status: "runner-up", note: "runner-up" };
-  return { status: "other", note: "" };
+    return a.confidenceFactors.rulesConflict
+      ? {
+          status: "recommended",
+          note: "recommended by the scores; the hard rules conflict",
+          mark: "the scores' choice",
+        }
+      : { status: "recommended", note: "recommended", mark: "recommended" };
+  if (outcome === a.runnerUp) return { status: "runner-up", note: "runner-up", mark: "" };
+  return { status: "other", note: "", mark: "" };
 }
 
 function scoresSection(c: Context): Section {
@@ -673,7 +685,7 @@ export function buildReport(compiled: CompiledRubrics, input: Assessment): Repor
       organization: a.organization,
       source: a.source,
       verdict: { ...verdict, banner: statement },
-      headline: `No recommendation yet (confidence ${a.confidence}): the answers so far do not settle it.`,
+      headline: `The answers so far do not settle it. Scores stand at ${OUTCOMES.map((o) => `${o} ${points(a.scores[o])}`).join(", ")}, on a 0–100 scale where 50 is neutral.`,
       sections: [
         ...answerFirstSection(c),
         ...room,

@@ -30,7 +30,7 @@ function scoresChart(chart: Extract<Chart, { kind: "scores" }>): string {
       const y = top + i * rowHeight;
       const recommended = row.status === "recommended";
       const ruledOut = row.status === "ruled-out";
-      const note = recommended ? ` ▶ ${row.note}` : ruledOut ? " ruled out" : "";
+      const note = row.mark === "" ? "" : recommended ? ` ▶ ${row.mark}` : ` ${row.mark}`;
       return [
         `<text x="${left - 10}" y="${y + 17}" text-anchor="end" class="label${recommended ? " strong" : ""}">${row.outcome}</text>`,
         `<rect class="bar" data-outcome="${row.outcome}" x="${left}" y="${y + 4}" width="${(x(row.score) - left).toFixed(1)}" height="20" rx="3" fill="${COLORS[row.outcome]}" fill-opacity="${ruledOut ? 0.35 : recommended ? 1 : 0.7}"${ruledOut ? ' stroke-dasharray="4 3" stroke="#495057"' : ""}/>`,
