@@ -276,3 +276,35 @@ describe("rolefit assess errors", () => {
     );
   });
 });
+
+describe("rolefit assess with too little answered", () => {
+  const dir = tmp();
+  const blank = join(dir, "blank.yaml");
+  writeFileSync(blank, rolefit(["init", "--name", "Blank Ltd"]).stdout);
+
+  it("gives no recommendation yet, says what to answer first, and exits 0", () => {
+    const text = rolefit(["assess", "--org", blank]);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/No recommendation yet\. Too little is answered/);
+    expect(text.stdout).toMatch(/Recommendation {2}none yet {3}confidence low/);
+    expect(text.stdout).not.toMatch(/COMBINE|SEPARATE|MATRIX/);
+    const result = json<{
+      recommendation: null;
+      undecided: { reason: string; answerFirst: string[] };
+    }>(rolefit(["assess", "--org", blank, "--format", "json"]));
+    expect(result.recommendation).toBeNull();
+    expect(result.undecided.reason).toBe("too-little-answered");
+    expect(result.undecided.answerFirst.length).toBeGreaterThan(0);
+  });
+
+  it("leaves the recommendation cells of a CSV row empty, and counts it apart", () => {
+    const csv = rolefit(["assess", "--org", blank, "--format", "csv"]);
+    expect(csv.status).toBe(0);
+    expect(csv.stdout.split("\r\n")[1]).toMatch(/^[^,]*,Blank Ltd,,,low,/);
+    const table = rolefit(["assess", "--org", blank, join(ROOT, "examples", "seed-startup.yaml")]);
+    expect(table.stdout).toMatch(/Blank Ltd +undecided/);
+    expect(table.stdout).toMatch(
+      /2 assessed: 1 combine, 0 separate, 0 matrix; 1 with no recommendation yet/,
+    );
+  });
+});

@@ -84,6 +84,8 @@ describe.skipIf(!hasTmux)("the interview in a real terminal", () => {
     session.send("Enter");
     const result = await session.waitFor(/Write a report to acme-test\.report\.md\?/);
     const shown = result.match(/Recommendation\s+(COMBINE|SEPARATE|MATRIX)/)?.[1]?.toLowerCase();
+    // Questions and answers by the rubric's labels, never by ids such as `digital_maturity: 4`.
+    expect(result).not.toMatch(/\b[a-z]+(_[a-z0-9]+)+: /);
     session.send("Enter");
     await session.waitFor(/EXIT=0/);
 
