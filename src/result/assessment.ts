@@ -4,13 +4,17 @@
  * rubric's words to make this. Fields are only ever added, never renamed.
  */
 import type {
+  ChangeFact,
   Confidence,
   ConfidenceFactors,
   DisagreementFact,
+  PairFact,
   Provenance,
+  RangeFact,
   RespondentFact,
   Stability,
   UndecidedReason,
+  WatchFact,
 } from "../engine/facts.js";
 import type { Outcome } from "../rubric/outcomes.js";
 import type { AnswerValue, Metric } from "../rubric/schema.js";
@@ -48,46 +52,19 @@ export interface MechanismAdvice {
   status: "in-place" | "to-establish";
 }
 
-/** Where a numeric change lands: every value in it gives the same result. `next` is exclusive. */
-export interface ValueRange {
-  min: number;
-  /** The first value beyond the range, or null when it runs to the question's maximum. */
-  next: number | null;
-}
+/** Where a numeric change lands: every value in [min, next) gives the same result. */
+export type ValueRange = RangeFact;
 
-export interface AnswerChange {
-  questionId: string;
-  /** The current answer, or null when the question is unanswered. */
-  from: AnswerValue | null;
-  to: AnswerValue;
-  /** What the recommendation becomes with this one change. */
-  recommendation: Outcome;
-  /** The new recommendation's lead over its runner-up, in score points (negative: a rule decided). */
-  margin: number;
-  /** For numbers: every value in this range gives the same new recommendation. */
-  range?: ValueRange;
-  statement: string;
-}
+/** One answer changed, and what the recommendation becomes: found by re-scoring. */
+export type AnswerChange = ChangeFact & { statement: string };
 
-export interface ChangePair {
-  changes: Array<{ questionId: string; from: AnswerValue | null; to: AnswerValue }>;
-  recommendation: Outcome;
-  margin: number;
+export interface ChangePair extends Omit<PairFact, "changes"> {
+  changes: Array<Omit<PairFact["changes"][number], "range">>;
   statement: string;
 }
 
 /** A hard rule one answer away from firing: a trigger to watch before the next review. */
-export interface RuleWatch {
-  ruleId: string;
-  effect: "forbid" | "require";
-  outcome: Outcome;
-  questionId: string;
-  from: AnswerValue | null;
-  to: AnswerValue;
-  /** The recommendation once the rule fires (it may stay the same). */
-  recommendation: Outcome;
-  statement: string;
-}
+export type RuleWatch = Omit<WatchFact, "range"> & { statement: string };
 
 /** Why there is no recommendation yet, and which unanswered questions could settle it. */
 interface Undecided {
