@@ -1,5 +1,5 @@
 import type { Outcome } from "../rubric/outcomes.js";
-import { bandFor, bandLabel } from "../rubric/question.js";
+import { bandFor } from "../rubric/question.js";
 import type { AnswerValue } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
 import type { Scores } from "./facts.js";
@@ -13,6 +13,11 @@ export interface ComparedResult {
   answers: Record<string, AnswerValue>;
   rules: ReadonlyArray<{ id: string }>;
   provenance?: { rubricSetSha256: string } | undefined;
+}
+
+/** What moved between two results, as facts: bands by where they start. */
+export interface DiffFacts extends Omit<AssessmentDiff, "bandsCrossed"> {
+  bandsCrossed: Array<{ questionId: string; from: number; to: number }>;
 }
 
 export interface AssessmentDiff {
@@ -36,7 +41,7 @@ export function diffAssessments(
   compiled: CompiledRubrics,
   before: ComparedResult,
   after: ComparedResult,
-): AssessmentDiff {
+): DiffFacts {
   const ids = [
     ...new Set([
       ...compiled.questions.map(({ question }) => question.id),
@@ -61,9 +66,7 @@ export function diffAssessments(
     )
       return [];
     const [a, b] = [bandFor(question, from), bandFor(question, to)];
-    return a && b && a !== b
-      ? [{ questionId, from: bandLabel(question, a), to: bandLabel(question, b) }]
-      : [];
+    return a && b && a !== b ? [{ questionId, from: a.from, to: b.from }] : [];
   });
   const firedBefore = new Set(before.rules.map((rule) => rule.id));
   const firedAfter = new Set(after.rules.map((rule) => rule.id));

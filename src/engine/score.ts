@@ -26,9 +26,8 @@ export interface LedgerEntry {
   questionId: string;
   rubricId: string;
   order: number;
+  /** The answer, or for a several-of question one chosen option (`[]`: none chosen). */
   answer: AnswerValue;
-  label: string;
-  reason: string;
   /** Score points this answer adds to each outcome (negative takes away). */
   points: Scores;
 }
@@ -79,8 +78,6 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
         rubricId,
         order,
         answer: entry.answer,
-        label: entry.label,
-        reason: entry.reason,
         points,
       });
     }

@@ -3,6 +3,7 @@ import { evaluate } from "../../engine/evaluate.js";
 import { EXIT } from "../../io/errors.js";
 import { readTextFile } from "../../io/read.js";
 import { refuseOutputOverInput } from "../../io/write.js";
+import { narrateDiff } from "../../narrate/diff.js";
 import { renderDiffMarkdown, renderDiffText } from "../../report/diff.js";
 import { savedResultSchema } from "../../rubric/result-schema.js";
 import { parseYaml } from "../../rubric/yaml.js";
@@ -70,7 +71,7 @@ export async function runDiff(
     assessmentFrom(oldPath, rubrics),
     assessmentFrom(newPath, rubrics),
   ]);
-  const diff = diffAssessments(rubrics.compiled, before, after);
+  const diff = narrateDiff(rubrics.compiled, diffAssessments(rubrics.compiled, before, after));
   if (diff.rubricsChanged) {
     process.stderr.write(
       "rolefit: warning: the two results were made with different rubrics (their provenance hashes differ); compare with care\n",
