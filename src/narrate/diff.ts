@@ -1,8 +1,12 @@
 import type { CompiledRubrics } from "../engine/compile.js";
 import type { AssessmentDiff, DiffFacts } from "../engine/diff.js";
+import { OUTCOMES } from "../rubric/outcomes.js";
 import { bandFor, bandLabel } from "../rubric/question.js";
+import type { AnswerValue } from "../rubric/schema.js";
+import { deepVisible } from "../text/visible.js";
+import { ruleTitle, wordingOf } from "./wording.js";
 
-/** A diff's bands by the rubric's labels ("101–500"), as `rolefit diff` shows them. */
+/** A diff's bands by the rubric's labels ("101–500"), as `rolefit diff --format json` gives them. */
 export function narrateDiff(compiled: CompiledRubrics, facts: DiffFacts): AssessmentDiff {
   const label = (questionId: string, start: number) => {
     const question = compiled.byId.get(questionId)?.question;
@@ -18,5 +22,75 @@ export function narrateDiff(compiled: CompiledRubrics, facts: DiffFacts): Assess
       from: label(questionId, from),
       to: label(questionId, to),
     })),
+  };
+}
+
+/** What `rolefit diff` says, in reading order: text and Markdown lay it out. */
+export interface DiffDocument {
+  organization: string;
+  warning?: string;
+  headline: string;
+  sections: Array<{ title: string; items: string[] }>;
+}
+
+const signed = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(1)}`;
+
+/** The diff in words, questions and answers by the rubrics' labels. */
+export function diffDocument(compiled: CompiledRubrics, input: AssessmentDiff): DiffDocument {
+  const diff = deepVisible(input);
+  const wording = wordingOf(compiled);
+  const answer = (id: string, value: AnswerValue | null) =>
+    value === null
+      ? "unanswered"
+      : compiled.byId.has(id)
+        ? wording.answer(id, value)
+        : Array.isArray(value)
+          ? value.join(", ")
+          : String(value);
+  const [from, to] = [diff.recommendation.from, diff.recommendation.to].map(
+    (outcome) => outcome ?? "no recommendation yet",
+  );
+  const confidence = `(confidence ${diff.confidence.from} → ${diff.confidence.to})`;
+  const sections: DiffDocument["sections"] = [
+    {
+      title: "Scores",
+      items: OUTCOMES.map((outcome) => {
+        const [a, b] = [diff.scores.from[outcome], diff.scores.to[outcome]];
+        return `${outcome}: ${a.toFixed(1)} → ${b.toFixed(1)} (${signed(b - a)})`;
+      }),
+    },
+    {
+      title: `Answers that changed (${diff.answers.length})`,
+      items:
+        diff.answers.length === 0
+          ? ["none"]
+          : diff.answers.map(
+              (change) =>
+                `${wording.question(change.questionId)}: ${answer(change.questionId, change.from)} → ${answer(change.questionId, change.to)}`,
+            ),
+    },
+  ];
+  const crossed = [
+    ...diff.bandsCrossed.map(
+      (band) =>
+        `${wording.question(band.questionId)} moved from the ${band.from} band to ${band.to}`,
+    ),
+    ...diff.rules.started.map((id) => `the hard rule “${ruleTitle(compiled, id)}” now fires`),
+    ...diff.rules.stopped.map((id) => `the hard rule “${ruleTitle(compiled, id)}” no longer fires`),
+  ];
+  if (crossed.length > 0) sections.push({ title: "Thresholds crossed", items: crossed });
+  return {
+    organization: diff.organization.to,
+    ...(diff.rubricsChanged
+      ? {
+          warning:
+            "the two results were made with different rubrics; scores are not comparable one to one.",
+        }
+      : {}),
+    headline:
+      from === to
+        ? `Recommendation unchanged: ${to} ${confidence}`
+        : `Recommendation changed: ${from} → ${to} ${confidence}`,
+    sections,
   };
 }

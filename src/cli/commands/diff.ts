@@ -3,7 +3,7 @@ import { evaluate } from "../../engine/evaluate.js";
 import { EXIT } from "../../io/errors.js";
 import { readTextFile } from "../../io/read.js";
 import { refuseOutputOverInput } from "../../io/write.js";
-import { narrateDiff } from "../../narrate/diff.js";
+import { diffDocument, narrateDiff } from "../../narrate/diff.js";
 import { renderDiffMarkdown, renderDiffText } from "../../report/diff.js";
 import { savedResultSchema } from "../../rubric/result-schema.js";
 import { parseYaml } from "../../rubric/yaml.js";
@@ -81,7 +81,7 @@ export async function runDiff(
     options.format === "json"
       ? jsonDocument(diff)
       : options.format === "markdown"
-        ? renderDiffMarkdown(diff)
-        : renderDiffText(diff);
+        ? renderDiffMarkdown(diffDocument(rubrics.compiled, diff))
+        : renderDiffText(diffDocument(rubrics.compiled, diff));
   await emit(content, options.out);
 }
