@@ -1,5 +1,6 @@
 import { UsageError } from "../../io/errors.js";
-import { explainId, renderExplanationText } from "../../report/explain.js";
+import { explainId } from "../../narrate/explain.js";
+import { renderExplanationText } from "../../report/explain.js";
 import { didYouMean } from "../../rubric/suggest.js";
 import { jsonDocument, visible } from "../../text/visible.js";
 import { loadRubricSet } from "../load.js";
