@@ -5,7 +5,7 @@ import { readTextFile } from "../../io/read.js";
 import { refuseOutputOverInput } from "../../io/write.js";
 import { diffDocument, narrateDiff } from "../../narrate/diff.js";
 import { renderDiffMarkdown, renderDiffText } from "../../report/diff.js";
-import { savedResultSchema } from "../../rubric/result-schema.js";
+import { savedResultSchema } from "../../result/saved.js";
 import { parseYaml } from "../../rubric/yaml.js";
 import { diagnosticsFromZod } from "../../rubric/zod-issues.js";
 import { jsonDocument } from "../../text/visible.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { OUTCOMES } from "./outcomes.js";
+import { OUTCOMES } from "../rubric/outcomes.js";
 
 const outcome = z.enum(OUTCOMES);
 const score = z.number().finite();
@@ -9,7 +9,8 @@ const answer = z.union([z.string(), z.number().finite(), z.boolean(), z.array(z.
 /**
  * What `rolefit diff` reads from a saved `assess --format json` result: the fields it compares,
  * checked, so a JSON file that is not a rolefit result is a located error and not a crash. Other
- * fields are allowed, as later versions add them.
+ * fields are allowed, as later versions add them, and fields added since (rules' titles) are not
+ * required, so results saved by earlier versions still compare.
  */
 export const savedResultSchema = z.looseObject({
   schemaVersion: z.literal(1),
