@@ -4,7 +4,7 @@ import type { Answers, AnswerValue, Condition, LeafCondition } from "../rubric/s
 /** How a description names questions and answers. */
 export interface Wording {
   question(id: string): string;
-  answer(id: string, value: AnswerValue): string;
+  answer(id: string, value: AnswerValue | null): string;
 }
 
 /** Ids and raw values: for rubric authors, who write conditions by id. */

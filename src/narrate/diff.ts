@@ -39,14 +39,6 @@ const signed = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(value).
 export function diffDocument(compiled: CompiledRubrics, input: AssessmentDiff): DiffDocument {
   const diff = deepVisible(input);
   const wording = wordingOf(compiled);
-  const answer = (id: string, value: AnswerValue | null) =>
-    value === null
-      ? "unanswered"
-      : compiled.byId.has(id)
-        ? wording.answer(id, value)
-        : Array.isArray(value)
-          ? value.join(", ")
-          : String(value);
   const [from, to] = [diff.recommendation.from, diff.recommendation.to].map(
     (outcome) => outcome ?? "no recommendation yet",
   );
@@ -66,7 +58,7 @@ export function diffDocument(compiled: CompiledRubrics, input: AssessmentDiff): 
           ? ["none"]
           : diff.answers.map(
               (change) =>
-                `${wording.question(change.questionId)}: ${answer(change.questionId, change.from)} → ${answer(change.questionId, change.to)}`,
+                `${wording.question(change.questionId)}: ${wording.answer(change.questionId, change.from)} → ${wording.answer(change.questionId, change.to)}`,
             ),
     },
   ];

@@ -6,7 +6,7 @@ import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import type { AnswerValue } from "../rubric/schema.js";
 import { deepVisible } from "../text/visible.js";
 import {
-  formatValue,
+  describeAnswer,
   joinWords,
   OUTCOME_ACTION,
   OUTCOME_MEANING,
@@ -103,16 +103,6 @@ const signed = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(value).
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const lowerFirst = (text: string) => text.replace(/^./, (c) => c.toLowerCase());
 
-/** An answer as a person reads it: by the rubric's label, and a number with its band or level. */
-export function answerText(reason: Pick<Reason, "answer" | "answerLabel">): string {
-  const value = formatValue(reason.answer);
-  const label = reason.answerLabel;
-  if (!label || label === value) return value;
-  // A level named with its number ("2 repeatable") says both already.
-  if (typeof reason.answer !== "number" || label.startsWith(`${value} `)) return label;
-  return `${value} (${label})`;
-}
-
 /**
  * The outcomes the fired hard rules rule out, each with the rules that do it (by title): a rule
  * forbidding it, or one requiring another outcome. The recommendation is never listed, even when
@@ -149,7 +139,8 @@ interface Context {
   a: Assessment;
   compiled: CompiledRubrics;
   label: (id: string) => string;
-  answer: (id: string, value: AnswerValue | null) => string;
+  /** An answer by the rubric's labels; `withBand`: a number with its band, "420 (101–500)". */
+  answer: (id: string, value: AnswerValue | null, withBand?: boolean) => string;
   title: (id: string) => string;
   out: Map<Outcome, string[]>;
 }
@@ -408,7 +399,7 @@ function rulesSection(a: Assessment): Section[] {
 function reasonSections(c: Context, a: Decided): Section[] {
   const reasonRows = (list: readonly Reason[], withOutcome: boolean) =>
     list.map((r) => [
-      `${c.label(r.questionId)}: ${answerText(r)}`,
+      `${c.label(r.questionId)}: ${c.answer(r.questionId, r.answer, true)}`,
       ...(withOutcome ? [r.outcome] : []),
       signed(r.contribution),
       r.text,
@@ -656,14 +647,8 @@ export function buildReport(compiled: CompiledRubrics, input: Assessment): Repor
     a,
     compiled,
     label: (id) => deepVisible(wording.question(id)),
-    answer: (id, value) =>
-      deepVisible(
-        value === null
-          ? "unanswered"
-          : compiled.byId.has(id)
-            ? wording.answer(id, value)
-            : formatValue(value),
-      ),
+    answer: (id, value, withBand) =>
+      deepVisible(describeAnswer(compiled.byId.get(id)?.question, value, withBand)),
     title,
     out: ruledOut(a, title),
   };

@@ -2,9 +2,9 @@ import type { CompiledRubrics } from "../engine/compile.js";
 import { GROUNDS } from "../engine/evaluate.js";
 import type { FiredRuleFact, RangeFact, UndecidedReason } from "../engine/facts.js";
 import type { Outcome } from "../rubric/outcomes.js";
-import { answerLabel, numericDomain } from "../rubric/question.js";
+import { numericDomain } from "../rubric/question.js";
 import type { AnswerValue, NumericQuestion, Question } from "../rubric/schema.js";
-import { joinWords, ruleTitle, wordingOf } from "./wording.js";
+import { describeAnswer, joinWords, ruleTitle, wordingOf } from "./wording.js";
 
 function describeRange(question: NumericQuestion, range: RangeFact): string {
   const { min, max } = numericDomain(question);
@@ -30,7 +30,7 @@ export function describeChange(
   range?: RangeFact,
 ): string {
   const name = question.label ?? question.id;
-  const now = from === null ? "unanswered now" : `now ${answerLabel(question, from)}`;
+  const now = from === null ? "unanswered now" : `now ${describeAnswer(question, from)}`;
   if (range && (question.type === "integer" || question.type === "percent")) {
     const described = describeRange(question, range);
     return `${name} ${described.startsWith("under") ? "" : "at "}${described} (${now})`;
@@ -38,10 +38,10 @@ export function describeChange(
   if (question.type === "multi" && Array.isArray(from) && Array.isArray(to)) {
     const added = to.filter((o) => !from.includes(o));
     const removed = from.filter((o) => !to.includes(o));
-    if (added.length > 0) return `${name} also with ${answerLabel(question, added)}`;
-    if (removed.length > 0) return `${name} without ${answerLabel(question, removed)}`;
+    if (added.length > 0) return `${name} also with ${describeAnswer(question, added)}`;
+    if (removed.length > 0) return `${name} without ${describeAnswer(question, removed)}`;
   }
-  return `${name} at ${answerLabel(question, to)} (${now})`;
+  return `${name} at ${describeAnswer(question, to)} (${now})`;
 }
 
 export const becomes = (recommendation: Outcome, current: Outcome): string =>

@@ -1,9 +1,35 @@
 import { keyed } from "../cache/memo.js";
 import type { CompiledRubrics } from "../engine/compile.js";
 import type { Outcome } from "../rubric/outcomes.js";
-import { answerLabel, bandFor, effectsOf } from "../rubric/question.js";
+import { answerLabel, bandFor, bandLabel, effectsOf } from "../rubric/question.js";
 import type { AnswerValue, Question, Rule } from "../rubric/schema.js";
 import type { Wording } from "./conditions.js";
+
+/**
+ * An answer as people read it, the one place answers are described: by the rubric's labels
+ * ("High", "Steering committee, Blended scorecard", "95%"), "unanswered" for null, raw for a
+ * question the rubrics lack. `withBand` adds the band a number falls in: "420 (101–500)".
+ */
+export function describeAnswer(
+  question: Question | undefined,
+  value: AnswerValue | null,
+  withBand = false,
+): string {
+  if (value === null) return "unanswered";
+  if (!question)
+    return Array.isArray(value) ? (value.length === 0 ? "none" : value.join(", ")) : String(value);
+  // One option of a several-of question stands for itself.
+  const label = answerLabel(
+    question,
+    question.type === "multi" && !Array.isArray(value) ? [String(value)] : value,
+  );
+  if (!withBand || (question.type !== "integer" && question.type !== "percent")) return label;
+  const band = bandFor(question, value as number);
+  const range = band ? bandLabel(question, band) : undefined;
+  return range === undefined || range === label || range === String(value)
+    ? label
+    : `${label} (${range})`;
+}
 
 /** Questions and answers by the rubrics' labels, for sentences about the answers. */
 export const wordingOf: (compiled: CompiledRubrics) => Wording = keyed(
@@ -12,10 +38,7 @@ export const wordingOf: (compiled: CompiledRubrics) => Wording = keyed(
     const questionOf = (id: string) => compiled.byId.get(id)?.question;
     return {
       question: (id) => questionOf(id)?.label ?? id,
-      answer: (id, value) => {
-        const question = questionOf(id);
-        return question ? answerLabel(question, value) : String(value);
-      },
+      answer: (id, value) => describeAnswer(questionOf(id), value),
     };
   },
 );
@@ -83,13 +106,6 @@ export const OUTCOME_MEANING: Record<Outcome, string> = {
   separate: "a CTO and a CIO with distinct mandates",
   matrix: "a CTO and a CIO with shared objectives, joint governance and cross-functional teams",
 };
-
-/** An answer value as plain text, for tables of raw answers. */
-export function formatValue(value: AnswerValue | null): string {
-  if (value === null) return "unanswered";
-  if (Array.isArray(value)) return value.length === 0 ? "none" : value.join(", ");
-  return String(value);
-}
 
 /** "a, b and c". */
 export function joinWords(items: readonly string[]): string {

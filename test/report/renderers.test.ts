@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { assess } from "../../src/narrate/assess.js";
-import { answerText, buildReport, shownGap } from "../../src/narrate/document.js";
+import { buildReport, shownGap } from "../../src/narrate/document.js";
 import { explainId } from "../../src/narrate/explain.js";
+import { describeAnswer } from "../../src/narrate/wording.js";
 import { renderExplanationText } from "../../src/report/explain.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
@@ -70,7 +71,7 @@ describe("labels", () => {
     const first = assessment.reasons[0];
     if (!first) throw new Error("expected a reason");
     expect(markdown).toContain(
-      `| ${questions.get(first.questionId)?.label}: ${answerText(first)} |`,
+      `| ${questions.get(first.questionId)?.label}: ${describeAnswer(builtInCompiled.byId.get(first.questionId)?.question, first.answer, true)} |`,
     );
     expect(markdown).not.toMatch(/\| [a-z_]+_[a-z_]+: /);
     const stage = builtInCompiled.byId.get("digital_maturity")?.question;
@@ -80,8 +81,14 @@ describe("labels", () => {
     expect(answerLabel(pivot, ["combined_pmo", "steering_committee"])).toBe(
       "Cross-functional steering committee, Combined programme office",
     );
-    expect(answerText({ answer: 420, answerLabel: "101–500" })).toBe("420 (101–500)");
-    expect(answerText({ answer: 2, answerLabel: "2 repeatable" })).toBe("2 repeatable");
+    const employees = builtInCompiled.byId.get("employees")?.question;
+    const share = builtInCompiled.byId.get("digital_revenue_share")?.question;
+    expect(describeAnswer(employees, 420, true)).toBe("420 (101–500)");
+    expect(describeAnswer(share, 95, true)).toBe("95% (60–100%)");
+    expect(describeAnswer(stage, 2, true)).toBe("2 repeatable");
+    expect(describeAnswer(pivot, "combined_pmo")).toBe("Combined programme office");
+    expect(describeAnswer(undefined, ["a", "b"])).toBe("a, b");
+    expect(describeAnswer(stage, null)).toBe("unanswered");
   });
 });
 
