@@ -2,7 +2,6 @@ import type { CompiledRubrics } from "../engine/compile.js";
 import type { AssessmentDiff, DiffFacts } from "../engine/diff.js";
 import { OUTCOMES } from "../rubric/outcomes.js";
 import { bandFor, bandLabel } from "../rubric/question.js";
-import type { AnswerValue } from "../rubric/schema.js";
 import { deepVisible } from "../text/visible.js";
 import { ruleTitle, wordingOf } from "./wording.js";
 
