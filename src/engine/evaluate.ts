@@ -10,7 +10,7 @@ import type {
   ReasonFact,
   UndecidedReason,
 } from "./facts.js";
-import { answerFirst } from "./grounds.js";
+import { answeredWeight, answerFirst, decidedByRule, missingGrounds } from "./grounds.js";
 import {
   type Decision,
   decide,
@@ -34,15 +34,6 @@ export const CONFIDENCE = {
   lowCoverage: 0.5,
   /** The winner must hold when every rubric weight moves this much either way. */
   weightSwing: 0.25,
-} as const;
-
-/**
- * When the engine gives no recommendation: below `minAnsweredWeight` of the rubric weight answered
- * (each question weighs the score points it can move), or when the top open scores tie. Either
- * way, unless the hard rules leave one outcome.
- */
-export const GROUNDS = {
-  minAnsweredWeight: 0.4,
 } as const;
 
 export interface AssessInput {
@@ -114,35 +105,14 @@ function confidenceOf(factors: ConfidenceFactors, margin: number): Confidence {
   return levels[Math.max(0, level)] ?? "low";
 }
 
-/** When the hard rules leave one outcome open, it wins whatever the scores say. */
-const decidedByRule = (decision: Decision) =>
-  !decision.conflict && decision.allowed.length === 1 && decision.fired.length > 0;
-
-/** The share of the rubric weight these answers cover (see GROUNDS). */
-function answeredWeight(compiled: CompiledRubrics, answers: Answers): number {
-  let answered = 0;
-  for (const entry of compiled.questions)
-    if (answers[entry.question.id] !== undefined) answered += entry.share;
-  return answered;
-}
-
-/** Why these answers give no recommendation yet; undefined when they give one. */
-function missingGrounds(
-  compiled: CompiledRubrics,
-  answers: Answers,
-  scores: Scores,
-  decision: Decision,
-): UndecidedReason | undefined {
-  if (decidedByRule(decision)) return undefined;
-  if (answeredWeight(compiled, answers) < GROUNDS.minAnsweredWeight) return "too-little-answered";
-  return isTie(decision, scores) ? "tied" : undefined;
-}
-
 /** The recommendation for some answers, or null when they give none yet: a respondent's own. */
 export function recommendationFor(compiled: CompiledRubrics, answers: Answers): Outcome | null {
   const { scores } = scoreAnswers(compiled, answers);
   const decision = decide(compiled, answers, scores);
-  return missingGrounds(compiled, answers, scores, decision) ? null : decision.recommendation;
+  const weight = answeredWeight(compiled, answers);
+  return missingGrounds(compiled, answers, weight, scores, decision)
+    ? null
+    : decision.recommendation;
 }
 
 function contributionsOf(compiled: CompiledRubrics, scored: Scored): Evaluation["contributions"] {
@@ -187,7 +157,13 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
   const given = answersGiven(compiled, answers);
   const contributions = contributionsOf(compiled, scored);
 
-  const undecided = missingGrounds(compiled, answers, scores, decision);
+  const undecided = missingGrounds(
+    compiled,
+    answers,
+    answeredWeight(compiled, answers),
+    scores,
+    decision,
+  );
   if (undecided) {
     const first = answerFirst(compiled, answers);
     return {

@@ -1,10 +1,71 @@
-import { predicateOf } from "../rubric/conditions.js";
+import { couldHold, predicateOf } from "../rubric/conditions.js";
 import { OUTCOMES } from "../rubric/outcomes.js";
 import { allowedValues } from "../rubric/question.js";
 import type { Answers, AnswerValue, Question } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics } from "./compile.js";
-import type { Scores } from "./facts.js";
+import type { Scores, UndecidedReason } from "./facts.js";
+import { type Decision, isTie, outcomesLeftBy } from "./score.js";
 import { pointsOf } from "./what-if.js";
+
+/**
+ * When the engine gives no recommendation: below `minAnsweredWeight` of the rubric weight answered
+ * (each question weighs the score points it can move), or when the top open scores tie. The hard
+ * rules can settle either: a tie when they leave one outcome open, too little answered when, as
+ * well, no rule that tests an unanswered question could change what they leave open.
+ */
+export const GROUNDS = {
+  minAnsweredWeight: 0.4,
+} as const;
+
+/** When the hard rules leave one outcome open, it wins whatever the scores say. */
+export const decidedByRule = (decision: Decision): boolean =>
+  !decision.conflict && decision.allowed.length === 1 && decision.fired.length > 0;
+
+/** The share of the rubric weight these answers cover (see GROUNDS). */
+export function answeredWeight(compiled: CompiledRubrics, answers: Answers): number {
+  let answered = 0;
+  for (const entry of compiled.questions)
+    if (answers[entry.question.id] !== undefined) answered += entry.share;
+  return answered;
+}
+
+/**
+ * Whether the rules' decision could change once the open questions are answered: some rule not
+ * firing now could still fire, and firing it would leave a different set open.
+ */
+function rulesCouldChange(
+  compiled: CompiledRubrics,
+  answers: Answers,
+  decision: Decision,
+): boolean {
+  const now = outcomesLeftBy(decision.fired);
+  return compiled.rules.some((rule) => {
+    if (decision.fired.includes(rule)) return false;
+    if (!couldHold(rule.when, answers)) return false;
+    const after = outcomesLeftBy([...decision.fired, rule]);
+    return after.conflict !== now.conflict || after.allowed.join() !== now.allowed.join();
+  });
+}
+
+/**
+ * Why answers covering `weight` of the rubric weight give no recommendation yet; undefined when
+ * they give one. `answers` are read only when the rules decided, to see whether they could change.
+ */
+export function missingGrounds(
+  compiled: CompiledRubrics,
+  answers: Answers,
+  weight: number,
+  scores: Scores,
+  decision: Decision,
+): UndecidedReason | undefined {
+  const byRule = decidedByRule(decision);
+  if (
+    weight < GROUNDS.minAnsweredWeight &&
+    !(byRule && !rulesCouldChange(compiled, answers, decision))
+  )
+    return "too-little-answered";
+  return !byRule && isTie(decision, scores) ? "tied" : undefined;
+}
 
 /** The answers a question can give, one per distinct effect (a band's start stands for the band). */
 export function answerChoices(question: Question): readonly AnswerValue[] {

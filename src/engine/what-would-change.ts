@@ -5,8 +5,8 @@ import { allowedValues, numericDomain, optionOrder } from "../rubric/question.js
 import type { AnswerValue, NumericQuestion, Question } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
 import type { ChangeFact, PairFact, RangeFact as ValueRange, WatchFact } from "./facts.js";
+import { answeredWeight, missingGrounds } from "./grounds.js";
 import type { Decision, Scores } from "./score.js";
-import { isTie } from "./score.js";
 import { pointsOf, type WhatIf } from "./what-if.js";
 
 export type { ChangeFact, PairFact, WatchFact };
@@ -165,12 +165,31 @@ function candidatesFor(w: WhatIf, question: Question): Candidate[] {
 }
 
 /**
+ * Whether the result after some changes would still be a recommendation, by the engine's rules
+ * for grounds (grounds.ts): changes only ever answer more, so the answered weight can only grow.
+ */
+function firmness(w: WhatIf) {
+  const { compiled, answers } = w;
+  const weight = answeredWeight(compiled, answers);
+  return (changes: ReadonlyArray<readonly [string, AnswerValue]>, after: Outcomes): boolean => {
+    let grown = weight;
+    for (const [id] of changes)
+      if (answers[id] === undefined) grown += compiled.byId.get(id)?.share ?? 0;
+    return (
+      missingGrounds(compiled, w.overlay(changes), grown, after.scores, after.decision) ===
+      undefined
+    );
+  };
+}
+
+/**
  * Every single-answer change that flips the recommendation, found by re-scoring with the change
  * applied. Per question, direction and new outcome only the nearest change is kept: if 7 incidents
  * flip the result, 8 need no saying; for numbers, the range says how far the new result holds.
  */
 export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
   const { compiled, answers } = w;
+  const firm = firmness(w);
   const found: Array<ChangeFact & { distance: number; order: number }> = [];
   for (const { question, order } of compiled.questions) {
     const from = answers[question.id];
@@ -180,8 +199,9 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
       if (w.recommendationWith(question.id, candidate.to) === current) continue;
       const after = w.evaluate([[question.id, candidate.to]]);
       const { recommendation } = after.decision;
-      // A change that ties the scores leaves no recommendation: it is not a change to another.
-      if (recommendation === current || isTie(after.decision, after.scores)) continue;
+      // A change that leaves no recommendation (a tie, or rules that no longer decide so little
+      // answered) is not a change to another.
+      if (recommendation === current || !firm([[question.id, candidate.to]], after)) continue;
       const key = `${candidate.direction}:${recommendation}`;
       const kept = nearest.get(key);
       if (kept && kept.distance <= candidate.distance) continue;
@@ -231,6 +251,7 @@ const PAIR_POOL = 14;
 export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFact[] {
   const { compiled, answers } = w;
   const base = w.base;
+  const firm = firmness(w);
   const pool: Array<{
     question: Question;
     candidate: Candidate;
@@ -269,8 +290,9 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
       ] as const;
       // The cheap check first; the full evaluation only for the pairs that do flip it.
       if (w.recommendationWithChanges(changes) === current) continue;
-      const { scores, decision } = w.evaluate(changes);
-      if (isTie(decision, scores)) continue;
+      const after = w.evaluate(changes);
+      if (!firm(changes, after)) continue;
+      const { scores, decision } = after;
       pairs.push({
         changes: [a, b].map(({ question, candidate }) => ({
           questionId: question.id,

@@ -38,8 +38,24 @@ function describeHeld(condition: Condition, answers: Answers, wording: Wording):
     const held = condition.any.find(holds);
     return held ? describeHeld(held, answers, wording) : describeTests(condition, wording, false);
   }
-  if ("not" in condition) return `not (${describeTests(condition.not, wording, false)})`;
+  if ("not" in condition) return heldNot(condition.not, answers, wording);
   return heldLeaf(condition, answers[condition.question] as AnswerValue, wording);
+}
+
+/** A `not` that holds, said the positive way where one test makes that plain: "Employees: more than 100". */
+function heldNot(inner: Condition, answers: Answers, wording: Wording): string {
+  const fallback = () => `not (${describeTests(inner, wording, false)})`;
+  if ("all" in inner || "any" in inner || "not" in inner) return fallback();
+  const value = answers[inner.question];
+  const name = wording.question(inner.question);
+  if (value === undefined) return `${name}: not answered`;
+  const tests = Object.keys(inner).filter((key) => key !== "question");
+  if (tests.length !== 1) return fallback();
+  if (inner.atMost !== undefined) return `${name}: more than ${inner.atMost}`;
+  if (inner.atLeast !== undefined) return `${name}: under ${inner.atLeast}`;
+  if ((inner.in || inner.notIn) && !Array.isArray(value))
+    return `${name}: ${wording.answer(inner.question, value)}`;
+  return fallback();
 }
 
 function heldLeaf(leaf: LeafCondition, value: AnswerValue, wording: Wording): string {

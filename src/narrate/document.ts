@@ -128,9 +128,9 @@ export function standing(a: Assessment, out: ReadonlyMap<Outcome, string[]>): Ou
   );
 }
 
-/** How far one shown score is above another, from the scores as shown (one decimal). */
+/** How far one shown score is above another, from the scores exactly as shown (one decimal). */
 export function shownGap(a: Assessment, from: Outcome, to: Outcome): number {
-  const shown = (outcome: Outcome) => Math.round(a.scores[outcome] * 10) / 10;
+  const shown = (outcome: Outcome) => Number(points(a.scores[outcome]));
   return Math.round((shown(from) - shown(to)) * 10) / 10;
 }
 
@@ -163,14 +163,27 @@ function summaryParagraph(c: Context, a: Decided): string {
   );
   const excluded = [...c.out.keys()];
   const gap = shownGap(a, a.recommendation, a.runnerUp);
-  const lead = a.confidenceFactors.rulesConflict
-    ? `${capitalize(a.recommendation)} scores ${points(a.scores[a.recommendation])}, the highest of the structures the conflicting hard rules fight over`
-    : gap >= 0
-      ? `${capitalize(a.recommendation)} scores ${points(a.scores[a.recommendation])} against ${points(a.scores[a.runnerUp])} for ${a.runnerUp}, a lead of ${points(gap)} points on a 0–100 scale where 50 is neutral`
-      : `${capitalize(a.runnerUp)} scores higher, but the hard rules leave ${a.recommendation} as the fit`;
-  sentences.push(
-    `${lead}${excluded.length > 0 ? `; ${joinWords(excluded)} ${excluded.length > 1 ? "are" : "is"} ruled out by a hard rule` : ""}.`,
-  );
+  const versus = `${points(a.scores[a.recommendation])} against ${points(a.scores[a.runnerUp])} for ${a.runnerUp}`;
+  if (a.confidenceFactors.rulesConflict) {
+    const required = [
+      ...new Set(a.rules.filter((r) => r.effect === "require").map((r) => r.outcome)),
+    ];
+    sentences.push(
+      required.length === 1
+        ? `The hard rules conflict, and the rule requiring ${a.recommendation} stands whatever the scores say.`
+        : required.length > 1
+          ? `The hard rules require ${joinWords(required)} at once, so the scores decide between them: ${a.recommendation} scores ${versus}.`
+          : `Between them the hard rules rule out all three structures, so the scores decide: ${a.recommendation} scores ${versus}.`,
+    );
+  } else {
+    const lead =
+      gap >= 0
+        ? `${capitalize(a.recommendation)} scores ${versus}, a lead of ${points(gap)} points on a 0–100 scale where 50 is neutral`
+        : `${capitalize(a.runnerUp)} scores higher, but the hard rules leave ${a.recommendation} as the fit`;
+    sentences.push(
+      `${lead}${excluded.length > 0 ? `; ${joinWords(excluded)} ${excluded.length > 1 ? "are" : "is"} ruled out by a hard rule` : ""}.`,
+    );
+  }
   for (const rule of a.rules.filter((r) => r.effect === "require")) {
     sentences.push(
       `The hard rule “${rule.title}” requires ${rule.outcome}: ${lowerFirst(rule.reason)}`,
@@ -498,15 +511,16 @@ function adviceSections(a: Decided): Section[] {
     {
       id: "confidence",
       title: `Confidence: ${a.confidence}`,
-      view: "full",
       blocks: [
         { kind: "list", items: confidenceItems(a) },
         {
           kind: "paragraph",
+          view: "full",
           text: "Each rubric's weight, moved alone, keeps the recommendation within these limits:",
         },
         {
           kind: "table",
+          view: "full",
           head: ["rubric", "weight", "recommendation holds for"],
           numeric: [1],
           rows: a.stability.rubrics.map((r) => [

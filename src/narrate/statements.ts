@@ -1,6 +1,6 @@
 import type { CompiledRubrics } from "../engine/compile.js";
-import { GROUNDS } from "../engine/evaluate.js";
 import type { FiredRuleFact, RangeFact, UndecidedReason } from "../engine/facts.js";
+import { GROUNDS } from "../engine/grounds.js";
 import type { Outcome } from "../rubric/outcomes.js";
 import { numericDomain } from "../rubric/question.js";
 import type { AnswerValue, NumericQuestion, Question } from "../rubric/schema.js";

@@ -58,7 +58,8 @@ export function renderText(doc: ReportDocument, options: TextOptions): string {
   };
 
   lines.push(c.bold(doc.organization));
-  if (doc.source && doc.source !== "-") lines.push(c.dim(doc.source));
+  if (doc.source && doc.source !== "-")
+    lines.push(...wrap(doc.source, width, "", "").map((line) => c.dim(line)));
   lines.push("");
   const { verdict } = doc;
   if (verdict.banner)

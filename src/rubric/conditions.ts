@@ -89,3 +89,39 @@ function leafHolds(leaf: LeafCondition, value: AnswerValue | undefined): boolean
   }
   return true;
 }
+
+/**
+ * Whether a condition could still hold once the unanswered questions are answered: a test on an
+ * unanswered question may go either way, and the answered ones are taken as they are.
+ */
+export function couldHold(condition: Condition, answers: Answers): boolean {
+  return maybe(condition, answers) !== false;
+}
+
+/** Three-valued: true or false when the answers settle it, undefined when they do not. */
+function maybe(condition: Condition, answers: Answers): boolean | undefined {
+  if ("all" in condition) {
+    let all: boolean | undefined = true;
+    for (const part of condition.all) {
+      const held = maybe(part, answers);
+      if (held === false) return false;
+      if (held === undefined) all = undefined;
+    }
+    return all;
+  }
+  if ("any" in condition) {
+    let any: boolean | undefined = false;
+    for (const part of condition.any) {
+      const held = maybe(part, answers);
+      if (held === true) return true;
+      if (held === undefined) any = undefined;
+    }
+    return any;
+  }
+  if ("not" in condition) {
+    const held = maybe(condition.not, answers);
+    return held === undefined ? undefined : !held;
+  }
+  const value = answers[condition.question];
+  return value === undefined ? undefined : leafHolds(condition, value);
+}

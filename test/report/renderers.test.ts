@@ -145,7 +145,7 @@ describe("ruled-out outcomes and shown numbers", () => {
     } as typeof assessment;
     expect(shownGap(a, "combine", "separate")).toBe(4.9);
     expect(doc(a).verdict.runnerUp).toBe("separate, 4.9 points behind");
-    const b = { ...a, scores: { ...a.scores, combine: 61.15, separate: 56.24 } };
+    const b = { ...a, scores: { ...a.scores, combine: 61.16, separate: 56.24 } };
     // 61.2 − 56.2 on screen: the gap reads 5.0, not the 4.9 of the unrounded difference.
     expect(shownGap(b, "combine", "separate")).toBe(5);
   });

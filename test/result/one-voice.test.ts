@@ -154,3 +154,26 @@ describe("layers", () => {
     expect(describers).toEqual(["narrate/conditions.ts"]);
   });
 });
+
+describe("grounds", () => {
+  it("lets a hard rule decide on few answers only when no other rule could still change it", () => {
+    const small = run("Small Co", { employees: 40 });
+    expect(small.recommendation).toBe("combine");
+    expect(small.confidenceFactors.decidedByRule).toBe(true);
+    const open = run("Open Co", { employees: 400, security_owner: "cio" });
+    expect(open.recommendation).toBeNull();
+  });
+
+  it("never lists a change that would leave no recommendation", () => {
+    const few = run("Few Co", { employees: 50, security_owner: "ciso", escalation_path: "ad_hoc" });
+    for (const change of few.whatWouldChange) {
+      const after = run("Few Co", {
+        employees: 50,
+        security_owner: "ciso",
+        escalation_path: "ad_hoc",
+        [change.questionId]: change.to,
+      });
+      expect(after.recommendation, change.statement).toBe(change.recommendation);
+    }
+  });
+});

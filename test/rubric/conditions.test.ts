@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeCondition, RAW_WORDING, type Wording } from "../../src/narrate/conditions.js";
-import { conditionHolds, predicateOf } from "../../src/rubric/conditions.js";
+import { conditionHolds, couldHold, predicateOf } from "../../src/rubric/conditions.js";
 import type { Answers, Condition } from "../../src/rubric/schema.js";
 
 const describeHolding = (condition: Condition, given: Answers, wording: Wording = RAW_WORDING) =>
@@ -57,7 +57,10 @@ describe("describeCondition, given answers", () => {
         { not: { question: "stage", in: ["startup"] } },
         answers({ stage: "growth" }),
       ),
-    ).toBe("not (stage: startup)");
+    ).toBe("stage: growth");
+    expect(
+      describeHolding({ not: { question: "employees", atMost: 100 } }, answers({ employees: 420 })),
+    ).toBe("employees: more than 100");
   });
 
   it("names questions and answers by the wording it is given", () => {
@@ -85,5 +88,23 @@ describe("compiled conditions", () => {
     expect(holds(given, "role_conflict", "some")).toBe(true);
     expect(holds(given, "decision_rights_clarity", undefined)).toBe(false);
     expect(conditionHolds(readiness, answers({ decision_rights_clarity: "contested" }))).toBe(true);
+  });
+});
+
+describe("couldHold", () => {
+  it("keeps a condition open while an unanswered test could still decide it", () => {
+    const oversight: Condition = {
+      all: [
+        { question: "regulatory_complexity", in: ["high", "extreme"] },
+        { not: { question: "employees", atMost: 100 } },
+      ],
+    };
+    expect(couldHold(oversight, answers({}))).toBe(true);
+    expect(couldHold(oversight, answers({ employees: 40 }))).toBe(false);
+    expect(couldHold(oversight, answers({ employees: 400 }))).toBe(true);
+    expect(couldHold(oversight, answers({ employees: 400, regulatory_complexity: "none" }))).toBe(
+      false,
+    );
+    expect(couldHold(readiness, answers({ decision_rights_clarity: "informal" }))).toBe(true);
   });
 });
