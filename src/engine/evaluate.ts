@@ -2,19 +2,10 @@ import { conditionHolds } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import type { Answers, AnswerValue } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
-import type {
-  Confidence,
-  ConfidenceFactors,
-  Evaluation,
-  Provenance,
-  ReasonFact,
-  UndecidedReason,
-} from "./facts.js";
+import type { Confidence, ConfidenceFactors, Evaluation, Provenance, ReasonFact } from "./facts.js";
 import { answeredWeight, answerFirst, decidedByRule, missingGrounds } from "./grounds.js";
 import {
-  type Decision,
   decide,
-  isTie,
   type LedgerEntry,
   pointScale,
   type Scored,
