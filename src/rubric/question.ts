@@ -119,7 +119,7 @@ export function answerLabel(question: Question, value: AnswerValue): string {
   switch (question.type) {
     case "multi": {
       const chosen = Array.isArray(value) ? value : [];
-      if (chosen.length === 0) return "none";
+      if (chosen.length === 0) return "None";
       return chosenOptions(question, chosen)
         .map((option) => option.label ?? String(option.value))
         .join(", ");
