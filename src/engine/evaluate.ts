@@ -176,8 +176,9 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
       },
       unanswered,
       rules,
-      reasons: [],
-      counterReasons: [],
+      // Which way each answer leans, against the structure the tie-break would take: nothing is
+      // recommended, but a reader can see what the answers so far point to.
+      ...explain(scored.ledger, recommendation, runnerUp),
       whatWouldChange: [],
       changePairs: [],
       rulesToWatch: [],

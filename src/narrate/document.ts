@@ -409,14 +409,40 @@ function rulesSection(a: Assessment): Section[] {
   ];
 }
 
+/** answer | (towards) | points | reason, one row per scored answer. */
+function reasonRows(c: Context, list: readonly Reason[], withOutcome: boolean): string[][] {
+  return list.map((r) => [
+    `${c.label(r.questionId)}: ${c.answer(r.questionId, r.answer, true)}`,
+    ...(withOutcome ? [r.outcome] : []),
+    signed(r.contribution),
+    r.text,
+  ]);
+}
+
+/** Without a recommendation: where each answer so far leans, strongest first. */
+function leaningSection(c: Context): Section[] {
+  const leaning = [...c.a.reasons, ...c.a.counterReasons].sort(
+    (x, y) => y.contribution - x.contribution,
+  );
+  if (leaning.length === 0) return [];
+  return [
+    {
+      id: "leaning",
+      title: "Where the answers lean",
+      blocks: [
+        {
+          kind: "table",
+          head: ["answer", "towards", "points", "reason"],
+          numeric: [2],
+          ranked: true,
+          rows: reasonRows(c, leaning, true),
+        },
+      ],
+    },
+  ];
+}
+
 function reasonSections(c: Context, a: Decided): Section[] {
-  const reasonRows = (list: readonly Reason[], withOutcome: boolean) =>
-    list.map((r) => [
-      `${c.label(r.questionId)}: ${c.answer(r.questionId, r.answer, true)}`,
-      ...(withOutcome ? [r.outcome] : []),
-      signed(r.contribution),
-      r.text,
-    ]);
   const sections: Section[] = [
     {
       id: "reasons",
@@ -429,7 +455,7 @@ function reasonSections(c: Context, a: Decided): Section[] {
                 head: ["answer", "points", "reason"],
                 numeric: [1],
                 ranked: true,
-                rows: reasonRows(a.reasons, false),
+                rows: reasonRows(c, a.reasons, false),
               },
             ]
           : [
@@ -453,7 +479,7 @@ function reasonSections(c: Context, a: Decided): Section[] {
           head: ["answer", "towards", "points", "reason"],
           numeric: [2],
           ranked: true,
-          rows: reasonRows(a.counterReasons, true),
+          rows: reasonRows(c, a.counterReasons, true),
         },
       ],
     });
@@ -687,6 +713,7 @@ export function buildReport(compiled: CompiledRubrics, input: Assessment): Repor
       headline: `The answers so far do not settle it. Scores stand at ${OUTCOMES.map((o) => `${o} ${points(a.scores[o])}`).join(", ")}, on a 0–100 scale where 50 is neutral.`,
       sections: [
         ...answerFirstSection(c),
+        ...leaningSection(c),
         ...room,
         scoresSection(c),
         ...rulesSection(a),

@@ -164,6 +164,18 @@ describe("grounds", () => {
     expect(open.recommendation).toBeNull();
   });
 
+  it("shows where the answers lean when the scores tie", () => {
+    const tied = loadOrg(
+      join(ROOT, "test", "fixtures", "holdout", "h02-regional-bank-cto-only.yaml"),
+    );
+    const a = run(tied.name, tied.answers);
+    expect(a.undecided?.reason).toBe("tied");
+    expect(a.reasons.length + a.counterReasons.length).toBeGreaterThan(0);
+    const { markdown } = formats(a);
+    expect(markdown).toContain("## Where the answers lean");
+    expect(markdown).not.toMatch(/Why \w+ rather than/);
+  });
+
   it("never lists a change that would leave no recommendation", () => {
     const few = run("Few Co", { employees: 50, security_owner: "ciso", escalation_path: "ad_hoc" });
     for (const change of few.whatWouldChange) {
