@@ -43,8 +43,12 @@ export interface RangeFact {
   next: number | null;
 }
 
+/** Whether leadership can make a change (a lever) or must wait for it (a circumstance). */
+export type ChangeKind = "lever" | "circumstance";
+
 export interface ChangeFact {
   questionId: string;
+  kind: ChangeKind;
   from: AnswerValue | null;
   to: AnswerValue;
   recommendation: Outcome;
@@ -68,6 +72,7 @@ export interface WatchFact {
   effect: "forbid" | "require";
   outcome: Outcome;
   questionId: string;
+  kind: ChangeKind;
   from: AnswerValue | null;
   to: AnswerValue;
   recommendation: Outcome;

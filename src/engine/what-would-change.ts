@@ -1,10 +1,16 @@
 import { keyed } from "../cache/memo.js";
 import { conditionLeaves, predicateOf, questionsTestedBy } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import { allowedValues, numericDomain, optionOrder } from "../rubric/question.js";
+import { allowedValues, bandFor, numericDomain, optionOrder } from "../rubric/question.js";
 import type { AnswerValue, NumericQuestion, Question } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
-import type { ChangeFact, PairFact, RangeFact as ValueRange, WatchFact } from "./facts.js";
+import type {
+  ChangeFact,
+  ChangeKind,
+  PairFact,
+  RangeFact as ValueRange,
+  WatchFact,
+} from "./facts.js";
 import { answeredWeight, missingGrounds } from "./grounds.js";
 import type { Decision, Scores } from "./score.js";
 import { pointsOf, type WhatIf } from "./what-if.js";
@@ -195,6 +201,7 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
     const from = answers[question.id];
     const nearest = new Map<string, ChangeFact & { distance: number; order: number }>();
     for (const candidate of candidatesFor(w, question)) {
+      if (!withinReach(question, from, candidate)) continue;
       // The cheap check first; the full evaluation only for the changes that do flip it.
       if (w.recommendationWith(question.id, candidate.to) === current) continue;
       const after = w.evaluate([[question.id, candidate.to]]);
@@ -207,6 +214,7 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
       if (kept && kept.distance <= candidate.distance) continue;
       const change: ChangeFact & { distance: number; order: number } = {
         questionId: question.id,
+        kind: kindOf(question),
         from: from ?? null,
         to: candidate.to,
         recommendation,
@@ -222,12 +230,39 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
   return found
     .sort(
       (a, b) =>
+        Number(a.kind !== "lever") - Number(b.kind !== "lever") ||
         Number(a.from === null) - Number(b.from === null) ||
         effort(a) - effort(b) ||
         a.order - b.order ||
         b.margin - a.margin,
     )
     .map(({ distance: _distance, order: _order, ...change }) => change);
+}
+
+const kindOf = (question: Question): ChangeKind => (question.lever ? "lever" : "circumstance");
+
+/** How far a circumstance may plausibly move from today: about this factor, or the next band. */
+const PLAUSIBLE_FACTOR = 3;
+
+/**
+ * Whether a change is worth saying: leadership can pull any lever, and an unanswered question may
+ * take any answer; a circumstance only moves within reach of today, to the next band or step, or
+ * within about a factor of three ("with 20,001 employees (now 160)" is no advice).
+ */
+function withinReach(question: Question, from: AnswerValue | undefined, candidate: Candidate) {
+  if (question.lever || from === undefined) return true;
+  const to = candidate.to;
+  if (typeof from === "number" && typeof to === "number") {
+    const [low, high] = [Math.abs(from), Math.abs(to)].sort((a, b) => a - b) as [number, number];
+    if ((high + 1) / (low + 1) <= PLAUSIBLE_FACTOR) return true;
+    if (question.type !== "integer" && question.type !== "percent") return false;
+    const at = (value: number) => {
+      const band = bandFor(question, value);
+      return band ? question.bands.indexOf(band) : -1;
+    };
+    return Math.abs(at(to) - at(from)) <= 1;
+  }
+  return candidate.distance <= 1;
 }
 
 /**
@@ -261,6 +296,7 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
   for (const { question } of compiled.questions) {
     if (answers[question.id] === undefined) continue;
     for (const candidate of segmentCandidates(w, question)) {
+      if (!withinReach(question, answers[question.id], candidate)) continue;
       const scores = w.scores([[question.id, candidate.to]]);
       // How much closer the best rival gets to the current recommendation.
       let gain = Number.NEGATIVE_INFINITY;
@@ -326,6 +362,7 @@ export function findRulesToWatch(w: WhatIf): WatchFact[] {
       if (!question) continue;
       for (const candidate of segmentCandidates(w, question)) {
         if (nearest && nearest.distance <= candidate.distance) continue;
+        if (!withinReach(question, answers[id], candidate)) continue;
         if (!holds(answers, id, candidate.to)) continue;
         const { recommendation } = w.evaluate([[id, candidate.to]]).decision;
         nearest = {
@@ -333,6 +370,7 @@ export function findRulesToWatch(w: WhatIf): WatchFact[] {
           effect: rule.effect,
           outcome: rule.outcome,
           questionId: id,
+          kind: kindOf(question),
           from: answers[id] ?? null,
           to: candidate.to,
           recommendation,
@@ -346,7 +384,8 @@ export function findRulesToWatch(w: WhatIf): WatchFact[] {
       watches.push(watch);
     }
   }
-  return watches;
+  // Triggers leadership controls first, as with what would change it.
+  return watches.sort((a, b) => Number(a.kind !== "lever") - Number(b.kind !== "lever"));
 }
 
 /**

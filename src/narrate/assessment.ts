@@ -77,11 +77,11 @@ function changeOf(compiled: CompiledRubrics, fact: ChangeFact, current: Outcome)
     ? describeChange(question, fact.from, fact.to, fact.range)
     : fact.questionId;
   const statement = `With ${described}, ${becomes(fact.recommendation, current)}.`;
-  const { questionId, from, to, recommendation, margin, range } = fact;
+  const { questionId, kind, from, to, recommendation, margin, range } = fact;
   // Literals, not spreads: a batch makes thousands of these.
   return range
-    ? { questionId, from, to, recommendation, margin, range, statement }
-    : { questionId, from, to, recommendation, margin, statement };
+    ? { questionId, kind, from, to, recommendation, margin, range, statement }
+    : { questionId, kind, from, to, recommendation, margin, statement };
 }
 
 function pairOf(compiled: CompiledRubrics, fact: PairFact, current: Outcome): ChangePair {
@@ -107,12 +107,13 @@ function watchOf(compiled: CompiledRubrics, fact: WatchFact, current: Outcome): 
     fact.recommendation === current
       ? `the recommendation would stay ${current}`
       : becomes(fact.recommendation, current);
-  const { ruleId, outcome, questionId, from, to, recommendation } = fact;
+  const { ruleId, outcome, questionId, kind, from, to, recommendation } = fact;
   return {
     ruleId,
     effect: fact.effect,
     outcome,
     questionId,
+    kind,
     from,
     to,
     recommendation,

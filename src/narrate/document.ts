@@ -489,15 +489,28 @@ function reasonSections(c: Context, a: Decided): Section[] {
 
 function changeSections(a: Decided): Section[] {
   const changeBlocks: Block[] = [];
-  if (a.whatWouldChange.length > 0) {
+  const levers = a.whatWouldChange.filter((change) => change.kind === "lever");
+  const circumstances = a.whatWouldChange.filter((change) => change.kind !== "lever");
+  if (levers.length > 0)
     changeBlocks.push(
       {
         kind: "paragraph",
-        text: "Each of these single changes, found by re-scoring, would change the recommendation:",
+        text: "Each of these changes leadership can make, found by re-scoring, would change the recommendation:",
       },
-      { kind: "list", ranked: true, items: a.whatWouldChange.map((change) => change.statement) },
+      { kind: "list", ranked: true, items: levers.map((change) => change.statement) },
     );
-  } else if (a.changePairs.length > 0) {
+  if (circumstances.length > 0)
+    changeBlocks.push(
+      {
+        kind: "paragraph",
+        text:
+          levers.length > 0
+            ? "It would also change if circumstances moved (within reach of today):"
+            : "No change leadership can make alone would change it. It would change if circumstances moved (within reach of today):",
+      },
+      { kind: "list", ranked: true, items: circumstances.map((change) => change.statement) },
+    );
+  if (a.whatWouldChange.length === 0 && a.changePairs.length > 0) {
     changeBlocks.push(
       {
         kind: "paragraph",
@@ -505,10 +518,10 @@ function changeSections(a: Decided): Section[] {
       },
       { kind: "list", items: a.changePairs.map((pair) => pair.statement) },
     );
-  } else {
+  } else if (a.whatWouldChange.length === 0) {
     changeBlocks.push({
       kind: "paragraph",
-      text: "No single answer, and no pair of answers, changes the recommendation.",
+      text: "No single answer within reach, and no pair of answers, changes the recommendation.",
     });
   }
   return [

@@ -12,6 +12,9 @@ const scores = z.strictObject({ combine: number, separate: number, matrix: numbe
 const answer = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 const confidence = z.enum(["high", "medium", "low"]);
 const range = z.strictObject({ min: number, next: number.nullable() });
+const kind = z
+  .enum(["lever", "circumstance"])
+  .describe("lever: leadership can make this change; circumstance: it happens to the organisation");
 const change = {
   questionId: z.string(),
   from: answer.nullable(),
@@ -76,6 +79,7 @@ const resultSchema = z.strictObject({
   whatWouldChange: z.array(
     z.strictObject({
       ...change,
+      kind,
       recommendation: outcome,
       margin: number,
       range: range.optional(),
@@ -96,6 +100,7 @@ const resultSchema = z.strictObject({
       effect: z.enum(["forbid", "require"]),
       outcome,
       ...change,
+      kind,
       recommendation: outcome,
       statement: z.string(),
     }),

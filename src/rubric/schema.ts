@@ -53,6 +53,11 @@ const questionBase = {
   label: text.optional(),
   prompt: text,
   help: text,
+  /**
+   * Whether leadership can change the answer (decision rights, forums, who owns what): a lever.
+   * Otherwise it is a circumstance (size, regulation, stage), and what-ifs keep to plausible moves.
+   */
+  lever: z.boolean().optional(),
   sources,
 };
 

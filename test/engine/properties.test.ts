@@ -199,4 +199,37 @@ describe("engine invariants over random answer sets", () => {
       { ...RUNS, numRuns: 300 },
     );
   });
+
+  it("lists levers before circumstances, and keeps circumstances within reach of today", () => {
+    fc.assert(
+      fc.property(answersArbitrary, (answers) => {
+        const result = run(answers);
+        for (const list of [result.whatWouldChange, result.rulesToWatch]) {
+          const kinds = list.map((entry) => entry.kind);
+          expect(kinds).toEqual(
+            [...kinds].sort((a, b) => Number(a !== "lever") - Number(b !== "lever")),
+          );
+          for (const entry of list) {
+            const question = builtInCompiled.byId.get(entry.questionId)?.question;
+            expect(entry.kind).toBe(question?.lever ? "lever" : "circumstance");
+            if (
+              entry.kind === "lever" ||
+              typeof entry.from !== "number" ||
+              typeof entry.to !== "number"
+            )
+              continue;
+            if (question?.type !== "integer" && question?.type !== "percent") continue;
+            const [low, high] = [Math.abs(entry.from), Math.abs(entry.to)].sort(
+              (x, y) => x - y,
+            ) as [number, number];
+            const band = (value: number) => question.bands.findLastIndex((b) => value >= b.from);
+            const near =
+              (high + 1) / (low + 1) <= 3 || Math.abs(band(entry.to) - band(entry.from)) <= 1;
+            expect(near, `${entry.questionId} ${entry.from} → ${entry.to}`).toBe(true);
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
 });

@@ -204,7 +204,7 @@ describe("renderText", () => {
   it("shows statements, triggers and per-rubric points, and no colour when asked", () => {
     const text = renderText(doc(assessment), { color: false, width: 100 });
     expect(text).toContain(
-      "What would change it\n  Each of these single changes, found by re-scoring",
+      "What would change it\n  Each of these changes leadership can make, found by",
     );
     expect(text).toContain("Triggers to watch");
     expect(text).toMatch(/structure:\n {4}Maturity stage +combine +\+3\.6/);
