@@ -154,7 +154,7 @@ export function describeDomain(question: Question): string {
     case "choice":
       return `one of ${listOf(allowedValues(question))}`;
     case "scale":
-      return `one of ${question.answers.map((answer) => answer.label ?? String(answer.value)).join(", ")}`;
+      return `one of ${listOf(allowedValues(question))} (${question.answers.map((answer) => answer.label ?? String(answer.value)).join(", ")})`;
     case "boolean":
       return "true or false (or yes or no)";
     case "multi":
@@ -213,6 +213,14 @@ export function checkAnswer(question: Question, raw: unknown): CheckedAnswer {
       const spoken =
         question.type === "boolean" ? YES_NO.get(String(raw).toLowerCase()) : undefined;
       if (spoken !== undefined && values.includes(spoken)) return { ok: true, value: spoken };
+      // An answer may be written as the rubric labels it ("3 defined", "Independent CISO").
+      const labelled =
+        typeof raw === "string" && question.type !== "boolean"
+          ? question.answers.find(
+              (answer) => answer.label?.toLowerCase() === raw.trim().toLowerCase(),
+            )
+          : undefined;
+      if (labelled) return { ok: true, value: labelled.value };
       const hint = typeof raw === "string" ? didYouMean(raw, values.map(String)) : "";
       return fail(`${render(raw)} is not an allowed answer${hint}`);
     }

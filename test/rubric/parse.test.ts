@@ -256,3 +256,14 @@ describe("parseOrganizationsFast", () => {
     },
   );
 });
+
+describe("answers written as the rubric labels them", () => {
+  it("read as their values, the careful way and the fast way alike", () => {
+    const text =
+      'apiVersion: rolefit/v1\nkind: Organization\nname: L\nanswers:\n  digital_maturity: "3 defined"\n  security_owner: independent ciso\n';
+    const careful = parseOrganization(text, "l.yaml", builtInIndex).value?.answers;
+    const fast = parseOrganizationsFast(text, "l.yaml", builtInIndex)[0]?.value?.answers;
+    expect({ ...careful }).toEqual({ digital_maturity: 3, security_owner: "ciso" });
+    expect({ ...fast }).toEqual({ ...careful });
+  });
+});
