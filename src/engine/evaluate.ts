@@ -4,6 +4,7 @@ import type { Answers, AnswerValue } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
 import type { Confidence, ConfidenceFactors, Evaluation, Provenance, ReasonFact } from "./facts.js";
 import { answeredWeight, answerFirst, decidedByRule, missingGrounds } from "./grounds.js";
+import { robustness } from "./robustness.js";
 import {
   decide,
   type LedgerEntry,
@@ -25,6 +26,8 @@ export const CONFIDENCE = {
   lowCoverage: 0.5,
   /** The winner must hold when every rubric weight moves this much either way. */
   weightSwing: 0.25,
+  /** High confidence needs the winner under this share of plausible weightings (robustness.ts). */
+  highRobustness: 0.8,
 } as const;
 
 export interface AssessInput {
@@ -89,6 +92,7 @@ function confidenceOf(factors: ConfidenceFactors, margin: number): Confidence {
     if (margin < CONFIDENCE.highMargin) level = 1;
     if (margin < CONFIDENCE.lowMargin) level = 0;
     if (!factors.holdsUnderWeightSwing) level -= 1;
+    if (factors.robustness < CONFIDENCE.highRobustness) level = Math.min(level, 1);
   }
   if (factors.answeredShare < CONFIDENCE.highCoverage || factors.unansweredCouldFlip)
     level = Math.min(level, 1);
@@ -173,6 +177,7 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
         unansweredCouldFlip: first.length > 0,
         decidedByRule: false,
         rulesConflict: conflict,
+        robustness: 0,
       },
       unanswered,
       rules,
@@ -183,6 +188,7 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
       changePairs: [],
       rulesToWatch: [],
       stability: { weightTolerance: 0, rubrics: [] },
+      robustness: robustness(compiled, scored, allowed, recommendation, 0),
       mechanisms: [],
       answers: given,
       contributions,
@@ -208,6 +214,7 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
     allowed.filter((o) => o !== recommendation),
   );
   const tolerance = stability.weightTolerance;
+  const shares = robustness(compiled, scored, allowed, recommendation, tolerance);
   const factors: ConfidenceFactors = {
     answeredShare,
     weightTolerance: round(tolerance),
@@ -215,6 +222,7 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
     unansweredCouldFlip: whatWouldChange.some((change) => change.from === null),
     decidedByRule: decidedByRule(decision),
     rulesConflict: conflict,
+    robustness: shares[recommendation],
   };
   const { reasons, counterReasons } = explain(scored.ledger, recommendation, runnerUp);
   const evaluation: Evaluation = {
@@ -241,6 +249,7 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
         max: range.max === null ? null : round(range.max),
       })),
     },
+    robustness: shares,
     mechanisms: compiled.guidance[recommendation].mechanisms.map((mechanism) => ({
       id: mechanism.id,
       status:

@@ -18,6 +18,8 @@ export interface ConfidenceFactors {
   decidedByRule: boolean;
   /** The fired rules contradicted each other; the result is the scores' best guess. */
   rulesConflict: boolean;
+  /** The share of plausible weightings under which the recommendation wins. */
+  robustness: number;
   /** With several respondents: one person's answer to some question would change the result. */
   roomCouldFlip?: boolean;
 }
@@ -145,6 +147,8 @@ export interface Evaluation {
   changePairs: PairFact[];
   rulesToWatch: WatchFact[];
   stability: Stability;
+  /** The share of plausible weightings (each rubric weight within ±50%) under which each outcome wins. */
+  robustness: Scores;
   mechanisms: MechanismFact[];
   answers: Record<string, AnswerValue>;
   /** Score points each rubric gave each outcome. */

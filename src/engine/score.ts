@@ -109,31 +109,38 @@ const TIE = 1e-9;
 /** Whether a score is higher than another by more than rounding noise. */
 const beats = (score: number, other: number): boolean => score > other + TIE;
 
+/** A set of outcomes as bits (combine 1, separate 2, matrix 4), for the hottest loops. */
+export const BIT: Record<Outcome, number> = { combine: 1, separate: 2, matrix: 4 };
+const ALL = 7;
+
+export const maskOf = (outcomes: readonly Outcome[]): number =>
+  outcomes.reduce((mask, outcome) => mask | BIT[outcome], 0);
+
 /**
- * The tie-break, in one place: the best of the outcomes `among` allows, where a tie goes to the
- * simpler structure (the order of OUTCOMES). Three numbers in, so what-ifs need not allocate.
+ * The tie-break, in one place: the best of the outcomes in `among` (a mask), where a tie goes to
+ * the simpler structure (the order of OUTCOMES). Numbers in, so what-ifs need not allocate.
  */
 export function bestOutcome(
   combine: number,
   separate: number,
   matrix: number,
-  among: (outcome: Outcome) => boolean,
+  among: number,
 ): Outcome | undefined {
   let top: Outcome | undefined;
   let topScore = Number.NEGATIVE_INFINITY;
-  if (among("combine")) {
+  if (among & 1) {
     top = "combine";
     topScore = combine;
   }
-  if (among("separate") && (top === undefined || beats(separate, topScore))) {
+  if (among & 2 && (top === undefined || beats(separate, topScore))) {
     top = "separate";
     topScore = separate;
   }
-  if (among("matrix") && (top === undefined || beats(matrix, topScore))) top = "matrix";
+  if (among & 4 && (top === undefined || beats(matrix, topScore))) top = "matrix";
   return top;
 }
 
-const bestOf = (scores: Scores, among: (outcome: Outcome) => boolean) =>
+const bestOf = (scores: Scores, among: number) =>
   bestOutcome(scores.combine, scores.separate, scores.matrix, among);
 
 /**
@@ -150,6 +157,8 @@ export function decide(compiled: CompiledRubrics, answers: Answers, scores: Scor
 
 interface RuleOutcome {
   allowed: readonly Outcome[];
+  /** `allowed` as a mask, for bestOutcome. */
+  mask: number;
   conflict: boolean;
 }
 
@@ -169,9 +178,8 @@ function leftOpen(fired: readonly Rule[]): RuleOutcome {
   let allowed = OUTCOMES.filter((outcome) => !forbidden.has(outcome));
   if (required.length > 0) allowed = allowed.filter((outcome) => required.includes(outcome));
   const conflict = allowed.length === 0 || required.length > 1;
-  return conflict
-    ? { allowed: required.length > 0 ? required : [...OUTCOMES], conflict }
-    : { allowed, conflict };
+  const open = conflict ? (required.length > 0 ? required : [...OUTCOMES]) : allowed;
+  return { allowed: open, mask: maskOf(open), conflict };
 }
 
 /**
@@ -184,11 +192,11 @@ export const isTie = (decision: Decision, scores: Scores): boolean =>
 
 /** The decision once it is known which rules fire: what-ifs that touch no rule reuse the set. */
 export function decideFromRules(fired: Rule[], scores: Scores): Decision {
-  const { allowed, conflict } = outcomesLeftBy(fired);
-  const recommendation = bestOf(scores, (o) => allowed.includes(o)) ?? "combine";
+  const { allowed, mask: open, conflict } = outcomesLeftBy(fired);
+  const recommendation = bestOf(scores, open) ?? "combine";
   const runnerUp =
-    bestOf(scores, (o) => o !== recommendation && allowed.includes(o)) ??
-    bestOf(scores, (o) => o !== recommendation) ??
+    bestOf(scores, open & ~BIT[recommendation]) ??
+    bestOf(scores, ALL & ~BIT[recommendation]) ??
     "separate";
   return { recommendation, runnerUp, allowed, fired, conflict };
 }

@@ -8,6 +8,7 @@ import {
   bestOutcome,
   type Decision,
   decideFromRules,
+  maskOf,
   NEUTRAL_SCORE,
   outcomesLeftBy,
   type Scores,
@@ -217,14 +218,14 @@ export class WhatIf {
           ? this.firedFor(this.maskWith(id, value))
           : this.baseFired;
     const before = this.own.get(id) ?? ZERO;
-    const { allowed } = outcomesLeftBy(fired);
+    const { mask } = outcomesLeftBy(fired);
     // The same arithmetic as scores(), so ties break the same way.
     return (
       bestOutcome(
         this.base.combine + (after.combine - before.combine),
         this.base.separate + (after.separate - before.separate),
         this.base.matrix + (after.matrix - before.matrix),
-        (outcome) => allowed.includes(outcome),
+        mask,
       ) ?? "combine"
     );
   }
@@ -244,10 +245,8 @@ export class WhatIf {
       matrix += after.matrix - before.matrix;
     }
     const touchesRules = changes.some(([id]) => this.ready.rulesOf.has(id));
-    const { allowed } = outcomesLeftBy(touchesRules ? this.firedWith(changes) : this.baseFired);
-    return (
-      bestOutcome(combine, separate, matrix, (outcome) => allowed.includes(outcome)) ?? "combine"
-    );
+    const { mask } = outcomesLeftBy(touchesRules ? this.firedWith(changes) : this.baseFired);
+    return bestOutcome(combine, separate, matrix, mask) ?? "combine";
   }
 
   /** Whether changing this one answer starts or stops any hard rule. */

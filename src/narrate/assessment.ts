@@ -162,6 +162,7 @@ export function narrate(compiled: CompiledRubrics, facts: Evaluation): Assessmen
       ? facts.rulesToWatch.map((watch) => watchOf(compiled, watch, current))
       : [],
     stability: facts.stability,
+    robustness: facts.robustness,
     mechanisms: facts.mechanisms.map((fact, index) => {
       const mechanism = mechanisms[index];
       return mechanism ? adviceOf(mechanism, fact) : { ...fact, text: fact.id };

@@ -1,5 +1,6 @@
 import type { CompiledRubrics } from "../engine/compile.js";
 import { CONFIDENCE } from "../engine/evaluate.js";
+import { ROBUSTNESS } from "../engine/robustness.js";
 import type { Assessment, Decided, Reason } from "../result/assessment.js";
 import { isDecided } from "../result/assessment.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
@@ -208,9 +209,16 @@ function standingText(a: Assessment): string {
   if (!isDecided(a)) return answered;
   if (f.rulesConflict) return `${answered}; the hard rules conflict, so the scores decided`;
   if (f.decidedByRule) return `${answered}; decided by hard rules`;
-  return f.weightTolerance >= 1
-    ? `${answered}; holds at any rubric weights`
-    : `${answered}; holds while rubric weights move up to ±${Math.round(f.weightTolerance * 100)}%`;
+  if (f.weightTolerance >= 1) return `${answered}; holds at any rubric weights`;
+  return `${answered}; ${robustnessText(a)}`;
+}
+
+/** "combine under 82% of plausible weightings", or "under every plausible weighting". */
+function robustnessText(a: Decided): string {
+  const share = a.robustness[a.recommendation];
+  return share >= 1
+    ? `${a.recommendation} under every plausible weighting`
+    : `${a.recommendation} under ${Math.round(share * 100)}% of plausible weightings`;
 }
 
 function confidenceItems(a: Decided): string[] {
@@ -226,6 +234,10 @@ function confidenceItems(a: Decided): string[] {
         ? "The result holds whatever the rubric weights."
         : `The result holds while every rubric weight moves by up to ±${Math.round(f.weightTolerance * 100)}% at once${f.holdsUnderWeightSwing ? "" : ` — less than the ±${Math.round(CONFIDENCE.weightSwing * 100)}% a robust result should survive`}.`,
   ];
+  if (!f.decidedByRule)
+    items.push(
+      `${capitalize(robustnessText(a).replace(" under ", " wins under "))} (each rubric weight anywhere within ±${Math.round(ROBUSTNESS.spread * 100)}% of its own; high confidence needs ${Math.round(CONFIDENCE.highRobustness * 100)}%).`,
+    );
   if (f.unansweredCouldFlip)
     items.push("Answering one of the open questions could change the recommendation.");
   if (f.rulesConflict)

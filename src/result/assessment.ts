@@ -100,6 +100,8 @@ export interface Assessment {
   rulesToWatch: RuleWatch[];
   /** How the recommendation depends on the rubric weights. */
   stability: Stability;
+  /** The share of plausible weightings (each rubric weight within ±50%) under which each outcome wins. */
+  robustness: Record<Outcome, number>;
   mechanisms: MechanismAdvice[];
   metrics: Metric[];
   answers: Record<string, AnswerValue>;

@@ -60,6 +60,9 @@ const resultSchema = z.strictObject({
     unansweredCouldFlip: z.boolean(),
     decidedByRule: z.boolean(),
     rulesConflict: z.boolean(),
+    robustness: number.describe(
+      "the share of plausible weightings under which the recommendation wins",
+    ),
     roomCouldFlip: z.boolean().optional(),
   }),
   unanswered: z.array(z.string()),
@@ -111,6 +114,9 @@ const resultSchema = z.strictObject({
       z.strictObject({ id: z.string(), weight: number, min: number, max: number.nullable() }),
     ),
   }),
+  robustness: scores.describe(
+    "the share of plausible weightings (each rubric weight within ±50% of its own) under which each outcome wins",
+  ),
   mechanisms: z.array(
     z.strictObject({
       id: z.string(),

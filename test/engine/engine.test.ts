@@ -239,3 +239,37 @@ rules:
     }
   });
 });
+
+describe("robustness", () => {
+  const leaning = (id: string, outcome: string) =>
+    rubric(`
+id: ${id}
+title: ${id}
+description: Leans one way.
+weight: 1
+questions:
+  - { id: ${id}_q, prompt: Q?, help: Q., type: boolean, answers: [{ value: true, effect: { ${outcome}: 2 }, reason: y }, { value: false, effect: {}, reason: n }] }
+`);
+
+  it("splits the plausible weightings evenly between two equal, opposite rubrics", () => {
+    const compiled = compileRubrics([leaning("a", "combine"), leaning("b", "separate")]);
+    const result = assess(compiled, {
+      organization: "x",
+      source: null,
+      answers: answers({ a_q: true, b_q: true }),
+    });
+    expect(result.robustness.combine).toBeCloseTo(0.5, 1);
+    expect(result.robustness.separate).toBeCloseTo(0.5, 1);
+    expect(result.robustness.matrix).toBe(0);
+  });
+
+  it("gives one outcome every weighting when no weighting within ±50% can turn it", () => {
+    const compiled = compileRubrics([leaning("a", "combine"), leaning("b", "combine")]);
+    const result = assess(compiled, {
+      organization: "x",
+      source: null,
+      answers: answers({ a_q: true, b_q: true }),
+    });
+    expect(result.robustness).toEqual({ combine: 1, separate: 0, matrix: 0 });
+  });
+});

@@ -232,4 +232,23 @@ describe("engine invariants over random answer sets", () => {
       RUNS,
     );
   });
+
+  it("shares the plausible weightings out among the open outcomes, and high confidence needs 80%", () => {
+    fc.assert(
+      fc.property(answersArbitrary, (answers) => {
+        const result = run(answers);
+        const shares = Object.values(result.robustness);
+        expect(Math.abs(shares.reduce((sum, share) => sum + share, 0) - 1)).toBeLessThanOrEqual(
+          0.015,
+        );
+        for (const share of shares) expect(share).toBeGreaterThanOrEqual(0);
+        expect(run(answers).robustness).toEqual(result.robustness);
+        if (result.recommendation && result.confidenceFactors.decidedByRule)
+          expect(result.robustness[result.recommendation]).toBe(1);
+        if (result.confidence === "high" && !result.confidenceFactors.decidedByRule)
+          expect(result.confidenceFactors.robustness).toBeGreaterThanOrEqual(0.8);
+      }),
+      RUNS,
+    );
+  });
 });
