@@ -50,9 +50,56 @@ export function robustness(
     share[allowed.length === 1 ? (allowed[0] as Outcome) : winner] = 1;
     return share;
   }
-  // Scores are linear in the weights: each rubric's lean per outcome, per unit of weight.
   const dimensions = compiled.rubrics.length;
-  const lean = new Float64Array(dimensions * 3);
+  const lean = leansOf(compiled, scored);
+  // Each outcome's score, as a constant plus a coefficient per rubric's u in [-1, 1].
+  const constant = [0, 0, 0];
+  const slope = [
+    new Float64Array(dimensions),
+    new Float64Array(dimensions),
+    new Float64Array(dimensions),
+  ];
+  compiled.rubrics.forEach((rubric, r) => {
+    for (let o = 0; o < 3; o++) {
+      const perWeight = lean[r * 3 + o] as number;
+      (constant[o] as number) += rubric.weight * perWeight;
+      (slope[o] as Float64Array)[r] = rubric.weight * ROBUSTNESS.spread * perWeight;
+    }
+  });
+  const order: Outcome[] = ["combine", "separate", "matrix"];
+  const index = order.indexOf(winner);
+  const contenders = order
+    .map((_, o) => o)
+    .filter((o) => allowed.includes(order[o] as Outcome))
+    .filter((o) => o === index || canOvertake(constant, slope, o, index));
+  if (contenders.length === 1) {
+    share[winner] = 1;
+    return share;
+  }
+  if (contenders.length === 2 && dimensions <= EXACT_UP_TO) {
+    // Two contenders: the winner's lead is linear in u, so its share is a box's volume on one
+    // side of a plane, computed exactly.
+    const [a, b] = contenders as [number, number];
+    const lead = (constant[a] as number) - (constant[b] as number);
+    const coefficients = Array.from(
+      { length: dimensions },
+      (_, r) =>
+        ((slope[a] as Float64Array)[r] as number) - ((slope[b] as Float64Array)[r] as number),
+    );
+    const shareOfA = Math.min(1, Math.max(0, 1 - belowPlane(coefficients, -lead)));
+    share[order[a] as Outcome] = Math.round(shareOfA * 100) / 100;
+    share[order[b] as Outcome] = Math.round((1 - shareOfA) * 100) / 100;
+    return share;
+  }
+  return sampleShares(compiled, lean, allowed);
+}
+
+/**
+ * Scores are linear in the weights: each rubric's lean per outcome (combine, separate, matrix),
+ * per unit of weight.
+ */
+export function leansOf(compiled: CompiledRubrics, scored: Scored): Float64Array {
+  const lean = new Float64Array(compiled.rubrics.length * 3);
   compiled.rubrics.forEach((rubric, r) => {
     const points = scored.rubricPoints.get(rubric.id);
     const scale = rubric.maxPoints > 0 ? 1 / rubric.maxPoints : 0;
@@ -60,6 +107,20 @@ export function robustness(
     lean[r * 3 + 1] = (points?.separate ?? 0) * scale;
     lean[r * 3 + 2] = (points?.matrix ?? 0) * scale;
   });
+  return lean;
+}
+
+/**
+ * The shares by sampling: the weightings at every point of the R-sequence, each decided by the
+ * engine's tie-break. `lean` is each rubric's lean per outcome (combine, separate, matrix) per unit
+ * of weight.
+ */
+export function sampleShares(
+  compiled: CompiledRubrics,
+  lean: Float64Array,
+  allowed: readonly Outcome[],
+): Scores {
+  const dimensions = compiled.rubrics.length;
   const open = maskOf(allowed);
   const table = multipliers(compiled);
   let combineWins = 0;
@@ -86,4 +147,51 @@ export function robustness(
     separate: shareOf(separateWins),
     matrix: shareOf(matrixWins),
   };
+}
+
+/** The most rubrics whose box is cut exactly (2^n terms); more are sampled. */
+const EXACT_UP_TO = 12;
+
+/** Whether outcome `o` beats `winner` somewhere in the box of plausible weights. */
+function canOvertake(
+  constant: number[],
+  slope: Float64Array[],
+  o: number,
+  winner: number,
+): boolean {
+  let best = (constant[o] as number) - (constant[winner] as number);
+  const own = slope[o] as Float64Array;
+  const theirs = slope[winner] as Float64Array;
+  for (let r = 0; r < own.length; r++) best += Math.abs((own[r] as number) - (theirs[r] as number));
+  return best > 0;
+}
+
+/**
+ * P(Σ c_r u_r ≤ t) for independent u_r uniform on [-1, 1]: the volume of a box below a plane, by
+ * the classical inclusion–exclusion over the box's corners. The u_r are symmetric, so each c_r
+ * counts by its size alone.
+ */
+function belowPlane(coefficients: readonly number[], t: number): number {
+  const sides = coefficients
+    .map(Math.abs)
+    .filter((c) => c > 1e-12)
+    .map((c) => 2 * c);
+  const n = sides.length;
+  // Shift to v_r in [0, 1]: Σ c_r u_r = Σ (2|c_r|) v_r − Σ |c_r|.
+  const y = t + sides.reduce((sum, side) => sum + side / 2, 0);
+  if (n === 0) return y >= 0 ? 1 : 0;
+  let total = 0;
+  for (let subset = 0; subset < 1 << n; subset++) {
+    let shift = y;
+    let sign = 1;
+    for (let r = 0; r < n; r++)
+      if (subset & (1 << r)) {
+        shift -= sides[r] as number;
+        sign = -sign;
+      }
+    if (shift > 0) total += sign * shift ** n;
+  }
+  let denominator = 1;
+  for (let r = 0; r < n; r++) denominator *= (r + 1) * (sides[r] as number);
+  return Math.min(1, Math.max(0, total / denominator));
 }

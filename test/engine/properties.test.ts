@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileRubrics } from "../../src/engine/compile.js";
+import { leansOf, robustness, sampleShares } from "../../src/engine/robustness.js";
 import { decide, scoreAnswers } from "../../src/engine/score.js";
 import { WhatIf } from "../../src/engine/what-if.js";
 import { assess } from "../../src/narrate/assess.js";
@@ -247,6 +248,30 @@ describe("engine invariants over random answer sets", () => {
           expect(result.robustness[result.recommendation]).toBe(1);
         if (result.confidence === "high" && !result.confidenceFactors.decidedByRule)
           expect(result.confidenceFactors.robustness).toBeGreaterThanOrEqual(0.8);
+      }),
+      RUNS,
+    );
+  });
+
+  it("cuts the weight box exactly where two structures contend, as sampling it would", () => {
+    fc.assert(
+      fc.property(answersArbitrary, (answers) => {
+        const scored = scoreAnswers(builtInCompiled, answers);
+        const decision = decide(builtInCompiled, answers, scored.scores);
+        const exact = robustness(
+          builtInCompiled,
+          scored,
+          decision.allowed,
+          decision.recommendation,
+          0,
+        );
+        const sampled = sampleShares(
+          builtInCompiled,
+          leansOf(builtInCompiled, scored),
+          decision.allowed,
+        );
+        for (const outcome of OUTCOMES)
+          expect(Math.abs(exact[outcome] - sampled[outcome]), outcome).toBeLessThanOrEqual(0.02);
       }),
       RUNS,
     );
