@@ -8,7 +8,6 @@ import {
   bestOutcome,
   type Decision,
   decideFromRules,
-  maskOf,
   NEUTRAL_SCORE,
   outcomesLeftBy,
   type Scores,
