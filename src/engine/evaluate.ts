@@ -105,7 +105,7 @@ export function recommendationFor(compiled: CompiledRubrics, answers: Answers): 
   const { scores } = scoreAnswers(compiled, answers);
   const decision = decide(compiled, answers, scores);
   const weight = answeredWeight(compiled, answers);
-  return missingGrounds(compiled, answers, weight, scores, decision)
+  return missingGrounds(compiled, () => answers, weight, scores, decision)
     ? null
     : decision.recommendation;
 }
@@ -154,7 +154,7 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
 
   const undecided = missingGrounds(
     compiled,
-    answers,
+    () => answers,
     answeredWeight(compiled, answers),
     scores,
     decision,

@@ -49,11 +49,12 @@ function rulesCouldChange(
 
 /**
  * Why answers covering `weight` of the rubric weight give no recommendation yet; undefined when
- * they give one. `answers` are read only when the rules decided, to see whether they could change.
+ * they give one. The answers are asked for only when too little is answered and the rules
+ * decided, to see whether they could change: a what-if then builds no overlay.
  */
 export function missingGrounds(
   compiled: CompiledRubrics,
-  answers: Answers,
+  answersOf: () => Answers,
   weight: number,
   scores: Scores,
   decision: Decision,
@@ -61,7 +62,7 @@ export function missingGrounds(
   const byRule = decidedByRule(decision);
   if (
     weight < GROUNDS.minAnsweredWeight &&
-    !(byRule && !rulesCouldChange(compiled, answers, decision))
+    !(byRule && !rulesCouldChange(compiled, answersOf(), decision))
   )
     return "too-little-answered";
   return !byRule && isTie(decision, scores) ? "tied" : undefined;

@@ -182,7 +182,7 @@ function firmness(w: WhatIf) {
     for (const [id] of changes)
       if (answers[id] === undefined) grown += compiled.byId.get(id)?.share ?? 0;
     return (
-      missingGrounds(compiled, w.overlay(changes), grown, after.scores, after.decision) ===
+      missingGrounds(compiled, () => w.overlay(changes), grown, after.scores, after.decision) ===
       undefined
     );
   };
