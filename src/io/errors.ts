@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../rubric/diagnostic.js";
 import { visible } from "../text/visible.js";
 
-/** Exit codes of SPEC.md: 1 bad input or no assessment possible, 2 usage error. */
+/** Exit codes (README, Exit codes): 1 bad input or no assessment possible, 2 usage error. */
 export const EXIT = { ok: 0, input: 1, usage: 2, interrupted: 130 } as const;
 
 /** A problem the user can fix; printed as one line per problem, never with a stack. */

@@ -3,7 +3,7 @@ import type { Assessment, FiredRule, MechanismAdvice, Reason } from "../result/a
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { cut, safeJson, visible } from "../text/visible.js";
 
-/** A batch failure: SPEC.md's error record, with every problem found when there are several. */
+/** A batch failure: the error record of the results' contract, with every problem found when there are several. */
 export interface FailedRecord {
   schemaVersion: 1;
   source: string;
