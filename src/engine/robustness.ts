@@ -1,5 +1,5 @@
 import { keyed } from "../cache/memo.js";
-import type { Outcome } from "../rubric/outcomes.js";
+import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import type { CompiledRubrics } from "./compile.js";
 import type { Scores } from "./facts.js";
 import { BIT, bestOutcome, maskOf, type Scored } from "./score.js";
@@ -66,7 +66,7 @@ export function robustness(
       (slope[o] as Float64Array)[r] = rubric.weight * ROBUSTNESS.spread * perWeight;
     }
   });
-  const order: Outcome[] = ["combine", "separate", "matrix"];
+  const order = OUTCOMES;
   const index = order.indexOf(winner);
   const contenders = order
     .map((_, o) => o)

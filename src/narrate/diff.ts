@@ -34,9 +34,15 @@ export interface DiffDocument {
 
 const signed = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(1)}`;
 
-/** The diff in words, questions and answers by the rubrics' labels. */
-export function diffDocument(compiled: CompiledRubrics, input: AssessmentDiff): DiffDocument {
-  const diff = deepVisible(input);
+/**
+ * The diff in words, questions and answers by the rubrics' labels. Results and rubric files are
+ * both input, so the finished document is escaped, not only the diff it is made from.
+ */
+export function diffDocument(compiled: CompiledRubrics, diff: AssessmentDiff): DiffDocument {
+  return deepVisible(diffWords(compiled, diff));
+}
+
+function diffWords(compiled: CompiledRubrics, diff: AssessmentDiff): DiffDocument {
   const wording = wordingOf(compiled);
   const [from, to] = [diff.recommendation.from, diff.recommendation.to].map(
     (outcome) => outcome ?? "no recommendation yet",

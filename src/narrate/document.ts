@@ -11,6 +11,7 @@ import {
   joinWords,
   OUTCOME_ACTION,
   OUTCOME_MEANING,
+  requiredOutcomes,
   ruleTitle,
   wordingOf,
 } from "./wording.js";
@@ -166,9 +167,7 @@ function summaryParagraph(c: Context, a: Decided): string {
   const gap = shownGap(a, a.recommendation, a.runnerUp);
   const versus = `${points(a.scores[a.recommendation])} against ${points(a.scores[a.runnerUp])} for ${a.runnerUp}`;
   if (a.confidenceFactors.rulesConflict) {
-    const required = [
-      ...new Set(a.rules.filter((r) => r.effect === "require").map((r) => r.outcome)),
-    ];
+    const required = requiredOutcomes(a.rules);
     sentences.push(
       required.length === 1
         ? `The hard rules conflict, and the rule requiring ${a.recommendation} stands whatever the scores say.`
@@ -703,17 +702,22 @@ function answerFirstSection(c: Context): Section[] {
 }
 
 /** Assessment → the report's document, in reading order. Pure. */
-export function buildReport(compiled: CompiledRubrics, input: Assessment): ReportDocument {
-  // Input text is shown, never obeyed: every layout escapes it further for its own format.
-  const a = deepVisible(input);
+export function buildReport(compiled: CompiledRubrics, a: Assessment): ReportDocument {
+  // Input text is shown, never obeyed. Org files and rubric files both reach the document (names,
+  // labels, prompts, titles), so the finished document is escaped once; every layout then escapes
+  // it further for its own format.
+  return deepVisible(composeReport(compiled, a));
+}
+
+function composeReport(compiled: CompiledRubrics, a: Assessment): ReportDocument {
   const wording = wordingOf(compiled);
-  const title = (id: string) => deepVisible(ruleTitle(compiled, id));
+  const title = (id: string) => ruleTitle(compiled, id);
   const c: Context = {
     a,
     compiled,
-    label: (id) => deepVisible(wording.question(id)),
+    label: (id) => wording.question(id),
     answer: (id, value, withBand) =>
-      deepVisible(describeAnswer(compiled.byId.get(id)?.question, value, withBand)),
+      describeAnswer(compiled.byId.get(id)?.question, value, withBand),
     title,
     out: ruledOut(a, title),
   };

@@ -4,7 +4,7 @@ import { GROUNDS } from "../engine/grounds.js";
 import type { Outcome } from "../rubric/outcomes.js";
 import { numericDomain } from "../rubric/question.js";
 import type { AnswerValue, NumericQuestion, Question } from "../rubric/schema.js";
-import { describeAnswer, joinWords, ruleTitle, wordingOf } from "./wording.js";
+import { describeAnswer, joinWords, requiredOutcomes, ruleTitle, wordingOf } from "./wording.js";
 
 function describeRange(question: NumericQuestion, range: RangeFact): string {
   const { min, max } = numericDomain(question);
@@ -59,9 +59,7 @@ export function conflictStatement(
   const rules = fired.map(
     (rule) => `${ruleTitle(compiled, rule.id)} ${rule.effect}s ${rule.outcome}`,
   );
-  const required = [
-    ...new Set(fired.filter((rule) => rule.effect === "require").map((rule) => rule.outcome)),
-  ];
+  const required = requiredOutcomes(fired);
   const among =
     required.length === 1
       ? `the requirement stands, so the result is ${required[0]}`

@@ -107,6 +107,15 @@ export const OUTCOME_MEANING: Record<Outcome, string> = {
   matrix: "a CTO and a CIO with shared objectives, joint governance and cross-functional teams",
 };
 
+/** The outcomes that fired rules require, each once. */
+export function requiredOutcomes(
+  rules: ReadonlyArray<{ effect: "forbid" | "require"; outcome: Outcome }>,
+): Outcome[] {
+  return [
+    ...new Set(rules.filter((rule) => rule.effect === "require").map((rule) => rule.outcome)),
+  ];
+}
+
 /** "a, b and c". */
 export function joinWords(items: readonly string[]): string {
   if (items.length <= 1) return items.join("");

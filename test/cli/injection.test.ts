@@ -41,6 +41,7 @@ for (const name of readdirSync(join(ROOT, "rubrics"))) {
   const text = readFileSync(join(ROOT, "rubrics", name), "utf8")
     .replace(/^title: (.*)$/m, 'title: "$1\\e[2J <b>x</b>"')
     .replace(/^( +)label: Startup$/m, '$1label: "Start\\e]0;pwned\\aup"')
+    .replace(/^( +)prompt: (Which stage best describes.*)$/m, '$1prompt: "$2\\e[2J"')
     .replace(
       /^( +)reason: (At startup stage.*)$/m,
       '$1reason: "# $2 [click](http://evil.example) \\x9b31m"',
@@ -119,6 +120,24 @@ describe("no input takes over a screen", () => {
       expectNoRawControl(run.stdout, `stdout of ${visible(args.join(" "))}`);
       expectNoRawControl(run.stderr, `stderr of ${visible(args.join(" "))}`);
     }
+  });
+
+  it("escapes a rubric's labels and prompts where a diff or an open result shows them", () => {
+    const scaleup = join(dir, "scaleup.yaml");
+    writeFileSync(
+      scaleup,
+      readFileSync(startup, "utf8").replace("stage: startup", "stage: scaleup"),
+    );
+    const diff = rolefit(["diff", startup, scaleup, "--rubrics", hostileRubrics]);
+    expect(diff.status, diff.stderr).toBe(0);
+    expect(diff.stdout).toContain("Start\\e]0;pwned\\x07up");
+    expectNoRawControl(diff.stdout, "diff");
+    const open = join(dir, "open.yaml");
+    writeFileSync(open, org("Open Org"));
+    const undecided = rolefit(["assess", "--org", open, "--rubrics", hostileRubrics]);
+    expect(undecided.stdout).toContain("What to answer first");
+    expect(undecided.stdout).toContain("\\e[2J");
+    expectNoRawControl(undecided.stdout, "open result");
   });
 
   it("shows a rubric's own text escaped too", () => {
