@@ -4,8 +4,10 @@ import type { Answers, AnswerValue } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
 import type { Confidence, ConfidenceFactors, Evaluation, Provenance, ReasonFact } from "./facts.js";
 import { answeredWeight, answerFirst, decidedByRule, missingGrounds } from "./grounds.js";
+import { applies } from "./points.js";
 import { robustness } from "./robustness.js";
 import {
+  applicableAnswers,
   decide,
   type LedgerEntry,
   pointScale,
@@ -142,8 +144,12 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
   const { scores } = scored;
   const decision = decide(compiled, answers, scores);
   const { recommendation, runnerUp, allowed, fired, conflict } = decision;
+  const inapplicable = compiled.questions
+    .filter((entry) => !applies(entry, answers))
+    .map(({ question }) => question.id);
+  // A question that does not apply is settled: nothing more to learn from it.
   const unanswered = compiled.questions
-    .filter(({ question }) => answers[question.id] === undefined)
+    .filter((entry) => answers[entry.question.id] === undefined && applies(entry, answers))
     .map(({ question }) => question.id);
   const answeredShare = round(1 - unanswered.length / Math.max(1, compiled.questions.length));
   const margin = scores[recommendation] - scores[runnerUp];
@@ -181,6 +187,8 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
       },
       unanswered,
       rules,
+      conditions: [],
+      inapplicable,
       // Which way each answer leans, against the structure the tie-break would take: nothing is
       // recommended, but a reader can see what the answers so far point to.
       ...explain(scored.ledger, recommendation, runnerUp),
@@ -236,6 +244,8 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
     confidenceFactors: factors,
     unanswered,
     rules,
+    conditions: conditionsFor(compiled, applicableAnswers(compiled, answers), recommendation),
+    inapplicable,
     reasons,
     counterReasons,
     whatWouldChange,
@@ -263,6 +273,13 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
   // Set after, not spread in: the literal above keeps one shape for every organisation.
   if (input.provenance) evaluation.provenance = input.provenance;
   return evaluation;
+}
+
+/** The condition rules that hold for the recommended outcome. */
+function conditionsFor(compiled: CompiledRubrics, counting: Answers, recommendation: Outcome) {
+  return compiled.conditions
+    .filter((rule) => rule.outcome === recommendation && conditionHolds(rule.when, counting))
+    .map((rule) => ({ ruleId: rule.id, outcome: rule.outcome }));
 }
 
 /** Confidence one level lower, for a room whose disagreement could change the result. */

@@ -127,6 +127,12 @@ export interface Provenance {
 }
 
 /** Everything the engine finds for one organisation (or one room's consensus). */
+/** A condition rule that holds for the recommended outcome: it needs the rule's mechanism. */
+export interface ConditionFact {
+  ruleId: string;
+  outcome: Outcome;
+}
+
 export interface Evaluation {
   organization: string;
   source: string | null;
@@ -141,6 +147,10 @@ export interface Evaluation {
   unanswered: string[];
   /** The hard rules that fired, in rubric order. */
   rules: FiredRuleFact[];
+  /** What the recommendation depends on: condition rules holding for it, in rubric order. */
+  conditions: ConditionFact[];
+  /** Questions that do not apply to these answers (their answers, if any, count for nothing). */
+  inapplicable: string[];
   reasons: ReasonFact[];
   counterReasons: ReasonFact[];
   whatWouldChange: ChangeFact[];

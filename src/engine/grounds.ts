@@ -4,8 +4,8 @@ import { allowedValues } from "../rubric/question.js";
 import type { Answers, AnswerValue, Question } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics } from "./compile.js";
 import type { Scores, UndecidedReason } from "./facts.js";
-import { type Decision, isTie, outcomesLeftBy } from "./score.js";
-import { pointsOf } from "./what-if.js";
+import { applies, pointsOf } from "./points.js";
+import { applicableAnswers, type Decision, isTie, outcomesLeftBy } from "./score.js";
 
 /**
  * When the engine gives no recommendation: below `minAnsweredWeight` of the rubric weight answered
@@ -24,8 +24,10 @@ export const decidedByRule = (decision: Decision): boolean =>
 /** The share of the rubric weight these answers cover (see GROUNDS). */
 export function answeredWeight(compiled: CompiledRubrics, answers: Answers): number {
   let answered = 0;
+  // A question that does not apply is as good as answered: nothing more can be learnt from it.
   for (const entry of compiled.questions)
-    if (answers[entry.question.id] !== undefined) answered += entry.share;
+    if (answers[entry.question.id] !== undefined || !applies(entry, answers))
+      answered += entry.share;
   return answered;
 }
 
@@ -39,9 +41,10 @@ function rulesCouldChange(
   decision: Decision,
 ): boolean {
   const now = outcomesLeftBy(decision.fired);
+  const counting = applicableAnswers(compiled, answers);
   return compiled.rules.some((rule) => {
     if (decision.fired.includes(rule)) return false;
-    if (!couldHold(rule.when, answers)) return false;
+    if (!couldHold(rule.when, counting)) return false;
     const after = outcomesLeftBy([...decision.fired, rule]);
     return after.conflict !== now.conflict || after.allowed.join() !== now.allowed.join();
   });
@@ -133,12 +136,13 @@ function couldFireRule(compiled: CompiledRubrics, answers: Answers, question: Qu
  * two outcomes. Questions that can move nothing are left out.
  */
 export function answerFirst(compiled: CompiledRubrics, answers: Answers): string[] {
+  const counting = applicableAnswers(compiled, answers);
   const open = compiled.questions
-    .filter((entry) => answers[entry.question.id] === undefined)
+    .filter((entry) => answers[entry.question.id] === undefined && applies(entry, answers))
     .map((entry) => ({
       id: entry.question.id,
       order: entry.order,
-      rule: couldFireRule(compiled, answers, entry.question),
+      rule: couldFireRule(compiled, counting, entry.question),
       swing: swing(compiled, entry),
     }))
     .filter((entry) => entry.rule || entry.swing > 0);

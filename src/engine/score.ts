@@ -3,23 +3,13 @@ import { conditionHolds } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { effectsOf } from "../rubric/question.js";
 import type { Answers, AnswerValue, Rule } from "../rubric/schema.js";
-import type { CompiledRubric, CompiledRubrics } from "./compile.js";
+import type { CompiledQuestion, CompiledRubrics, HardRule } from "./compile.js";
 import type { Scores } from "./facts.js";
+import { applies, factorsOf, pointsOf } from "./points.js";
+import { NEUTRAL_SCORE, scalesOf } from "./scales.js";
 
+export { NEUTRAL_SCORE, pointScale, scalesOf } from "./scales.js";
 export type { Scores };
-
-/** The neutral score: what every outcome gets when nothing is answered. */
-export const NEUTRAL_SCORE = 50;
-
-/**
- * Score points one point of effect is worth in a rubric: its share of all weights, over the most
- * its questions could give, so a rubric with more questions does not weigh more.
- */
-export function pointScale(compiled: CompiledRubrics, rubric: CompiledRubric): number {
-  return rubric.maxPoints > 0
-    ? (NEUTRAL_SCORE * rubric.weight) / (compiled.totalWeight * rubric.maxPoints)
-    : 0;
-}
 
 /** One answer's share of the scores: the per-answer ledger that explanations are read from. */
 export interface LedgerEntry {
@@ -41,47 +31,101 @@ export interface Scored {
 
 const zeroScores = (): Scores => ({ combine: 0, separate: 0, matrix: 0 });
 
-/** Each rubric's point scale, worked out once per compiled set. */
-export const scalesOf: (compiled: CompiledRubrics) => ReadonlyMap<string, number> = keyed(
-  "point scales",
-  (compiled: CompiledRubrics) =>
-    new Map(compiled.rubrics.map((rubric) => [rubric.id, pointScale(compiled, rubric)])),
+/** The questions that carry preconditions, found once per compiled set. */
+const preconditionQuestions = keyed("questions with preconditions", (compiled: CompiledRubrics) =>
+  compiled.questions.filter((entry) => entry.precondition),
 );
 
+/** The answers that count: those to questions that apply. The same object when all apply. */
+export function applicableAnswers(compiled: CompiledRubrics, answers: Answers): Answers {
+  let kept: Record<string, AnswerValue> | undefined;
+  for (const entry of compiled.questions) {
+    const id = entry.question.id;
+    if (answers[id] === undefined || applies(entry, answers)) continue;
+    if (!kept) {
+      kept = Object.create(null) as Record<string, AnswerValue>;
+      for (const other of compiled.questions) {
+        const value = answers[other.question.id];
+        if (value !== undefined) kept[other.question.id] = value;
+      }
+    }
+    delete kept[id];
+  }
+  return kept ?? answers;
+}
+
+/** Per outcome, the product of the preconditions' multipliers on its points in favour. */
+export function multipliersOf(compiled: CompiledRubrics, answers: Answers): Scores {
+  const product: Scores = { combine: 1, separate: 1, matrix: 1 };
+  for (const entry of preconditionQuestions(compiled)) {
+    const value = answers[entry.question.id];
+    if (value === undefined || !applies(entry, answers)) continue;
+    const factors = factorsOf(entry, value);
+    for (const outcome of OUTCOMES) product[outcome] *= factors[outcome];
+  }
+  return product;
+}
+
+/** A group's points after its cap, and then the preconditions on the points in favour. */
+export function effectivePoints(net: Scores, cap: number, multipliers: Scores): Scores {
+  const out = zeroScores();
+  for (const outcome of OUTCOMES) {
+    const capped = Math.max(-cap, Math.min(cap, net[outcome]));
+    out[outcome] = capped > 0 ? capped * multipliers[outcome] : capped;
+  }
+  return out;
+}
+
 /**
- * The weighted sum: each rubric's points are divided by the most it could give, so a rubric with
- * more questions does not weigh more, then scaled by the rubric's share of all weights. Scores run
- * from 0 to 100 with 50 as neutral: 100 means every question gave the outcome its maximum.
+ * The scores: each rubric's points are divided by the most it could give, so a rubric with more
+ * questions does not weigh more, then scaled by the rubric's share of all weights. Scores run
+ * from 0 to 100 with 50 as neutral. On top of the plain sum: questions that do not apply score
+ * nothing, a family's members count once (their sum, capped), and preconditions multiply each
+ * outcome's points in its favour, so readiness can hold a structure back but never argue for it.
  */
 export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Scored {
-  const scale = scalesOf(compiled);
+  return tally(compiled, answers, true);
+}
+
+/** The scores alone, for what-ifs that must re-score everything. */
+export function scoresOf(compiled: CompiledRubrics, answers: Answers): Scores {
+  return tally(compiled, answers, false).scores;
+}
+
+function tally(compiled: CompiledRubrics, answers: Answers, withLedger: boolean): Scored {
+  const scales = scalesOf(compiled);
+  const multipliers = multipliersOf(compiled, answers);
   const scores: Scores = { combine: NEUTRAL_SCORE, separate: NEUTRAL_SCORE, matrix: NEUTRAL_SCORE };
   const ledger: LedgerEntry[] = [];
   const rubricPoints = new Map<string, Scores>(
     compiled.rubrics.map((rubric) => [rubric.id, zeroScores()]),
   );
-  for (const { question, rubricId, order } of compiled.questions) {
-    const value = answers[question.id];
-    if (value === undefined) continue;
-    const factor = scale.get(rubricId) ?? 0;
-    const raw = rubricPoints.get(rubricId) ?? zeroScores();
-    for (const entry of effectsOf(question, value)) {
-      const points = zeroScores();
-      for (const outcome of OUTCOMES) {
-        const effect = entry.effect[outcome] ?? 0;
-        points[outcome] = effect * factor;
-        scores[outcome] += points[outcome];
-        raw[outcome] += effect;
-      }
-      ledger.push({
-        questionId: question.id,
-        rubricId,
-        order,
-        answer: entry.answer,
-        points,
-      });
+  /** What the preconditions took from each outcome, to be shown against their answers. */
+  const heldBack = zeroScores();
+  for (const group of compiled.groups) {
+    const scale = scales.get(group.rubricId) ?? 0;
+    const net = zeroScores();
+    const counted: CompiledQuestion[] = [];
+    for (const entry of group.members) {
+      const value = answers[entry.question.id];
+      if (value === undefined || !applies(entry, answers)) continue;
+      counted.push(entry);
+      const points = pointsOf(compiled, entry, value);
+      for (const outcome of OUTCOMES) net[outcome] += points[outcome];
     }
+    if (counted.length === 0) continue;
+    const cap = group.family ? group.cap * scale : Number.POSITIVE_INFINITY;
+    const effective = effectivePoints(net, cap, multipliers);
+    const raw = rubricPoints.get(group.rubricId) ?? zeroScores();
+    for (const outcome of OUTCOMES) {
+      scores[outcome] += effective[outcome];
+      if (scale > 0) raw[outcome] += effective[outcome] / scale;
+      const capped = Math.max(-cap, Math.min(cap, net[outcome]));
+      if (capped > 0) heldBack[outcome] += capped - effective[outcome];
+    }
+    if (withLedger) ledgerOfGroup(compiled, answers, counted, net, cap, ledger);
   }
+  if (withLedger) showHeldBack(compiled, answers, multipliers, heldBack, ledger);
   // Rubric numbers are bounded when loaded, so this never fires; if it does, no result is better
   // than a NaN one.
   for (const outcome of OUTCOMES)
@@ -90,12 +134,75 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
   return { scores, ledger, rubricPoints };
 }
 
+/** Each counted answer's points, a capped family's shared out in proportion to its members'. */
+function ledgerOfGroup(
+  compiled: CompiledRubrics,
+  answers: Answers,
+  counted: readonly CompiledQuestion[],
+  net: Scores,
+  cap: number,
+  ledger: LedgerEntry[],
+): void {
+  const ratio = zeroScores();
+  for (const outcome of OUTCOMES) {
+    const capped = Math.max(-cap, Math.min(cap, net[outcome]));
+    ratio[outcome] = net[outcome] === 0 ? 1 : capped / net[outcome];
+  }
+  for (const entry of counted) {
+    const { question, rubricId, order } = entry;
+    const value = answers[question.id] as AnswerValue;
+    for (const scored of effectsOf(question, value)) {
+      const single = Array.isArray(value)
+        ? Array.isArray(scored.answer)
+          ? []
+          : [String(scored.answer)]
+        : value;
+      const own = pointsOf(compiled, entry, single);
+      const points = zeroScores();
+      for (const outcome of OUTCOMES) points[outcome] = own[outcome] * ratio[outcome];
+      ledger.push({ questionId: question.id, rubricId, order, answer: scored.answer, points });
+    }
+  }
+}
+
+/**
+ * The points the preconditions held back, shown against the answers that held them: each takes
+ * its share of the log of the product (a closed gate takes it all), so the ledger still adds up
+ * to the scores.
+ */
+function showHeldBack(
+  compiled: CompiledRubrics,
+  answers: Answers,
+  multipliers: Scores,
+  heldBack: Scores,
+  ledger: LedgerEntry[],
+): void {
+  for (const outcome of OUTCOMES) {
+    if (heldBack[outcome] <= 0) continue;
+    const holders: Array<{ entry: LedgerEntry; share: number }> = [];
+    for (const compiledQuestion of preconditionQuestions(compiled)) {
+      const id = compiledQuestion.question.id;
+      const value = answers[id];
+      if (value === undefined || !applies(compiledQuestion, answers)) continue;
+      const factor = factorsOf(compiledQuestion, value)[outcome];
+      if (factor >= 1) continue;
+      const entry = ledger.find((e) => e.questionId === id);
+      if (!entry) continue;
+      const closed = multipliers[outcome] === 0;
+      holders.push({ entry, share: closed ? Number(factor === 0) : -Math.log(factor) });
+    }
+    const total = holders.reduce((sum, h) => sum + h.share, 0);
+    for (const { entry, share } of holders)
+      if (total > 0) entry.points[outcome] -= (heldBack[outcome] * share) / total;
+  }
+}
+
 export interface Decision {
   recommendation: Outcome;
   runnerUp: Outcome;
   /** Outcomes the fired rules leave open. */
   allowed: readonly Outcome[];
-  fired: Rule[];
+  fired: HardRule[];
   /** The fired rules contradict each other, and the scores had to decide among them. */
   conflict: boolean;
 }
@@ -149,8 +256,9 @@ const bestOf = (scores: Scores, among: number) =>
  * the scores among the outcomes the rules fight over, and says so, rather than giving no answer.
  */
 export function decide(compiled: CompiledRubrics, answers: Answers, scores: Scores): Decision {
+  const counting = applicableAnswers(compiled, answers);
   return decideFromRules(
-    compiled.rules.filter((rule) => conditionHolds(rule.when, answers)),
+    compiled.rules.filter((rule) => conditionHolds(rule.when, counting)),
     scores,
   );
 }
@@ -191,7 +299,7 @@ export const isTie = (decision: Decision, scores: Scores): boolean =>
   !beats(scores[decision.recommendation], scores[decision.runnerUp]);
 
 /** The decision once it is known which rules fire: what-ifs that touch no rule reuse the set. */
-export function decideFromRules(fired: Rule[], scores: Scores): Decision {
+export function decideFromRules(fired: HardRule[], scores: Scores): Decision {
   const { allowed, mask: open, conflict } = outcomesLeftBy(fired);
   const recommendation = bestOf(scores, open) ?? "combine";
   const runnerUp =

@@ -1,20 +1,22 @@
 import { BoundedMap, keyed, LIMITS } from "../cache/memo.js";
 import { conditionLeaves, type Predicate, predicateOf } from "../rubric/conditions.js";
-import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import { bandFor, effectsOf } from "../rubric/question.js";
-import type { Answers, AnswerValue, Rule } from "../rubric/schema.js";
-import type { CompiledQuestion, CompiledRubrics } from "./compile.js";
+import type { Outcome } from "../rubric/outcomes.js";
+import type { Answers, AnswerValue } from "../rubric/schema.js";
+import type { CompiledQuestion, CompiledRubrics, HardRule } from "./compile.js";
+import { applies, pointsOf, ZERO } from "./points.js";
 import {
+  applicableAnswers,
   bestOutcome,
   type Decision,
   decideFromRules,
-  NEUTRAL_SCORE,
+  effectivePoints,
+  multipliersOf,
   outcomesLeftBy,
   type Scores,
-  scalesOf,
+  scoresOf,
 } from "./score.js";
 
-const ZERO: Scores = Object.freeze({ combine: 0, separate: 0, matrix: 0 });
+export { pointsOf };
 
 type Change = readonly [string, AnswerValue | undefined];
 
@@ -25,16 +27,13 @@ interface Prepared {
   /** The rules' conditions, compiled, in rule order. */
   predicates: Predicate[];
   /** Fired-rule lists by bitmask, shared so decisions can cache what each set leaves open. */
-  firedByMask: BoundedMap<number, Rule[]>;
+  firedByMask: BoundedMap<number, HardRule[]>;
 }
 
 const prepare: (compiled: CompiledRubrics) => Prepared = keyed(
   "what-if tables",
   (compiled: CompiledRubrics) => makeTables(compiled),
 );
-
-/** Per question of a compiled set, the points of each answer key, filled as answers are met. */
-const pointTables = keyed("points per answer", (_: CompiledQuestion) => new Map<unknown, Scores>());
 
 function makeTables(compiled: CompiledRubrics): Prepared {
   const rulesOf = new Map<string, number[]>();
@@ -52,101 +51,71 @@ function makeTables(compiled: CompiledRubrics): Prepared {
   };
 }
 
-/** A key that is equal for answers that score alike: the band for numbers, the value otherwise. */
-function keyOf(entry: CompiledQuestion, value: AnswerValue): unknown {
-  const { question } = entry;
-  if (question.type === "integer" || question.type === "percent")
-    return bandFor(question, value as number);
-  return value;
-}
-
-/** The key of an empty selection, which scores the question's `none` entry. */
-const NO_OPTION = Symbol("none");
-
 /**
- * The score points one answer gives each outcome, worked out once per question and answer (or
- * band, or option). A several-of answer scores the sum of its options' points, so a question of
- * thousands of options, thousands of them chosen, adds up cached points instead of keeping a
- * table entry for every selection it meets.
- */
-export function pointsOf(
-  compiled: CompiledRubrics,
-  entry: CompiledQuestion,
-  value: AnswerValue | undefined,
-): Scores {
-  if (value === undefined) return ZERO;
-  const table = pointTables(entry);
-  const scale = scalesOf(compiled).get(entry.rubricId) ?? 0;
-  const lookup = (key: unknown, answer: AnswerValue): Scores => {
-    const cached = table.get(key);
-    if (cached) return cached;
-    const points: Scores = { combine: 0, separate: 0, matrix: 0 };
-    for (const { effect } of effectsOf(entry.question, answer)) {
-      for (const outcome of OUTCOMES) points[outcome] += (effect[outcome] ?? 0) * scale;
-    }
-    table.set(key, points);
-    return points;
-  };
-  if (!Array.isArray(value)) return lookup(keyOf(entry, value), value);
-  if (value.length === 0) return lookup(NO_OPTION, value);
-  if (value.length === 1) return lookup(value[0], value);
-  const sum: Scores = { combine: 0, separate: 0, matrix: 0 };
-  for (const option of value) {
-    const points = lookup(option, [option]);
-    sum.combine += points.combine;
-    sum.separate += points.separate;
-    sum.matrix += points.matrix;
-  }
-  return sum;
-}
-
-/**
- * Re-scoring with one or two answers changed, in constant time: the scores are a sum over
- * questions, so a change swaps one question's points for another's, and only the rules that test
- * a changed question are checked again, on an overlay of the answers rather than a copy.
+ * Re-scoring with one or two answers changed, in constant time where it can be: the scores are a
+ * sum over questions, so a change swaps one question's points for another's, and only the rules
+ * that test a changed question are checked again, on an overlay of the answers rather than a
+ * copy. A change to a question that moves others' points (a family member, one that decides
+ * whether others apply, a precondition) re-scores everything.
  */
 export class WhatIf {
   readonly base: Scores;
   private readonly own = new Map<string, Scores>();
   private readonly ready: Prepared;
+  /** The answers that count: those to questions that apply. Rules are checked on these. */
+  private readonly counting: Answers;
+  private readonly multipliers: Scores;
   /** The fired rules as a bitmask (bit i: rule i), when there are few enough rules for one. */
   private readonly baseMask: number;
-  private readonly baseFired: Rule[];
+  private readonly baseFired: HardRule[];
 
   constructor(
     readonly compiled: CompiledRubrics,
     readonly answers: Answers,
   ) {
     this.ready = prepare(compiled);
-    const base: Scores = { combine: NEUTRAL_SCORE, separate: NEUTRAL_SCORE, matrix: NEUTRAL_SCORE };
+    this.counting = applicableAnswers(compiled, answers);
+    this.multipliers = multipliersOf(compiled, answers);
+    this.base = scoresOf(compiled, answers);
     for (const entry of compiled.questions) {
-      const points = pointsOf(compiled, entry, answers[entry.question.id]);
-      this.own.set(entry.question.id, points);
-      base.combine += points.combine;
-      base.separate += points.separate;
-      base.matrix += points.matrix;
+      const id = entry.question.id;
+      if (!compiled.entangled.has(id)) this.own.set(id, this.contribution(entry, answers[id]));
     }
-    this.base = base;
     const { predicates } = this.ready;
     let mask = 0;
     for (let index = 0; index < Math.min(31, predicates.length); index++) {
-      if (predicates[index]?.(answers)) mask |= 1 << index;
+      if (predicates[index]?.(this.counting)) mask |= 1 << index;
     }
     this.baseMask = mask;
     // A shared list where possible, so what each rule set leaves open is worked out once.
     this.baseFired =
       predicates.length > 31
-        ? compiled.rules.filter((_, index) => predicates[index]?.(answers))
+        ? compiled.rules.filter((_, index) => predicates[index]?.(this.counting))
         : this.firedFor(mask);
   }
 
+  /** What a question that moves no other question's points adds to the scores with this answer. */
+  private contribution(entry: CompiledQuestion, value: AnswerValue | undefined): Scores {
+    return this.pointsToScores(entry, pointsOf(this.compiled, entry, value));
+  }
+
+  private pointsToScores(entry: CompiledQuestion, points: Scores): Scores {
+    if (!applies(entry, this.answers)) return ZERO;
+    return effectivePoints(points, Number.POSITIVE_INFINITY, this.multipliers);
+  }
+
+  private entangles(changes: readonly Change[]): boolean {
+    return changes.some(([id]) => this.compiled.entangled.has(id));
+  }
+
   scores(changes: readonly Change[]): Scores {
+    if (this.entangles(changes)) return scoresOf(this.compiled, this.overlay(changes));
     const scores = { ...this.base };
     for (const [id, value] of changes) {
       const entry = this.compiled.byId.get(id);
       if (!entry) continue;
       const before = this.own.get(id) ?? ZERO;
-      const after = pointsOf(this.compiled, entry, value);
+      const after = this.contribution(entry, value);
       scores.combine += after.combine - before.combine;
       scores.separate += after.separate - before.separate;
       scores.matrix += after.matrix - before.matrix;
@@ -154,12 +123,12 @@ export class WhatIf {
     return scores;
   }
 
-  private firedWith(changes: readonly Change[]): Rule[] {
+  private firedWith(changes: readonly Change[]): HardRule[] {
     const { rules } = this.compiled;
     const { predicates } = this.ready;
-    if (rules.length > 31) {
-      const overlay = this.overlay(changes);
-      return rules.filter((_, index) => predicates[index]?.(overlay));
+    if (rules.length > 31 || this.entangles(changes)) {
+      const counting = applicableAnswers(this.compiled, this.overlay(changes));
+      return rules.filter((_, index) => predicates[index]?.(counting));
     }
     let mask = this.baseMask;
     if (changes.length === 1) {
@@ -169,7 +138,7 @@ export class WhatIf {
       let overlay: Answers | undefined;
       for (const [id] of changes) {
         for (const index of this.ready.rulesOf.get(id) ?? []) {
-          overlay ??= this.overlay(changes);
+          overlay ??= applicableAnswers(this.compiled, this.overlay(changes));
           if (predicates[index]?.(overlay)) mask |= 1 << index;
           else mask &= ~(1 << index);
         }
@@ -181,15 +150,18 @@ export class WhatIf {
   /** The fired-rule bitmask with one answer changed (for at most 31 rules). */
   private maskWith(id: string, value: AnswerValue | undefined): number {
     let mask = this.baseMask;
+    const entry = this.compiled.byId.get(id);
+    // An answer to a question that does not apply counts for no rule.
+    if (entry && !applies(entry, this.answers)) return mask;
     const { predicates } = this.ready;
     for (const index of this.ready.rulesOf.get(id) ?? []) {
-      if (predicates[index]?.(this.answers, id, value)) mask |= 1 << index;
+      if (predicates[index]?.(this.counting, id, value)) mask |= 1 << index;
       else mask &= ~(1 << index);
     }
     return mask;
   }
 
-  private firedFor(mask: number): Rule[] {
+  private firedFor(mask: number): HardRule[] {
     let fired = this.ready.firedByMask.get(mask);
     if (!fired) {
       fired = this.compiled.rules.filter((_, index) => (mask & (1 << index)) !== 0);
@@ -204,12 +176,18 @@ export class WhatIf {
    */
   recommendationWith(id: string, value: AnswerValue | undefined): Outcome {
     const entry = this.compiled.byId.get(id);
-    const after = entry ? pointsOf(this.compiled, entry, value) : (this.own.get(id) ?? ZERO);
+    const after = entry ? pointsOf(this.compiled, entry, value) : ZERO;
     return this.recommendationWithPoints(id, value, after);
   }
 
-  /** The same, when the changed answer's points are already known (numbers, by segment). */
-  recommendationWithPoints(id: string, value: AnswerValue | undefined, after: Scores): Outcome {
+  /**
+   * The same, when the changed answer's points (before preconditions) are already known: numbers,
+   * by segment.
+   */
+  recommendationWithPoints(id: string, value: AnswerValue | undefined, points: Scores): Outcome {
+    const entry = this.compiled.byId.get(id);
+    if (!entry || this.compiled.entangled.has(id))
+      return this.recommendationWithChanges([[id, value]]);
     const fired =
       this.compiled.rules.length > 31
         ? this.firedWith([[id, value]])
@@ -217,6 +195,7 @@ export class WhatIf {
           ? this.firedFor(this.maskWith(id, value))
           : this.baseFired;
     const before = this.own.get(id) ?? ZERO;
+    const after = this.pointsToScores(entry, points);
     const { mask } = outcomesLeftBy(fired);
     // The same arithmetic as scores(), so ties break the same way.
     return (
@@ -231,28 +210,25 @@ export class WhatIf {
 
   /** The recommendation with several answers changed; allocates only to check rules on them. */
   recommendationWithChanges(changes: readonly Change[]): Outcome {
-    let combine = this.base.combine;
-    let separate = this.base.separate;
-    let matrix = this.base.matrix;
-    for (const [id, value] of changes) {
-      const entry = this.compiled.byId.get(id);
-      if (!entry) continue;
-      const before = this.own.get(id) ?? ZERO;
-      const after = pointsOf(this.compiled, entry, value);
-      combine += after.combine - before.combine;
-      separate += after.separate - before.separate;
-      matrix += after.matrix - before.matrix;
-    }
-    const touchesRules = changes.some(([id]) => this.ready.rulesOf.has(id));
+    const scores = this.scores(changes);
+    const touchesRules =
+      this.entangles(changes) || changes.some(([id]) => this.ready.rulesOf.has(id));
     const { mask } = outcomesLeftBy(touchesRules ? this.firedWith(changes) : this.baseFired);
-    return bestOutcome(combine, separate, matrix, mask) ?? "combine";
+    return bestOutcome(scores.combine, scores.separate, scores.matrix, mask) ?? "combine";
   }
 
   /** Whether changing this one answer starts or stops any hard rule. */
   changesRules(id: string, value: AnswerValue | undefined): boolean {
+    if (this.compiled.rules.length > 31 || this.compiled.gates.has(id))
+      return this.firedWith([[id, value]]).join() !== this.baseFired.join();
     if (!this.ready.rulesOf.has(id)) return false;
-    if (this.compiled.rules.length > 31) return true;
     return this.maskWith(id, value) !== this.baseMask;
+  }
+
+  /** Whether a question counts with today's answers: its `appliesWhen` holds, or it has none. */
+  applies(id: string): boolean {
+    const entry = this.compiled.byId.get(id);
+    return entry !== undefined && applies(entry, this.answers);
   }
 
   /** Scores and the decision with these answers changed (undefined: unanswered). */

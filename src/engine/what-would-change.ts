@@ -12,7 +12,7 @@ import type {
   WatchFact,
 } from "./facts.js";
 import { answeredWeight, missingGrounds } from "./grounds.js";
-import type { Decision, Scores } from "./score.js";
+import { applicableAnswers, type Decision, type Scores } from "./score.js";
 import { pointsOf, type WhatIf } from "./what-if.js";
 
 export type { ChangeFact, PairFact, WatchFact };
@@ -198,6 +198,8 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
   const firm = firmness(w);
   const found: Array<ChangeFact & { distance: number; order: number }> = [];
   for (const { question, order } of compiled.questions) {
+    // A question that does not apply is no change anyone could make.
+    if (!w.applies(question.id)) continue;
     const from = answers[question.id];
     const nearest = new Map<string, ChangeFact & { distance: number; order: number }>();
     for (const candidate of candidatesFor(w, question)) {
@@ -294,7 +296,7 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
     movesRules: boolean;
   }> = [];
   for (const { question } of compiled.questions) {
-    if (answers[question.id] === undefined) continue;
+    if (answers[question.id] === undefined || !w.applies(question.id)) continue;
     for (const candidate of segmentCandidates(w, question)) {
       if (!withinReach(question, answers[question.id], candidate)) continue;
       const scores = w.scores([[question.id, candidate.to]]);
@@ -352,18 +354,19 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
 export function findRulesToWatch(w: WhatIf): WatchFact[] {
   const { compiled, answers } = w;
   const watches: WatchFact[] = [];
+  const counting = applicableAnswers(compiled, answers);
   for (const rule of compiled.rules) {
     const holds = predicateOf(rule.when);
-    if (holds(answers)) continue;
+    if (holds(counting)) continue;
     const questionIds = questionsTestedBy(rule.when);
     let nearest: (WatchFact & { distance: number }) | undefined;
     for (const id of questionIds) {
       const question = compiled.byId.get(id)?.question;
-      if (!question) continue;
+      if (!question || !w.applies(id)) continue;
       for (const candidate of segmentCandidates(w, question)) {
         if (nearest && nearest.distance <= candidate.distance) continue;
         if (!withinReach(question, answers[id], candidate)) continue;
-        if (!holds(answers, id, candidate.to)) continue;
+        if (!holds(counting, id, candidate.to)) continue;
         const { recommendation } = w.evaluate([[id, candidate.to]]).decision;
         nearest = {
           ruleId: rule.id,

@@ -2,6 +2,7 @@ import { keyed } from "../cache/memo.js";
 import type { CompiledRubrics } from "../engine/compile.js";
 import type {
   ChangeFact,
+  ConditionFact,
   Evaluation,
   FiredRuleFact,
   MechanismFact,
@@ -9,6 +10,7 @@ import type {
   ReasonFact,
   WatchFact,
 } from "../engine/facts.js";
+import { applicableAnswers } from "../engine/score.js";
 import {
   type AnswerChange,
   type Assessment,
@@ -16,6 +18,7 @@ import {
   type FiredRule,
   type MechanismAdvice,
   type Reason,
+  type RecommendationCondition,
   type RuleWatch,
   SCHEMA_VERSION,
 } from "../result/assessment.js";
@@ -23,9 +26,9 @@ import type { Outcome } from "../rubric/outcomes.js";
 import type { Answers, Mechanism, Rule } from "../rubric/schema.js";
 import { describeCondition } from "./conditions.js";
 import { becomes, conflictStatement, describeChange, undecidedStatement } from "./statements.js";
-import { answerEffect, rulesById, ruleTitle, wordingOf } from "./wording.js";
+import { answerEffect, reasonText, rulesById, ruleTitle, wordingOf } from "./wording.js";
 
-function reasonOf(compiled: CompiledRubrics, fact: ReasonFact): Reason {
+function reasonOf(compiled: CompiledRubrics, fact: ReasonFact, counting: Answers): Reason {
   const question = compiled.byId.get(fact.questionId)?.question;
   const { label, reason } = question
     ? answerEffect(question, fact.answer)
@@ -36,7 +39,7 @@ function reasonOf(compiled: CompiledRubrics, fact: ReasonFact): Reason {
     answerLabel: label,
     outcome: fact.outcome,
     contribution: fact.contribution,
-    text: reason,
+    text: reasonText(reason, counting),
   };
 }
 
@@ -49,10 +52,13 @@ function firedRuleOf(compiled: CompiledRubrics, fact: FiredRuleFact, answers: An
   if (!rule) throw new Error(`the engine named a rule the rubrics lack: ${fact.id}`);
   // Numbers are described by the threshold they passed, so there are few variants per rule.
   const because = describeCondition(rule.when, wordingOf(compiled), answers);
+  const { effect } = rule;
+  if (effect === "condition")
+    throw new Error(`the engine named a condition as a hard rule: ${fact.id}`);
   const views = firedViews(rule);
   let view = views.get(because);
   if (!view) {
-    const { id, effect, outcome, reason } = rule;
+    const { id, outcome, reason } = rule;
     view = Object.freeze({ id, title: ruleTitle(compiled, id), effect, outcome, reason, because });
     views.set(because, view);
   }
@@ -67,6 +73,16 @@ const adviceViews = keyed("mechanism advice", (mechanism: Mechanism) => {
     Object.freeze({ id: mechanism.id, text: mechanism.text, status });
   return { "in-place": view("in-place"), "to-establish": view("to-establish") };
 });
+
+/** A condition the recommendation depends on, in the rule's words. */
+function conditionOf(compiled: CompiledRubrics, fact: ConditionFact): RecommendationCondition {
+  const rule = rulesById(compiled).get(fact.ruleId);
+  return {
+    ruleId: fact.ruleId,
+    mechanism: rule?.mechanism ?? fact.ruleId,
+    reason: rule?.reason ?? "",
+  };
+}
 
 const adviceOf = (mechanism: Mechanism, fact: MechanismFact): MechanismAdvice =>
   adviceViews(mechanism)[fact.status];
@@ -137,6 +153,7 @@ export function narrate(compiled: CompiledRubrics, facts: Evaluation): Assessmen
   const current = facts.recommendation;
   const titles = rubricTitles(compiled);
   const mechanisms = current ? compiled.guidance[current].mechanisms : [];
+  const counting = applicableAnswers(compiled, facts.answers);
   const assessment: Assessment = {
     schemaVersion: SCHEMA_VERSION,
     organization: facts.organization,
@@ -152,8 +169,9 @@ export function narrate(compiled: CompiledRubrics, facts: Evaluation): Assessmen
     warnings: facts.confidenceFactors.rulesConflict
       ? [conflictStatement(compiled, facts.rules)]
       : [],
-    reasons: facts.reasons.map((reason) => reasonOf(compiled, reason)),
-    counterReasons: facts.counterReasons.map((reason) => reasonOf(compiled, reason)),
+    conditions: facts.conditions.map((fact) => conditionOf(compiled, fact)),
+    reasons: facts.reasons.map((reason) => reasonOf(compiled, reason, counting)),
+    counterReasons: facts.counterReasons.map((reason) => reasonOf(compiled, reason, counting)),
     whatWouldChange: current
       ? facts.whatWouldChange.map((change) => changeOf(compiled, change, current))
       : [],

@@ -3,7 +3,7 @@ import { pointScale } from "../engine/score.js";
 import { conditionLeaves } from "../rubric/conditions.js";
 import { OUTCOMES } from "../rubric/outcomes.js";
 import { bandLabel, describeDomain } from "../rubric/question.js";
-import type { Question, Rule } from "../rubric/schema.js";
+import type { Question, ReasonText, Rule } from "../rubric/schema.js";
 import { describeCondition, RAW_WORDING } from "./conditions.js";
 
 /* What `rolefit explain` says of a question or a rule, for rubric authors: by ids, as they write. */
@@ -22,8 +22,16 @@ interface QuestionExplanation {
     answer: string;
     effect: Record<string, number>;
     points: Record<string, number>;
+    /** Multipliers on outcomes' points in their favour, where the answer is a precondition. */
+    precondition?: Record<string, number>;
     reason: string;
+    /** Reason texts chosen by other answers, said instead of `reason` when their test holds. */
+    variants?: Array<{ when: string; text: string }>;
   }>;
+  /** When the question applies, in words; absent when always. */
+  appliesWhen?: string;
+  /** The family it counts once with, and the family's cap in raw points. */
+  family?: { id: string; cap: number };
   rules: string[];
   sources: string[];
 }
@@ -37,12 +45,30 @@ interface RuleExplanation {
   effect: Rule["effect"];
   outcome: Rule["outcome"];
   condition: string;
+  /** For a condition rule: what the outcome needs in place. */
+  mechanism?: string;
   questions: string[];
   reason: string;
   sources: string[];
 }
 
 export type Explanation = QuestionExplanation | RuleExplanation;
+
+/** A reason as authors wrote it: the text said otherwise, and each variant with its test. */
+function reasonAndVariants(reason: ReasonText): {
+  reason: string;
+  variants?: Array<{ when: string; text: string }>;
+} {
+  if (typeof reason === "string") return { reason };
+  const fallback = reason[reason.length - 1]?.text ?? "";
+  const variants = reason
+    .filter((variant) => variant.when !== undefined)
+    .map((variant) => ({
+      when: variant.when ? describeCondition(variant.when, RAW_WORDING) : "",
+      text: variant.text,
+    }));
+  return { reason: fallback, variants };
+}
 
 /** What a question or rule does, from the compiled rubrics. Undefined when the id is unknown. */
 export function explainId(
@@ -61,6 +87,7 @@ export function explainId(
             ...question.options.map((o) => ({
               answer: o.value,
               effect: o.effect,
+              precondition: o.precondition,
               reason: o.reason,
             })),
             ...(question.none
@@ -68,6 +95,7 @@ export function explainId(
                   {
                     answer: "(none selected)",
                     effect: question.none.effect,
+                    precondition: question.none.precondition,
                     reason: question.none.reason,
                   },
                 ]
@@ -77,11 +105,13 @@ export function explainId(
           ? question.bands.map((band) => ({
               answer: bandLabel(question, band),
               effect: band.effect,
+              precondition: band.precondition,
               reason: band.reason,
             }))
           : question.answers.map((a) => ({
               answer: String(a.value),
               effect: a.effect,
+              precondition: a.precondition,
               reason: a.reason,
             }));
     return {
@@ -101,16 +131,23 @@ export function explainId(
           points: Object.fromEntries(
             OUTCOMES.map((o) => [o, Math.round((effect[o] ?? 0) * perEffect * 100) / 100]),
           ),
-          reason: e.reason,
+          ...(e.precondition ? { precondition: { ...e.precondition } } : {}),
+          ...reasonAndVariants(e.reason),
         };
       }),
+      ...(question.appliesWhen
+        ? { appliesWhen: describeCondition(question.appliesWhen, RAW_WORDING) }
+        : {}),
+      ...(entry.group.family
+        ? { family: { id: entry.group.family.id, cap: entry.group.cap } }
+        : {}),
       rules: compiled.rules
         .filter((rule) => [...conditionLeaves(rule.when)].some(({ leaf }) => leaf.question === id))
         .map((rule) => rule.id),
       sources: question.sources ?? [],
     };
   }
-  const rule = compiled.rules.find((r) => r.id === id);
+  const rule = [...compiled.rules, ...compiled.conditions].find((r) => r.id === id);
   if (!rule) return undefined;
   return {
     kind: "rule",
@@ -120,6 +157,7 @@ export function explainId(
     effect: rule.effect,
     outcome: rule.outcome,
     condition: describeCondition(rule.when, RAW_WORDING),
+    ...(rule.mechanism ? { mechanism: rule.mechanism } : {}),
     questions: [...new Set([...conditionLeaves(rule.when)].map(({ leaf }) => leaf.question))],
     reason: rule.reason,
     sources: rule.sources ?? [],

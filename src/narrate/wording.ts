@@ -1,8 +1,9 @@
 import { keyed } from "../cache/memo.js";
 import type { CompiledRubrics } from "../engine/compile.js";
+import { conditionHolds } from "../rubric/conditions.js";
 import type { Outcome } from "../rubric/outcomes.js";
 import { answerLabel, bandFor, bandLabel, effectsOf } from "../rubric/question.js";
-import type { AnswerValue, Question, Rule } from "../rubric/schema.js";
+import type { Answers, AnswerValue, Question, ReasonText, Rule } from "../rubric/schema.js";
 import type { Wording } from "./conditions.js";
 
 /**
@@ -43,12 +44,13 @@ export const wordingOf: (compiled: CompiledRubrics) => Wording = keyed(
   },
 );
 
-/** The rules by id, for the words of the rules the engine names. */
+/** The rules by id (hard rules and conditions), for the words of the rules the engine names. */
 export const rulesById: (compiled: CompiledRubrics) => ReadonlyMap<string, Rule> = keyed(
   "rules by id",
   (compiled: CompiledRubrics) => {
     const byId = new Map<string, Rule>();
-    for (const rule of compiled.rules) if (!byId.has(rule.id)) byId.set(rule.id, rule);
+    for (const rule of [...compiled.rules, ...compiled.conditions])
+      if (!byId.has(rule.id)) byId.set(rule.id, rule);
     return byId;
   },
 );
@@ -86,7 +88,17 @@ export function answerEffect(question: Question, answer: AnswerValue): AnswerTex
 
 interface AnswerTexts {
   label: string;
-  reason: string;
+  reason: ReasonText;
+}
+
+/**
+ * The words of a reason for these answers: a plain text, or the first variant whose `when` holds
+ * (the last variant has none), so no sentence asserts what the other answers deny.
+ */
+export function reasonText(reason: ReasonText, answers: Answers): string {
+  if (typeof reason === "string") return reason;
+  const chosen = reason.find((variant) => !variant.when || conditionHolds(variant.when, answers));
+  return chosen?.text ?? "";
 }
 
 /** The key of an empty selection. */

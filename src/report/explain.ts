@@ -23,26 +23,47 @@ export function renderExplanationText(input: Explanation, width: number): string
         );
       });
       lines.push(`  ${answer.answer.padEnd(answerWidth)}  ${cells.join(" ")}`);
-      lines.push(
-        ...wrap(
-          answer.reason,
-          width - answerWidth - 6,
-          `  ${" ".repeat(answerWidth)}    `,
-          `  ${" ".repeat(answerWidth)}    `,
-        ),
-      );
+      const under = (text: string) =>
+        lines.push(
+          ...wrap(
+            text,
+            width - answerWidth - 6,
+            `  ${" ".repeat(answerWidth)}    `,
+            `  ${" ".repeat(answerWidth)}    `,
+          ),
+        );
+      if (answer.precondition)
+        under(
+          `Precondition: ${Object.entries(answer.precondition)
+            .map(([outcome, factor]) => `${outcome} points in favour ×${factor}`)
+            .join(", ")}.`,
+        );
+      for (const variant of answer.variants ?? []) under(`When ${variant.when}: ${variant.text}`);
+      under(answer.variants?.length ? `Otherwise: ${answer.reason}` : answer.reason);
     }
     lines.push(
       "",
       `  One point of effect in this rubric moves a score by ${explanation.pointsPerEffect} points.`,
     );
+    if (explanation.appliesWhen)
+      para(
+        `Applies only when ${explanation.appliesWhen}; otherwise it is skipped and scores nothing.`,
+      );
+    if (explanation.family)
+      para(
+        `Counts once with its family “${explanation.family.id}”: the members' points are summed and capped at ${explanation.family.cap} per outcome.`,
+      );
     if (explanation.rules.length > 0)
       lines.push(
         `  Hard rules that test it: ${explanation.rules.join(", ")} (rolefit explain RULE)`,
       );
   } else {
     lines.push(
-      `${explanation.id}  (rule in ${explanation.rubric}): ${explanation.effect}s ${explanation.outcome}`,
+      `${explanation.id}  (rule in ${explanation.rubric}): ${
+        explanation.mechanism
+          ? `${explanation.outcome} only with ${explanation.mechanism}`
+          : `${explanation.effect}s ${explanation.outcome}`
+      }`,
       ...(explanation.title === explanation.id ? [] : [`  ${explanation.title}`]),
       "",
     );

@@ -35,6 +35,13 @@ export interface Reason {
   text: string;
 }
 
+/** A mechanism the recommendation needs, and why; from a condition rule. */
+export interface RecommendationCondition {
+  mechanism: string;
+  reason: string;
+  ruleId: string;
+}
+
 export interface FiredRule {
   id: string;
   /** A short name for people; the rule's id when the rubric gives none. */
@@ -89,6 +96,11 @@ export interface Assessment {
   confidenceFactors: ConfidenceFactors;
   unanswered: string[];
   rules: FiredRule[];
+  /**
+   * What the recommendation depends on: mechanisms that make it safe ("combine, with an
+   * independent CISO reporting outside the technology line"). Empty when it stands alone.
+   */
+  conditions: RecommendationCondition[];
   /** Things the reader must know about this result, such as hard rules that contradict each other. */
   warnings: string[];
   reasons: Reason[];

@@ -76,6 +76,13 @@ const resultSchema = z.strictObject({
       because: z.string(),
     }),
   ),
+  conditions: z.array(
+    z.strictObject({
+      mechanism: z.string().describe("what must be in place for the recommendation to be safe"),
+      reason: z.string(),
+      ruleId: z.string(),
+    }),
+  ),
   warnings: z.array(z.string()),
   reasons: z.array(reason),
   counterReasons: z.array(reason),

@@ -1,5 +1,13 @@
 import { keyed } from "../cache/memo.js";
-import type { AnswerValue, Band, Effect, NumericQuestion, Question } from "./schema.js";
+import type {
+  AnswerValue,
+  Band,
+  Effect,
+  NumericQuestion,
+  Precondition,
+  Question,
+  ReasonText,
+} from "./schema.js";
 import { didYouMean, listOf } from "./suggest.js";
 
 /** The numeric range a question accepts; bands start at `min` unless it is set lower. */
@@ -47,7 +55,8 @@ type ValueEntry = {
   value: AnswerValue;
   label?: string | undefined;
   effect: Effect;
-  reason: string;
+  precondition?: Precondition | undefined;
+  reason: ReasonText;
 };
 
 /** A closed question's answers or options by value, with their place, made once per question. */
@@ -260,7 +269,8 @@ interface AnswerEffect {
   answer: AnswerValue;
   label: string;
   effect: Effect;
-  reason: string;
+  precondition?: Precondition | undefined;
+  reason: ReasonText;
 }
 
 /** The scoring entries an answer produces: one for most types, one per option for multi. */
@@ -276,6 +286,7 @@ export function effectsOf(question: Question, value: AnswerValue): AnswerEffect[
               answer: value,
               label: answer.label ?? String(value),
               effect: answer.effect,
+              precondition: answer.precondition,
               reason: answer.reason,
             },
           ]
@@ -290,6 +301,7 @@ export function effectsOf(question: Question, value: AnswerValue): AnswerEffect[
                 answer: [],
                 label: "none",
                 effect: question.none.effect,
+                precondition: question.none.precondition,
                 reason: question.none.reason,
               },
             ]
@@ -299,6 +311,7 @@ export function effectsOf(question: Question, value: AnswerValue): AnswerEffect[
         answer: option.value,
         label: option.label ?? String(option.value),
         effect: option.effect,
+        precondition: option.precondition,
         reason: option.reason,
       }));
     }
@@ -312,6 +325,7 @@ export function effectsOf(question: Question, value: AnswerValue): AnswerEffect[
               answer: value,
               label: bandLabel(question, band),
               effect: band.effect,
+              precondition: band.precondition,
               reason: band.reason,
             },
           ]

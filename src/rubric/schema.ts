@@ -26,6 +26,51 @@ const effectPoints = z
   .min(-LIMITS.effect, `expected points from -${LIMITS.effect} to ${LIMITS.effect}`)
   .max(LIMITS.effect, `expected points from -${LIMITS.effect} to ${LIMITS.effect}`);
 
+const answerValue = z.union([z.string(), finite, z.boolean()]);
+
+export interface LeafCondition {
+  question: string;
+  in?: Array<string | number | boolean>;
+  notIn?: Array<string | number | boolean>;
+  atLeast?: number;
+  atMost?: number;
+  includes?: string[];
+  excludes?: string[];
+  countAtLeast?: number;
+  countAtMost?: number;
+}
+export type Condition =
+  | LeafCondition
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+const leafCondition = z
+  .strictObject({
+    question: id,
+    in: z.array(answerValue).min(1).optional(),
+    notIn: z.array(answerValue).min(1).optional(),
+    atLeast: finite.optional(),
+    atMost: finite.optional(),
+    includes: z.array(id).min(1).optional(),
+    excludes: z.array(id).min(1).optional(),
+    countAtLeast: z.number().int().min(0).optional(),
+    countAtMost: z.number().int().min(0).optional(),
+  })
+  .refine((leaf) => Object.keys(leaf).length > 1, {
+    message:
+      "expected a test next to `question`: in, notIn, atLeast, atMost, includes, excludes, countAtLeast or countAtMost",
+  });
+
+const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    leafCondition,
+    z.strictObject({ all: z.array(conditionSchema).min(1) }),
+    z.strictObject({ any: z.array(conditionSchema).min(1) }),
+    z.strictObject({ not: conditionSchema }),
+  ]),
+);
+
 /** Points an answer gives each outcome; an omitted outcome gets 0. */
 const effectSchema = z.strictObject({
   combine: effectPoints.optional(),
@@ -33,9 +78,38 @@ const effectSchema = z.strictObject({
   matrix: effectPoints.optional(),
 });
 
+const multiplier = z
+  .number()
+  .finite()
+  .min(0, "expected a multiplier from 0 (a closed gate) to 1 (no effect)")
+  .max(1, "expected a multiplier from 0 (a closed gate) to 1 (no effect)");
+
+/**
+ * What an answer says about whether an outcome can work, not why it is needed: the outcome's
+ * points in its favour are multiplied by this (0 closes the gate), its points against it stay.
+ */
+const preconditionSchema = z.strictObject({
+  combine: multiplier.optional(),
+  separate: multiplier.optional(),
+  matrix: multiplier.optional(),
+});
+
+/** A reason text, or variants chosen by other answers: the first whose `when` holds is said. */
+const reasonVariant = z.strictObject({ when: conditionSchema.optional(), text });
+const reasonSchema = z.union([
+  text,
+  z
+    .array(reasonVariant)
+    .min(1, "expected at least one variant")
+    .refine((variants) => variants[variants.length - 1]?.when === undefined, {
+      message: "expected the last variant without `when`: the text said otherwise",
+    }),
+]);
+
 const scored = {
   effect: effectSchema,
-  reason: text,
+  precondition: preconditionSchema.optional(),
+  reason: reasonSchema,
 };
 
 const answerSchema = <V extends z.ZodType>(value: V) =>
@@ -58,6 +132,10 @@ const questionBase = {
    * Otherwise it is a circumstance (size, regulation, stage), and what-ifs keep to plausible moves.
    */
   lever: z.boolean().optional(),
+  /** When the question applies (e.g. friction between two leaders only where two exist). */
+  appliesWhen: conditionSchema.optional(),
+  /** Questions measuring one thing (size, spread) share a family and count once. */
+  family: id.optional(),
   sources,
 };
 
@@ -110,60 +188,29 @@ const questionSchema = z.discriminatedUnion("type", [
   booleanQuestion,
 ]);
 
-const answerValue = z.union([z.string(), finite, z.boolean()]);
-
-export interface LeafCondition {
-  question: string;
-  in?: Array<string | number | boolean>;
-  notIn?: Array<string | number | boolean>;
-  atLeast?: number;
-  atMost?: number;
-  includes?: string[];
-  excludes?: string[];
-  countAtLeast?: number;
-  countAtMost?: number;
-}
-export type Condition =
-  | LeafCondition
-  | { all: Condition[] }
-  | { any: Condition[] }
-  | { not: Condition };
-
-const leafCondition = z
+const ruleSchema = z
   .strictObject({
-    question: id,
-    in: z.array(answerValue).min(1).optional(),
-    notIn: z.array(answerValue).min(1).optional(),
-    atLeast: finite.optional(),
-    atMost: finite.optional(),
-    includes: z.array(id).min(1).optional(),
-    excludes: z.array(id).min(1).optional(),
-    countAtLeast: z.number().int().min(0).optional(),
-    countAtMost: z.number().int().min(0).optional(),
+    id,
+    /** A short name shown to people instead of the id. */
+    title: text.optional(),
+    /** `condition`: the outcome stays open, but only with `mechanism` in place. */
+    effect: z.enum(["forbid", "require", "condition"]),
+    outcome: z.enum(OUTCOMES),
+    when: conditionSchema,
+    /** For a condition: what makes the outcome safe, said with the verdict. */
+    mechanism: text.optional(),
+    reason: text,
+    sources,
   })
-  .refine((leaf) => Object.keys(leaf).length > 1, {
-    message:
-      "expected a test next to `question`: in, notIn, atLeast, atMost, includes, excludes, countAtLeast or countAtMost",
+  .refine((rule) => (rule.effect === "condition") === (rule.mechanism !== undefined), {
+    message: "give `mechanism` exactly when `effect` is condition",
   });
 
-const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z.union([
-    leafCondition,
-    z.strictObject({ all: z.array(conditionSchema).min(1) }),
-    z.strictObject({ any: z.array(conditionSchema).min(1) }),
-    z.strictObject({ not: conditionSchema }),
-  ]),
-);
-
-const ruleSchema = z.strictObject({
+/** A family's points are the capped sum of its members' (a cap of one member's most, unset). */
+const familySchema = z.strictObject({
   id,
-  /** A short name shown to people instead of the id. */
-  title: text.optional(),
-  effect: z.enum(["forbid", "require"]),
-  outcome: z.enum(OUTCOMES),
-  when: conditionSchema,
-  reason: text,
-  sources,
+  label: text.optional(),
+  cap: z.number().finite().positive().max(LIMITS.effect).optional(),
 });
 
 const mechanismSchema = z.strictObject({
@@ -199,6 +246,7 @@ export const rubricSchema = z.strictObject({
   /** Where the rubric comes in the interview and in listings: lower first, then by id. */
   order: z.number().int().optional(),
   questions: z.array(questionSchema).min(1, "expected at least one question"),
+  families: z.array(familySchema).default([]),
   rules: z.array(ruleSchema).default([]),
   guidance: z
     .strictObject({
@@ -248,6 +296,9 @@ export const rubricTestSchema = z
 
 export type RubricTest = z.infer<typeof rubricTestSchema>;
 export type Effect = z.infer<typeof effectSchema>;
+export type Precondition = z.infer<typeof preconditionSchema>;
+export type ReasonText = z.infer<typeof reasonSchema>;
+export type Family = z.infer<typeof familySchema>;
 export type Question = z.infer<typeof questionSchema>;
 export type NumericQuestion = Extract<Question, { type: "integer" | "percent" }>;
 export type Band = z.infer<typeof bandSchema>;
