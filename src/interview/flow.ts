@@ -11,6 +11,9 @@ export interface Step {
   /** 1-based position in the whole interview, and its length. */
   overall: number;
   total: number;
+  /** Whether the question applies to the answers so far (friction between two leaders only
+   * where two exist); a question that does not is skipped. */
+  applies(answers: Answers): boolean;
 }
 
 /** Skip leaves the question as it was (unanswered, or its earlier answer); clear unanswers it. */
@@ -38,7 +41,7 @@ export function planInterview(compiled: CompiledRubrics): Step[] {
   for (const { rubricId } of compiled.questions)
     sizes.set(rubricId, (sizes.get(rubricId) ?? 0) + 1);
   const seen = new Map<string, number>();
-  return compiled.questions.map(({ question, rubricId }, index) => {
+  return compiled.questions.map(({ question, rubricId, applies }, index) => {
     const inRubric = (seen.get(rubricId) ?? 0) + 1;
     seen.set(rubricId, inRubric);
     return {
@@ -48,6 +51,7 @@ export function planInterview(compiled: CompiledRubrics): Step[] {
       rubricSize: sizes.get(rubricId) ?? 0,
       overall: index + 1,
       total: compiled.questions.length,
+      applies: (answers: Answers) => applies === undefined || applies(answers),
     };
   });
 }
@@ -79,7 +83,8 @@ export async function runInterview(
   const byId = new Map(steps.map((step) => [step.question.id, step]));
   const reviewUntilDone = async (purpose: "revise" | "final") => {
     for (;;) {
-      const choice = await prompter.review(steps, answers, purpose);
+      const applicable = steps.filter((step) => step.applies(answers));
+      const choice = await prompter.review(applicable, answers, purpose);
       if (choice.kind === "done") return;
       const step = byId.get(choice.questionId);
       if (!step) continue;
@@ -91,10 +96,21 @@ export async function runInterview(
   if (options.reviseFirst) await reviewUntilDone("revise");
   const pending = steps.filter((step) => answers[step.question.id] === undefined);
   let index = 0;
+  let backing = false;
   while (index < pending.length) {
     const step = pending[index] as Step;
+    // Earlier answers can make a question moot; going back passes over it too.
+    if (!step.applies(answers)) {
+      index = index + (backing ? -1 : 1);
+      if (index < 0) {
+        index = 0;
+        backing = false;
+      }
+      continue;
+    }
     const reply = await prompter.ask(step, answers[step.question.id], index > 0);
     await record(step, reply);
+    backing = reply.kind === "back" && index > 0;
     index = reply.kind === "back" ? Math.max(0, index - 1) : index + 1;
   }
   await reviewUntilDone("final");

@@ -80,6 +80,8 @@ interface Verdict {
   confidence: Assessment["confidence"];
   /** What must be read before the verdict: a rule conflict, or why there is none yet. */
   banner?: string;
+  /** What the recommendation depends on: "an independent CISO reporting outside the technology line". */
+  conditions?: string;
   /** "separate, 4.9 points behind"; absent without a recommendation. */
   runnerUp?: string;
   /** "92% answered; holds while rubric weights move up to ±30%". */
@@ -157,12 +159,23 @@ function runnerUpText(c: Context, a: Decided): string {
   return `${a.runnerUp}${rules ? ` (${by.trim()})` : ""}, ${points(gap)} points behind`;
 }
 
+/** ", with an independent CISO reporting outside the technology line", or nothing. */
+export function withConditions(a: Pick<Assessment, "conditions">): string {
+  return a.conditions.length > 0
+    ? `, with ${joinWords(a.conditions.map((condition) => condition.mechanism))}`
+    : "";
+}
+
 /** The paragraph a client reads first: the result, how sure, and the main reasons each way. */
 function summaryParagraph(c: Context, a: Decided): string {
   const sentences: string[] = [];
   sentences.push(
-    `For ${a.organization}, rolefit recommends ${OUTCOME_ACTION[a.recommendation]} (${OUTCOME_MEANING[a.recommendation]}), with ${a.confidence} confidence.`,
+    `For ${a.organization}, rolefit recommends ${OUTCOME_ACTION[a.recommendation]}${withConditions(a)} (${OUTCOME_MEANING[a.recommendation]}), with ${a.confidence} confidence.`,
   );
+  for (const condition of a.conditions)
+    sentences.push(
+      `The recommendation depends on ${condition.mechanism}: ${lowerFirst(condition.reason)}`,
+    );
   const excluded = [...c.out.keys()];
   const gap = shownGap(a, a.recommendation, a.runnerUp);
   const versus = `${points(a.scores[a.recommendation])} against ${points(a.scores[a.runnerUp])} for ${a.runnerUp}`;
@@ -727,6 +740,9 @@ function composeReport(compiled: CompiledRubrics, a: Assessment): ReportDocument
   const verdict: Verdict = {
     recommendation: a.recommendation,
     confidence: a.confidence,
+    ...(a.conditions.length > 0
+      ? { conditions: joinWords(a.conditions.map((condition) => condition.mechanism)) }
+      : {}),
     standing: standingText(a),
     notAnswered: a.unanswered.map(c.label),
   };
@@ -758,7 +774,7 @@ function composeReport(compiled: CompiledRubrics, a: Assessment): ReportDocument
     organization: a.organization,
     source: a.source,
     verdict: { ...verdict, runnerUp, ...(conflict ? { banner: conflict } : {}) },
-    headline: `Recommendation: ${rec} (${OUTCOME_MEANING[rec]}). Confidence ${a.confidence}; runner-up ${runnerUp}.`,
+    headline: `Recommendation: ${rec}${withConditions(a)} (${OUTCOME_MEANING[rec]}). Confidence ${a.confidence}; runner-up ${runnerUp}.`,
     sections: [
       {
         id: "summary",

@@ -104,6 +104,8 @@ const CSV_HEADER = [
   "topReason",
   "document",
   "error",
+  // Last, so scripts that read columns by position keep working.
+  "conditions",
 ];
 
 const csvLine = (fields: Array<string | number | null | undefined>) =>
@@ -131,6 +133,7 @@ function csvRow(record: BatchRecord): string {
       "",
       failure.document,
       `${where}${failure.error.message}`,
+      "",
     ]);
   }
   const a = record.assessment;
@@ -145,6 +148,7 @@ function csvRow(record: BatchRecord): string {
     a.reasons[0]?.text ?? "",
     record.document,
     "",
+    a.conditions.map((condition) => condition.mechanism).join("; "),
   ]);
 }
 

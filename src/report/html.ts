@@ -192,7 +192,7 @@ export function renderHtml(doc: ReportDocument): string {
 <body>
 <main>
 <h1>${escapeHtml(doc.title)}</h1>
-${banner ? `<p class="callout"><strong>Warning:</strong> ${escapeHtml(banner)}</p>\n` : ""}<div class="headline"><span class="outcome">${recommendation ?? "No recommendation yet"}</span><span class="confidence ${confidence}">confidence ${confidence}</span><p>${escapeHtml(doc.headline)}</p></div>
+${banner ? `<p class="callout"><strong>Warning:</strong> ${escapeHtml(banner)}</p>\n` : ""}<div class="headline"><span class="outcome">${recommendation ?? "No recommendation yet"}</span><span class="confidence ${confidence}">confidence ${confidence}</span>${doc.verdict.conditions ? `<p class="conditions">Only with ${escapeHtml(doc.verdict.conditions)}</p>` : ""}<p>${escapeHtml(doc.headline)}</p></div>
 ${sections}
 <footer>${escapeHtml(doc.footer)}</footer>
 </main>

@@ -70,6 +70,8 @@ export function renderText(doc: ReportDocument, options: TextOptions): string {
   lines.push(
     `  Recommendation  ${rec ? c.bold(paint(rec, rec.toUpperCase())) : c.bold("none yet")}   confidence ${confidenceColor(verdict.confidence)}`,
   );
+  if (verdict.conditions)
+    lines.push(...wrap(`Only with       ${verdict.conditions}`, width - 4, "  ", " ".repeat(18)));
   if (verdict.runnerUp)
     lines.push(...wrap(`Runner-up       ${verdict.runnerUp}`, width - 4, "  ", " ".repeat(18)));
   lines.push(...wrap(verdict.standing, width - 20, " ".repeat(18), " ".repeat(18)));

@@ -1,10 +1,18 @@
 import { indexQuestions, type QuestionEntry, type QuestionIndex } from "./answers.js";
 import { conditionHolds, conditionLeaves } from "./conditions.js";
 import type { Diagnostic } from "./diagnostic.js";
+import { questionMaxPoints } from "./max-points.js";
 import { OUTCOMES } from "./outcomes.js";
 import { type LoadedRubric, problem } from "./parse.js";
 import { allowedValues, numericDomain } from "./question.js";
-import type { AnswerValue, Condition, LeafCondition, Question } from "./schema.js";
+import type {
+  AnswerValue,
+  Condition,
+  LeafCondition,
+  Question,
+  ReasonText,
+  Rubric,
+} from "./schema.js";
 import { didYouMean, listOf } from "./suggest.js";
 import type { Path, SourceDocument } from "./yaml.js";
 
@@ -92,6 +100,26 @@ export function checkRubricSet(
         );
       }
     });
+    checkApplicability(rubric, index, (path, code, message, severity) =>
+      report(source, path, code, message, severity),
+    );
+    checkFamilies(rubric, (path, code, message, severity) =>
+      report(source, path, code, message, severity),
+    );
+    rubric.questions.forEach((question, q) => {
+      for (const { path, reason } of scoredEntries(question)) {
+        if (typeof reason === "string") continue;
+        reason.forEach((variant, v) => {
+          if (variant.when)
+            checkCondition(
+              variant.when,
+              index,
+              ["questions", q, ...path, "reason", v, "when"],
+              (at, code, message) => report(source, at, code, message),
+            );
+        });
+      }
+    });
     for (const outcome of ["combine", "separate", "matrix"] as const) {
       rubric.guidance?.[outcome]?.mechanisms.forEach((mechanism, m) => {
         if (!mechanism.inPlaceWhen) return;
@@ -103,6 +131,85 @@ export function checkRubricSet(
     }
   }
   return diagnostics;
+}
+
+/** Every scored entry of a question (answers, options, `none`, bands) with its path. */
+function scoredEntries(question: Question): Array<{ path: Path; reason: ReasonText }> {
+  switch (question.type) {
+    case "multi":
+      return [
+        ...question.options.map((o, i) => ({ path: ["options", i], reason: o.reason })),
+        ...(question.none ? [{ path: ["none"], reason: question.none.reason }] : []),
+      ];
+    case "integer":
+    case "percent":
+      return question.bands.map((b, i) => ({ path: ["bands", i], reason: b.reason }));
+    default:
+      return question.answers.map((a, i) => ({ path: ["answers", i], reason: a.reason }));
+  }
+}
+
+/**
+ * `appliesWhen` tests known answers, and only of questions that always apply: whether a question
+ * counts must not hang on another that may itself not count.
+ */
+function checkApplicability(rubric: Rubric, index: QuestionIndex, report: Reporter): void {
+  rubric.questions.forEach((question, q) => {
+    if (!question.appliesWhen) return;
+    const path = ["questions", q, "appliesWhen"];
+    checkCondition(question.appliesWhen, index, path, report);
+    for (const { leaf, path: inner } of conditionLeaves(question.appliesWhen)) {
+      const tested = index.get(leaf.question)?.question;
+      if (leaf.question === question.id)
+        report(
+          [...path, ...inner, "question"],
+          "applies-when-self",
+          `question ${question.id} cannot decide whether it applies itself`,
+        );
+      else if (tested?.appliesWhen)
+        report(
+          [...path, ...inner, "question"],
+          "applies-when-chain",
+          `question ${question.id} applies depending on ${leaf.question}, which has an appliesWhen of its own; test only questions that always apply`,
+        );
+    }
+  });
+}
+
+/** Families: declared ones used, no family of one, and no cap that lets a family count twice. */
+function checkFamilies(rubric: Rubric, report: Reporter): void {
+  const members = new Map<string, Question[]>();
+  for (const question of rubric.questions)
+    if (question.family)
+      members.set(question.family, [...(members.get(question.family) ?? []), question]);
+  rubric.families.forEach((family, f) => {
+    const list = members.get(family.id) ?? [];
+    if (list.length === 0)
+      report(
+        ["families", f, "id"],
+        "family-unused",
+        `family ${family.id} has no member questions`,
+        "warning",
+      );
+    const most = Math.max(0, ...list.map(questionMaxPoints));
+    if (family.cap !== undefined && list.length > 0 && family.cap > most)
+      report(
+        ["families", f, "cap"],
+        "family-double-counts",
+        `family ${family.id} is capped at ${family.cap}, more than any one member can give (${most}): its members can count the same fact more than once`,
+        "warning",
+      );
+  });
+  for (const [id, list] of members)
+    if (list.length === 1) {
+      const q = rubric.questions.indexOf(list[0] as Question);
+      report(
+        ["questions", q, "family"],
+        "family-of-one",
+        `family ${id} has only question ${list[0]?.id}; a family counts several questions once`,
+        "warning",
+      );
+    }
 }
 
 /** Values worth trying for a question when looking for answers that satisfy a condition. */

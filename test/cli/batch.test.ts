@@ -115,7 +115,7 @@ describe("batch assessments", () => {
     const run = rolefit(["assess", "--org", join(dir, "units"), "--format", "csv"]);
     const rows = run.stdout.split("\r\n");
     expect(rows[0]).toBe(
-      "source,name,recommendation,runnerUp,confidence,margin,combine,separate,matrix,topReason,document,error",
+      "source,name,recommendation,runnerUp,confidence,margin,combine,separate,matrix,topReason,document,error,conditions",
     );
     expect(rows[1]).toMatch(
       /^.*a\.yaml,Ledgerline,combine,separate,high,[\d.]+,[\d.]+,[\d.]+,[\d.]+,At startup stage/,
