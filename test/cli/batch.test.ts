@@ -121,7 +121,7 @@ describe("batch assessments", () => {
       /^.*a\.yaml,Ledgerline,combine,separate,high,[\d.]+,[\d.]+,[\d.]+,[\d.]+,At startup stage/,
     );
     expect(rows[2]).toMatch(
-      /broken\.yaml,,,,,,,,,,,"?5:10: stage: ""scalup"" is not an allowed answer.*"$/,
+      /broken\.yaml,,,,,,,,,,,"?5:10: stage: ""scalup"" is not an allowed answer.*",$/,
     );
     // Control characters are shown escaped, so a cell never breaks a row.
     expect(csvField('say "hi", then\nleave')).toBe('"say ""hi"", then\\nleave"');
