@@ -1,4 +1,5 @@
-import type { CompiledRubrics } from "../engine/compile.js";
+import type { CompiledQuestion, CompiledRubrics } from "../engine/compile.js";
+import { questionsTestedBy } from "../rubric/conditions.js";
 import type { Answers, AnswerValue, Question } from "../rubric/schema.js";
 
 /** One question in the interview, with where it stands for the progress line. */
@@ -34,6 +35,25 @@ export interface Prompter {
   ): Promise<ReviewChoice>;
 }
 
+/**
+ * Where each question comes in the interview: rubric by rubric, except that a question whose
+ * `appliesWhen` tests a later one waits until just after it, so it is asked only if it applies.
+ */
+function interviewOrder(compiled: CompiledRubrics): CompiledQuestion[] {
+  const at = new Map(compiled.questions.map((entry, index) => [entry.question.id, index]));
+  const place = (entry: CompiledQuestion, index: number): number => {
+    if (!entry.question.appliesWhen) return index;
+    const last = Math.max(
+      ...questionsTestedBy(entry.question.appliesWhen).map((id) => at.get(id) ?? -1),
+    );
+    return last > index ? last + 0.5 : index;
+  };
+  return compiled.questions
+    .map((entry, index) => ({ entry, key: place(entry, index), index }))
+    .sort((a, b) => a.key - b.key || a.index - b.index)
+    .map(({ entry }) => entry);
+}
+
 /** Every question of the rubrics, rubric by rubric in their interview order. */
 export function planInterview(compiled: CompiledRubrics): Step[] {
   const titles = new Map(compiled.rubrics.map((rubric) => [rubric.id, rubric.title]));
@@ -41,7 +61,7 @@ export function planInterview(compiled: CompiledRubrics): Step[] {
   for (const { rubricId } of compiled.questions)
     sizes.set(rubricId, (sizes.get(rubricId) ?? 0) + 1);
   const seen = new Map<string, number>();
-  return compiled.questions.map(({ question, rubricId, applies }, index) => {
+  return interviewOrder(compiled).map(({ question, rubricId, applies }, index) => {
     const inRubric = (seen.get(rubricId) ?? 0) + 1;
     seen.set(rubricId, inRubric);
     return {

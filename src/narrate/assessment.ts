@@ -165,7 +165,7 @@ export function narrate(compiled: CompiledRubrics, facts: Evaluation): Assessmen
     confidence: facts.confidence,
     confidenceFactors: facts.confidenceFactors,
     unanswered: facts.unanswered,
-    rules: facts.rules.map((rule) => firedRuleOf(compiled, rule, facts.answers)),
+    rules: facts.rules.map((rule) => firedRuleOf(compiled, rule, counting)),
     warnings: facts.confidenceFactors.rulesConflict
       ? [conflictStatement(compiled, facts.rules)]
       : [],

@@ -281,8 +281,10 @@ function checkQuestion(question: Question, report: Reporter): void {
       : question.type === "integer" || question.type === "percent"
         ? question.bands
         : question.answers
-  ).map(({ effect }) => OUTCOMES.map((outcome) => effect[outcome] ?? 0).join());
-  const zero = OUTCOMES.map(() => 0).join();
+  ).map(({ effect, precondition }) =>
+    OUTCOMES.map((outcome) => `${effect[outcome] ?? 0}×${precondition?.[outcome] ?? 1}`).join(),
+  );
+  const zero = OUTCOMES.map(() => "0×1").join();
   const inert =
     question.type === "multi" ? vectors.every((v) => v === zero) : new Set(vectors).size <= 1;
   if (inert) {

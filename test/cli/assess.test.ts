@@ -185,11 +185,16 @@ describe("rolefit explain", () => {
       /strategic_pivot {2}\(question in consolidation-triggers, boolean\)/,
     );
     const rule = json<{ kind: string; questions: string[] }>(
-      rolefit(["explain", "independent-oversight", "--format", "json"]),
+      rolefit(["explain", "run-side-in-crisis", "--format", "json"]),
     );
     expect(rule).toMatchObject({
       kind: "rule",
-      questions: ["regulatory_complexity", "major_incidents_12m", "security_owner", "employees"],
+      questions: [
+        "regulatory_complexity",
+        "major_incidents_12m",
+        "incident_root_cause",
+        "employees",
+      ],
     });
     const unknown = rolefit(["explain", "pivot"]);
     expect(unknown.status).toBe(2);

@@ -118,7 +118,7 @@ describe("batch assessments", () => {
       "source,name,recommendation,runnerUp,confidence,margin,combine,separate,matrix,topReason,document,error,conditions",
     );
     expect(rows[1]).toMatch(
-      /^.*a\.yaml,Ledgerline,combine,separate,high,[\d.]+,[\d.]+,[\d.]+,[\d.]+,At startup stage/,
+      /^.*a\.yaml,Ledgerline,combine,matrix,high,[\d.]+,[\d.]+,[\d.]+,[\d.]+,"With 60% or more of revenue/,
     );
     expect(rows[2]).toMatch(
       /broken\.yaml,,,,,,,,,,,"?5:10: stage: ""scalup"" is not an allowed answer.*",$/,
@@ -283,10 +283,19 @@ describe("several respondents and diff", () => {
   });
 
   it("compares two org files, or a JSON result with an org file", () => {
+    // Dana's answers after a year of failures: extreme regulation, eight incidents, no CISO.
+    const later = join(mkdtempSync(join(tmpdir(), "rolefit-diff-")), "later.yaml");
+    writeFileSync(
+      later,
+      readFileSync(join(EXAMPLES, "respondents", "dana.yaml"), "utf8")
+        .replace("regulatory_complexity: high", "regulatory_complexity: extreme")
+        .replace("major_incidents_12m: 3", "major_incidents_12m: 8")
+        .replace("security_owner: ciso", "security_owner: cio"),
+    );
     const run = rolefit([
       "diff",
       join(EXAMPLES, "respondents", "dana.yaml"),
-      join(EXAMPLES, "respondents", "ravi.yaml"),
+      later,
       "--format",
       "json",
     ]);
@@ -295,7 +304,7 @@ describe("several respondents and diff", () => {
       schemaVersion: 1,
       recommendation: { from: "combine", to: "separate" },
       rubricsChanged: false,
-      rules: { started: ["independent-oversight"], stopped: [] },
+      rules: { started: ["run-side-in-crisis"], stopped: [] },
     });
     expect(diff.answers.map((a: { questionId: string }) => a.questionId)).toEqual([
       "regulatory_complexity",

@@ -41,6 +41,7 @@ for (const name of readdirSync(join(ROOT, "rubrics"))) {
   const text = readFileSync(join(ROOT, "rubrics", name), "utf8")
     .replace(/^title: (.*)$/m, 'title: "$1\\e[2J <b>x</b>"')
     .replace(/^( +)label: Startup$/m, '$1label: "Start\\e]0;pwned\\aup"')
+    .replace(/^( +)label: Single$/m, '$1label: "Sin\\e]0;pwned\\agle"')
     .replace(/^( +)prompt: (Which stage best describes.*)$/m, '$1prompt: "$2\\e[2J"')
     .replace(
       /^( +)reason: (At startup stage.*)$/m,
@@ -143,7 +144,7 @@ describe("no input takes over a screen", () => {
   it("shows a rubric's own text escaped too", () => {
     const run = rolefit(withHostileRubrics("text"));
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain("Start\\e]0;pwned\\x07up");
+    expect(run.stdout).toContain("Sin\\e]0;pwned\\x07gle");
     const markdown = rolefit(withHostileRubrics("markdown")).stdout;
     const html = new MarkdownIt().render(markdown);
     expect(html).not.toMatch(/<a |<b>/);

@@ -18,8 +18,8 @@ const hasTmux = (() => {
   }
 })();
 
-/** The position shown on a question screen, e.g. 12 of `question 12 of 27`. */
-const progress = (screen: string) => screen.match(/question (\d+) of 27\n/)?.[1];
+/** The position shown on a question screen, e.g. 12 of `question 12 of 28`. */
+const progress = (screen: string) => screen.match(/question (\d+) of 28\n/)?.[1];
 
 describe.skipIf(!hasTmux)("the interview in a real terminal", () => {
   let session: TmuxSession | undefined;
@@ -58,11 +58,11 @@ describe.skipIf(!hasTmux)("the interview in a real terminal", () => {
     });
 
     session = new TmuxSession(`${BIN} assess --org acme-test.yaml --interactive`, { cwd: dir });
-    await session.waitFor(/3 of 27 questions are answered\. Review or change them/);
+    await session.waitFor(/3 of 25 questions are answered\. Review or change them/);
     session.type("n");
     session.send("Enter");
     // Answer the rest: a number where a number is asked, otherwise the first choice.
-    let screen = await session.waitFor(/question 4 of 27\n/);
+    let screen = await session.waitFor(/question 4 of 28\n/);
     for (let step = 0; step < 40 && !/Score it/.test(screen); step++) {
       const before = progress(session.screen());
       const current = session.screen();
@@ -80,7 +80,7 @@ describe.skipIf(!hasTmux)("the interview in a real terminal", () => {
         screen = session.screen();
       } while (progress(screen) === before && !/Score it/.test(screen) && Date.now() < deadline);
     }
-    expect(screen).toMatch(/Review the answers before scoring · 27\/27 answered/);
+    expect(screen).toMatch(/Review the answers before scoring · 26\/26 answered/);
     session.send("Enter");
     const result = await session.waitFor(/Write a report to acme-test\.report\.md\?/);
     const shown = result.match(/Recommendation\s+(COMBINE|SEPARATE|MATRIX)/)?.[1]?.toLowerCase();

@@ -100,6 +100,7 @@ describe("combineRespondents", () => {
           ...base,
           regulatory_complexity: "extreme",
           major_incidents_12m: 9,
+          incident_root_cause: "controls",
           security_owner: "cio",
         }),
       },

@@ -57,25 +57,31 @@ const none = (): Answers => Object.create(null);
 
 describe("planInterview", () => {
   it("orders rubrics for the interview and counts progress per rubric and overall", () => {
-    expect(steps).toHaveLength(27);
+    expect(steps).toHaveLength(28);
     expect(steps[0]).toMatchObject({
       rubricTitle: "Maturity stage",
       inRubric: 1,
       rubricSize: 7,
       overall: 1,
-      total: 27,
+      total: 28,
     });
     expect(steps.map((s) => s.rubricTitle).filter((t, i, all) => all.indexOf(t) === i)).toEqual([
       "Maturity stage",
       "Consolidation triggers",
       "Decision rights",
     ]);
-    expect(steps[26]).toMatchObject({
+    expect(steps[27]).toMatchObject({
       rubricTitle: "Decision rights",
       inRubric: 9,
       rubricSize: 9,
-      overall: 27,
+      overall: 28,
     });
+  });
+
+  it("asks a question that depends on a later one right after it", () => {
+    const order = steps.map((s) => s.question.id);
+    expect(order.indexOf("role_conflict")).toBe(order.indexOf("current_structure") + 1);
+    expect(order.indexOf("incident_root_cause")).toBe(order.indexOf("major_incidents_12m") + 1);
   });
 });
 
@@ -90,7 +96,9 @@ describe("runInterview", () => {
       reviseFirst: false,
       save: async (a) => void saves.push(Object.keys(a).length),
     });
-    expect(prompter.asked).toHaveLength(27);
+    // Friction and forums between two leaders, and the incidents' cause, wait for answers that
+    // say they apply.
+    expect(prompter.asked).toHaveLength(25);
     expect(prompter.asked[0]).toBe("stage!");
     expect({ ...answers }).toEqual({ stage: "startup", employees: 20 });
     // A skip changes nothing, so only the two answers were saved.
@@ -130,7 +138,8 @@ describe("runInterview", () => {
       save: async () => {},
     });
     expect(prompter.reviews).toEqual(["revise", "revise", "final"]);
-    expect(prompter.asked).toEqual(["stage!", "collaboration_mechanisms!", "escalation_path"]);
+    // Forums between two leaders do not apply: the current structure ("x") names none.
+    expect(prompter.asked).toEqual(["stage!", "roadmap_alignment!", "escalation_path"]);
     expect(answers.stage).toBe("mature");
     expect(initial.stage).toBe("x");
   });

@@ -90,7 +90,7 @@ describe("TerminalPrompter", () => {
     const { screen } = await answer("stage", [KEYS.enter]);
     expect(screen).toContain("rolefit · Acme");
     expect(screen).toContain("Ctrl-C pauses · saved to acme.yaml");
-    expect(screen).toMatch(/Maturity stage · 1\/7 +░+ question 1 of 27/);
+    expect(screen).toMatch(/Maturity stage · 1\/7 +░+ question 1 of 28/);
     expect(screen).toContain("Startup: finding product-market fit.");
   });
 

@@ -52,9 +52,9 @@ describe("report document", () => {
   it("summarises the result, its confidence and the main reasons", () => {
     const text = paragraphOf(assessment, "summary");
     expect(text).toMatch(
-      /^For Northwind Payments, rolefit recommends combining the CTO and CIO roles \(.*\), with low confidence\./,
+      /^For Northwind Payments, rolefit recommends combining the CTO and CIO roles \(.*\), with high confidence\./,
     );
-    expect(text).toMatch(/Combine scores 54\.3 against 53\.4 for separate/);
+    expect(text).toMatch(/Combine scores 56\.5 against 46\.2 for separate/);
     expect(text).toMatch(/matrix is ruled out by a hard rule/);
   });
 });
@@ -104,14 +104,14 @@ describe("ruled-out outcomes and shown numbers", () => {
     const rows = scoreRows(decided);
     expect(rows.map((row) => [row.outcome, row.note])).toEqual([
       ["combine", "recommended"],
-      ["separate", "ruled out by A pivot needs one agenda"],
       [
         "matrix",
         "ruled out by A matrix needs ready governance and Open conflict rules out a matrix",
       ],
+      ["separate", "ruled out by A pivot needs one agenda"],
     ]);
     expect(doc(decided).verdict.runnerUp).toMatch(
-      /^separate \(ruled out by A pivot needs one agenda\), /,
+      /^matrix \(ruled out by A matrix needs ready governance and Open conflict rules out a matrix\), /,
     );
   });
 
@@ -126,7 +126,7 @@ describe("ruled-out outcomes and shown numbers", () => {
     });
     if (overruled.margin >= 0) throw new Error("expected a rule to overrule the scores");
     expect(doc(overruled).verdict.runnerUp).toMatch(
-      /points ahead on score but ruled out by Oversight needs independence/,
+      /points ahead on score but ruled out by A failing run side needs its own executive/,
     );
     const text = renderText(doc(overruled), { color: false, width: 80 });
     const scoreLines = text.split("\n").filter((line) => /^ {2}[▶ ] \w+ +[█▒]/.test(line));
@@ -162,7 +162,7 @@ describe("renderMarkdown", () => {
       "## Scores",
       "## What would change it",
       "## Triggers to watch",
-      "## Confidence: low",
+      "## Confidence: high",
       "## To make combine work",
       "## Blended scorecard",
       "## Appendix: answers",
@@ -203,11 +203,17 @@ describe("renderHtml", () => {
 describe("renderText", () => {
   it("shows statements, triggers and per-rubric points, and no colour when asked", () => {
     const text = renderText(doc(assessment), { color: false, width: 100 });
-    expect(text).toContain(
+    expect(text).toContain("What would change it\n  No single answer changes the recommendation.");
+    expect(text).toContain("Triggers to watch");
+    expect(text).toMatch(/structure:\n {4}Maturity stage +combine +\+5\.4/);
+    const streaming = loadOrg(join(ROOT, "examples", "streaming-platform.yaml"));
+    const levers = renderText(
+      doc(assess(builtInCompiled, { organization: "S", source: null, answers: streaming.answers })),
+      { color: false, width: 100 },
+    );
+    expect(levers).toContain(
       "What would change it\n  Each of these changes leadership can make, found by",
     );
-    expect(text).toContain("Triggers to watch");
-    expect(text).toMatch(/structure:\n {4}Maturity stage +combine +\+3\.6/);
     expect(text).not.toContain("\u001b[");
     for (const line of text.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
   });
@@ -223,16 +229,20 @@ describe("explain", () => {
     const explanation = explainId(builtInCompiled, "major_incidents_12m", new Map());
     expect(explanation?.kind).toBe("question");
     const text = renderExplanationText(explanation as NonNullable<typeof explanation>, 100);
-    expect(text).toMatch(/6 or more +−2\.05 +\+2\.05 +−1\.37/);
-    expect(text).toContain("Hard rules that test it: independent-oversight");
+    expect(text).toMatch(/6 or more +−2\.05 +\+2\.05 +−1\.03/);
+    expect(text).toContain("Hard rules that test it: run-side-in-crisis");
+    const cause = explainId(builtInCompiled, "incident_root_cause", new Map());
+    const causeText = renderExplanationText(cause as NonNullable<typeof cause>, 100);
+    expect(causeText).toContain("Precondition: separate points in favour ×0.7.");
+    expect(causeText).toMatch(/Applies only when major_incidents_12m: 1 or more;/);
     expect(text).toContain("Sources:");
   });
 
   it("explains a rule's condition in words", () => {
     const explanation = explainId(
       builtInCompiled,
-      "independent-oversight",
-      new Map([["independent-oversight", "consolidation-triggers"]]),
+      "run-side-in-crisis",
+      new Map([["run-side-in-crisis", "consolidation-triggers"]]),
     );
     expect(explanation).toMatchObject({
       kind: "rule",
@@ -241,7 +251,19 @@ describe("explain", () => {
       rubric: "consolidation-triggers",
     });
     expect(renderExplanationText(explanation as NonNullable<typeof explanation>, 100)).toContain(
-      "When: regulatory_complexity: high or extreme; major_incidents_12m: 4 or more;",
+      "When: regulatory_complexity: high or extreme; major_incidents_12m: 6 or more;",
+    );
+    const condition = explainId(
+      builtInCompiled,
+      "independent-oversight",
+      new Map([["independent-oversight", "consolidation-triggers"]]),
+    );
+    expect(condition).toMatchObject({
+      effect: "condition",
+      mechanism: "an independent CISO reporting outside the technology line",
+    });
+    expect(renderExplanationText(condition as NonNullable<typeof condition>, 100)).toContain(
+      "combine only with an independent CISO reporting outside the technology line",
     );
   });
 });

@@ -20,12 +20,13 @@ const examples = yamlFiles(join(ROOT, "examples")).map((file) => {
   return run(org.name, org.answers);
 });
 const northwind = loadOrg(join(ROOT, "examples", "northwind-payments.yaml"));
-/** Every outcome vetoed: independent oversight, a pivot, and a matrix without readiness. */
+/** Every outcome vetoed: a failing run side, a pivot, and a matrix without readiness. */
 const conflicting = run("Conflicted Co", {
   ...northwind.answers,
   strategic_pivot: true,
-  major_incidents_12m: 5,
-  security_owner: "cio",
+  regulatory_complexity: "high",
+  major_incidents_12m: 7,
+  incident_root_cause: "controls",
 });
 const empty = run("Blank Ltd", {});
 const cases = [...examples, conflicting, empty];
@@ -74,7 +75,7 @@ describe("one voice: every format says the same", () => {
     expect(conflicting.confidence).toBe("low");
     const banner = conflicting.warnings[0] ?? "";
     expect(banner).toMatch(
-      /^The hard rules conflict: Oversight needs independence forbids combine, A pivot needs one agenda forbids separate and A matrix needs ready governance forbids matrix; the scores decide between all three\.$/,
+      /^The hard rules conflict: A failing run side needs its own executive forbids combine, A pivot needs one agenda forbids separate and A matrix needs ready governance forbids matrix; the scores decide between all three\.$/,
     );
     const { text, markdown, html } = formats(conflicting);
     const firstWords = banner.slice(0, 40);
@@ -165,10 +166,21 @@ describe("grounds", () => {
   });
 
   it("shows where the answers lean when the scores tie", () => {
-    const tied = loadOrg(
-      join(ROOT, "test", "fixtures", "holdout", "h02-regional-bank-cto-only.yaml"),
-    );
-    const a = run(tied.name, tied.answers);
+    // Consolidation triggers alone, with no regulation (+2 combine, −2 separate) against two
+    // distinct estates (−1 combine, +3 separate, −2 matrix) and every other answer neutral.
+    const a = run("Tied Co", {
+      regulatory_complexity: "none",
+      growth_rate: 20,
+      major_incidents_12m: 1,
+      incident_root_cause: "unknown",
+      velocity_stability_conflict: "occasional",
+      strategic_pivot: false,
+      duplicated_initiatives: "none",
+      exec_bandwidth: "adequate",
+      ma_activity: "occasional",
+      strategy_focus: "balanced",
+      shared_platform_dependency: "low",
+    });
     expect(a.undecided?.reason).toBe("tied");
     expect(a.reasons.length + a.counterReasons.length).toBeGreaterThan(0);
     const { markdown } = formats(a);

@@ -22,6 +22,12 @@ const CORE: Array<
   ["growth_rate", "consolidation-triggers", "percent", { min: -100, max: 1000 }],
   ["major_incidents_12m", "consolidation-triggers", "integer", { min: 0 }],
   [
+    "incident_root_cause",
+    "consolidation-triggers",
+    "choice",
+    ["controls", "handoffs", "capacity", "unknown"],
+  ],
+  [
     "velocity_stability_conflict",
     "consolidation-triggers",
     "choice",
@@ -111,7 +117,11 @@ describe("built-in rubrics", () => {
             : question.type === "integer" || question.type === "percent"
               ? question.bands
               : question.answers;
-        for (const entry of entries) expect(entry.reason.length).toBeGreaterThan(20);
+        for (const entry of entries) {
+          const texts =
+            typeof entry.reason === "string" ? [entry.reason] : entry.reason.map((v) => v.text);
+          for (const text of texts) expect(text.length).toBeGreaterThan(20);
+        }
       }
       for (const rule of rubric.rules) expect(rule.reason.length).toBeGreaterThan(40);
     }

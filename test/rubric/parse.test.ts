@@ -143,7 +143,7 @@ describe("parseRubric", () => {
   const valid = readFileSync(join(RUBRICS_DIR, "maturity-stage.yaml"), "utf8");
 
   it("locates an unknown key and suggests the right one", () => {
-    const text = valid.replace("weight: 0.8", "wieght: 0.8");
+    const text = valid.replace("weight: 0.45", "wieght: 0.45");
     const result = parseRubric(text, "r.yaml");
     const line = text.split("\n").findIndex((l) => l.startsWith("wieght")) + 1;
     expect(result.diagnostics.map((d) => [d.line, d.column, d.code])).toContainEqual([
@@ -164,7 +164,7 @@ describe("parseRubric", () => {
   });
 
   it("requires a positive weight", () => {
-    const result = parseRubric(valid.replace("weight: 0.8", "weight: 0"), "r.yaml");
+    const result = parseRubric(valid.replace("weight: 0.45", "weight: 0"), "r.yaml");
     expect(result.diagnostics[0]?.message).toMatch(/weight: expected a number above 0, found 0/);
   });
 });

@@ -100,8 +100,11 @@ async function interviewInto(
   process.stdout.write(
     `${wrap(intro, width, "", "").join("\n")}\n  ${resumeCommand(file.path, session.rubricDirs)}\n\n`,
   );
-  const answered = Object.keys(initial).length;
-  const { steps } = session;
+  // Questions that do not apply to the answers so far (friction between two leaders where one
+  // leads) are neither asked nor counted.
+  const { steps: allSteps } = session;
+  const steps = allSteps.filter((step) => step.applies(initial));
+  const answered = steps.filter((step) => initial[step.question.id] !== undefined).length;
   // With everything answered the final review comes next anyway; ask only when some are open.
   const reviseFirst =
     answered > 0 &&
@@ -115,7 +118,7 @@ async function interviewInto(
     answersPath: file.path,
     color: session.color,
   });
-  return runInterview(steps, initial, prompter, {
+  return runInterview(allSteps, initial, prompter, {
     reviseFirst,
     save: async (answers) => {
       await file.save(answers);

@@ -65,7 +65,11 @@ function check(test: RubricTest, file: string, result: ReturnType<typeof assess>
   if (confidences && !confidences.includes(result.confidence)) {
     failures.push(`expected confidence ${confidences.join(" or ")}, got ${result.confidence}`);
   }
-  const fired = result.rules.map((rule) => rule.id);
+  // Condition rules that hold count as fired: they are what the recommendation depends on.
+  const fired = [
+    ...result.rules.map((rule) => rule.id),
+    ...result.conditions.map((condition) => condition.ruleId),
+  ];
   for (const rule of test.expect.rules ?? []) {
     if (!fired.includes(rule))
       failures.push(`expected rule ${rule} to fire; fired: ${fired.join(", ") || "none"}`);
