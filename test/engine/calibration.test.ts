@@ -15,6 +15,35 @@ const SETS = ["calibration", "holdout"]
   .map((name) => join(ROOT, "test", "fixtures", name))
   .filter((dir) => existsSync(join(dir, "expected.yaml")));
 
+/**
+ * Profiles written blind to the rubrics and judged before rolefit ran on them (issue 14's proof):
+ * a measure, not a target, so the bar is an agreement share, with every miss named.
+ */
+const BLIND = { dir: join(ROOT, "test", "fixtures", "holdout-blind"), atLeast: 0.9 };
+
+describe("blind hold-out profiles", () => {
+  it(`agree with the consultants on at least ${BLIND.atLeast * 100}%`, () => {
+    const expected = parse(readFileSync(join(BLIND.dir, "expected.yaml"), "utf8")) as Record<
+      string,
+      { expect: string[] }
+    >;
+    const misses: string[] = [];
+    for (const [file, { expect: outcomes }] of Object.entries(expected)) {
+      const org = loadOrg(join(BLIND.dir, file));
+      const got = assess(builtInCompiled, {
+        organization: org.name,
+        source: file,
+        answers: org.answers,
+      }).recommendation;
+      if (!outcomes.includes(got ?? "undecided"))
+        misses.push(`${file}: expected ${outcomes.join(" or ")}, got ${got}`);
+    }
+    const total = Object.keys(expected).length;
+    expect(total).toBeGreaterThanOrEqual(24);
+    expect(1 - misses.length / total, misses.join("\n")).toBeGreaterThanOrEqual(BLIND.atLeast);
+  });
+});
+
 for (const dir of SETS) {
   const expected = parse(readFileSync(join(dir, "expected.yaml"), "utf8")) as Record<
     string,
