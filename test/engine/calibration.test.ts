@@ -19,17 +19,20 @@ const SETS = ["calibration", "holdout"]
  * Profiles written blind to the rubrics and judged before rolefit ran on them (issue 14's proof):
  * a measure, not a target, so the bar is an agreement share, with every miss named.
  */
-const BLIND = { dir: join(ROOT, "test", "fixtures", "holdout-blind"), atLeast: 0.9 };
+const BLIND = {
+  dirs: ["holdout-blind", "holdout-blind-2"].map((name) => join(ROOT, "test", "fixtures", name)),
+  atLeast: 0.9,
+};
 
-describe("blind hold-out profiles", () => {
+describe.each(BLIND.dirs)("blind hold-out profiles: %s", (dir) => {
   it(`agree with the consultants on at least ${BLIND.atLeast * 100}%`, () => {
-    const expected = parse(readFileSync(join(BLIND.dir, "expected.yaml"), "utf8")) as Record<
+    const expected = parse(readFileSync(join(dir, "expected.yaml"), "utf8")) as Record<
       string,
       { expect: string[] }
     >;
     const misses: string[] = [];
     for (const [file, { expect: outcomes }] of Object.entries(expected)) {
-      const org = loadOrg(join(BLIND.dir, file));
+      const org = loadOrg(join(dir, file));
       const got = assess(builtInCompiled, {
         organization: org.name,
         source: file,
