@@ -16,7 +16,7 @@ await build({
   platform: "node",
   format: "cjs",
   target: "node20",
-  minify: true,
+  minify: process.env.ROLEFIT_NO_MINIFY !== "1",
   // For --debug: stack traces are mapped back to src/ (no comment in the bundle points at it).
   sourcemap: "external",
   legalComments: "none",

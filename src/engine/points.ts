@@ -1,7 +1,7 @@
 import { keyed } from "../cache/memo.js";
 import { OUTCOMES } from "../rubric/outcomes.js";
 import { bandFor, effectsOf } from "../rubric/question.js";
-import type { Answers, AnswerValue } from "../rubric/schema.js";
+import type { Answers, AnswerValue, Precondition } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics } from "./compile.js";
 import type { Scores } from "./facts.js";
 import { scalesOf } from "./scales.js";
@@ -33,6 +33,19 @@ function keyOf(entry: CompiledQuestion, value: AnswerValue): unknown {
 
 /** The key of an empty selection, which scores the question's `none` entry. */
 const NO_OPTION = Symbol("none");
+
+/** An answer changed in a what-if; undefined: unanswered. */
+export type Change = readonly [string, AnswerValue | undefined];
+
+/** A question's answer with some changes read over the answers (a few; no overlay made). */
+export function answerWith(
+  answers: Answers,
+  id: string,
+  changes: readonly Change[] | undefined,
+): AnswerValue | undefined {
+  if (changes) for (const [changed, value] of changes) if (changed === id) return value;
+  return answers[id];
+}
 
 /** Whether a question counts for these answers: its `appliesWhen` holds, or it has none. */
 export const applies = (entry: CompiledQuestion, answers: Answers): boolean =>
@@ -86,29 +99,47 @@ export function pointsOf(
  */
 export function factorsOf(entry: CompiledQuestion, value: AnswerValue | undefined): Scores {
   if (value === undefined || !entry.precondition) return ONE;
-  // Selections of several options are worked out each time: there are too many to keep.
-  const table = factorTables(entry);
-  const key = Array.isArray(value)
-    ? value.length === 0
-      ? NO_OPTION
-      : undefined
-    : keyOf(entry, value);
-  const cached = key === undefined ? undefined : table.get(key);
-  if (cached) return cached;
-  const entries = effectsOf(entry.question, value);
-  const factors: Scores = { combine: 1, separate: 1, matrix: 1 };
-  for (const outcome of OUTCOMES) {
-    const said = entries
-      .map((e) => e.precondition?.[outcome])
-      .filter((factor): factor is number => factor !== undefined);
-    if (said.length > 0)
-      factors[outcome] = Array.isArray(value)
-        ? Math.min(
-            1,
-            said.reduce((a, b) => a + b, 0),
-          )
-        : (said[0] as number);
+  if (!Array.isArray(value) || value.length <= 1) return factorsOfOne(entry, value);
+  // Several options: their multipliers add up per outcome, from each option's, kept once.
+  const sums: Scores = { combine: 0, separate: 0, matrix: 0 };
+  const speaks = { combine: false, separate: false, matrix: false };
+  for (const option of value) {
+    const own = optionPreconditions(entry).get(option);
+    if (!own) continue;
+    for (const outcome of OUTCOMES) {
+      const factor = own[outcome];
+      if (factor === undefined) continue;
+      sums[outcome] += factor;
+      speaks[outcome] = true;
+    }
   }
-  if (key !== undefined) table.set(key, factors);
+  return {
+    combine: speaks.combine ? Math.min(1, sums.combine) : 1,
+    separate: speaks.separate ? Math.min(1, sums.separate) : 1,
+    matrix: speaks.matrix ? Math.min(1, sums.matrix) : 1,
+  };
+}
+
+/** One answer's (or one option's, or no option's) multipliers, worked out once per key. */
+function factorsOfOne(entry: CompiledQuestion, value: AnswerValue): Scores {
+  const table = factorTables(entry);
+  const key = Array.isArray(value) ? (value[0] ?? NO_OPTION) : keyOf(entry, value);
+  const cached = table.get(key);
+  if (cached) return cached;
+  const own = effectsOf(entry.question, value)[0]?.precondition;
+  const factors: Scores = {
+    combine: own?.combine ?? 1,
+    separate: own?.separate ?? 1,
+    matrix: own?.matrix ?? 1,
+  };
+  table.set(key, factors);
   return factors;
 }
+
+/** A several-of question's options' preconditions by value, made once per question. */
+const optionPreconditions = keyed("options' preconditions", (entry: CompiledQuestion) => {
+  const byValue = new Map<string, Precondition | undefined>();
+  if (entry.question.type === "multi")
+    for (const option of entry.question.options) byValue.set(option.value, option.precondition);
+  return byValue;
+});

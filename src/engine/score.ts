@@ -3,9 +3,9 @@ import { conditionHolds } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { effectsOf } from "../rubric/question.js";
 import type { Answers, AnswerValue, Rule } from "../rubric/schema.js";
-import type { CompiledQuestion, CompiledRubrics, HardRule } from "./compile.js";
+import type { CompiledQuestion, CompiledRubrics, HardRule, ScoringGroup } from "./compile.js";
 import type { Scores } from "./facts.js";
-import { applies, factorsOf, pointsOf } from "./points.js";
+import { answerWith, applies, type Change, factorsOf, pointsOf } from "./points.js";
 import { NEUTRAL_SCORE, scalesOf } from "./scales.js";
 
 export { NEUTRAL_SCORE, pointScale, scalesOf } from "./scales.js";
@@ -32,33 +32,43 @@ export interface Scored {
 const zeroScores = (): Scores => ({ combine: 0, separate: 0, matrix: 0 });
 
 /** The questions that carry preconditions, found once per compiled set. */
-const preconditionQuestions = keyed("questions with preconditions", (compiled: CompiledRubrics) =>
-  compiled.questions.filter((entry) => entry.precondition),
+export const preconditionQuestions = keyed(
+  "questions with preconditions",
+  (compiled: CompiledRubrics) => compiled.questions.filter((entry) => entry.precondition),
 );
 
-/** The answers that count: those to questions that apply. The same object when all apply. */
+/** The questions that can stop applying, found once per compiled set. */
+const gatedQuestions = keyed("questions with appliesWhen", (compiled: CompiledRubrics) =>
+  compiled.questions.filter((entry) => entry.applies),
+);
+
+/**
+ * The answers that count: those to questions that apply. The same object when all apply, else
+ * an overlay that reads the others as unanswered (for lookups by id, as conditions make).
+ */
 export function applicableAnswers(compiled: CompiledRubrics, answers: Answers): Answers {
-  let kept: Record<string, AnswerValue> | undefined;
-  for (const entry of compiled.questions) {
+  let kept: Record<string, AnswerValue | undefined> | undefined;
+  for (const entry of gatedQuestions(compiled)) {
     const id = entry.question.id;
     if (answers[id] === undefined || applies(entry, answers)) continue;
-    if (!kept) {
-      kept = Object.create(null) as Record<string, AnswerValue>;
-      for (const other of compiled.questions) {
-        const value = answers[other.question.id];
-        if (value !== undefined) kept[other.question.id] = value;
-      }
-    }
-    delete kept[id];
+    kept ??= Object.create(answers) as Record<string, AnswerValue | undefined>;
+    kept[id] = undefined;
   }
-  return kept ?? answers;
+  return (kept as Answers | undefined) ?? answers;
 }
 
-/** Per outcome, the product of the preconditions' multipliers on its points in favour. */
-export function multipliersOf(compiled: CompiledRubrics, answers: Answers): Scores {
+/**
+ * Per outcome, the product of the preconditions' multipliers on its points in favour; `changes`
+ * read some answers as different (changes that decide no one's applicability).
+ */
+export function multipliersOf(
+  compiled: CompiledRubrics,
+  answers: Answers,
+  changes?: readonly Change[],
+): Scores {
   const product: Scores = { combine: 1, separate: 1, matrix: 1 };
   for (const entry of preconditionQuestions(compiled)) {
-    const value = answers[entry.question.id];
+    const value = answerWith(answers, entry.question.id, changes);
     if (value === undefined || !applies(entry, answers)) continue;
     const factors = factorsOf(entry, value);
     for (const outcome of OUTCOMES) product[outcome] *= factors[outcome];
@@ -66,15 +76,40 @@ export function multipliersOf(compiled: CompiledRubrics, answers: Answers): Scor
   return product;
 }
 
-/** A group's points after its cap, and then the preconditions on the points in favour. */
-export function effectivePoints(net: Scores, cap: number, multipliers: Scores): Scores {
-  const out = zeroScores();
-  for (const outcome of OUTCOMES) {
-    const capped = Math.max(-cap, Math.min(cap, net[outcome]));
-    out[outcome] = capped > 0 ? capped * multipliers[outcome] : capped;
+/**
+ * A group's points before preconditions: the sum of its members' that apply and are answered,
+ * capped for a family. In score points.
+ */
+export function groupPoints(
+  compiled: CompiledRubrics,
+  group: ScoringGroup,
+  answers: Answers,
+  counted?: CompiledQuestion[],
+  changes?: readonly Change[],
+): Scores {
+  const net = zeroScores();
+  for (const entry of group.members) {
+    const value = answerWith(answers, entry.question.id, changes);
+    if (value === undefined || !applies(entry, answers)) continue;
+    counted?.push(entry);
+    const points = pointsOf(compiled, entry, value);
+    net.combine += points.combine;
+    net.separate += points.separate;
+    net.matrix += points.matrix;
   }
-  return out;
+  if (!group.family) return net;
+  const cap = group.cap * (scalesOf(compiled).get(group.rubricId) ?? 0);
+  for (const outcome of OUTCOMES) net[outcome] = Math.max(-cap, Math.min(cap, net[outcome]));
+  return net;
 }
+
+/**
+ * The scores from the points in favour and against each outcome: preconditions multiply the
+ * points in favour only. Every score is made by this one formula, so what-ifs that update the
+ * sums break ties exactly as a full scoring does.
+ */
+export const scoreFrom = (favour: number, against: number, multiplier: number): number =>
+  NEUTRAL_SCORE + multiplier * favour + against;
 
 /**
  * The scores: each rubric's points are divided by the most it could give, so a rubric with more
@@ -84,48 +119,34 @@ export function effectivePoints(net: Scores, cap: number, multipliers: Scores): 
  * outcome's points in its favour, so readiness can hold a structure back but never argue for it.
  */
 export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Scored {
-  return tally(compiled, answers, true);
-}
-
-/** The scores alone, for what-ifs that must re-score everything. */
-export function scoresOf(compiled: CompiledRubrics, answers: Answers): Scores {
-  return tally(compiled, answers, false).scores;
-}
-
-function tally(compiled: CompiledRubrics, answers: Answers, withLedger: boolean): Scored {
   const scales = scalesOf(compiled);
   const multipliers = multipliersOf(compiled, answers);
-  const scores: Scores = { combine: NEUTRAL_SCORE, separate: NEUTRAL_SCORE, matrix: NEUTRAL_SCORE };
+  const favour = zeroScores();
+  const against = zeroScores();
   const ledger: LedgerEntry[] = [];
   const rubricPoints = new Map<string, Scores>(
     compiled.rubrics.map((rubric) => [rubric.id, zeroScores()]),
   );
-  /** What the preconditions took from each outcome, to be shown against their answers. */
-  const heldBack = zeroScores();
   for (const group of compiled.groups) {
-    const scale = scales.get(group.rubricId) ?? 0;
-    const net = zeroScores();
     const counted: CompiledQuestion[] = [];
-    for (const entry of group.members) {
-      const value = answers[entry.question.id];
-      if (value === undefined || !applies(entry, answers)) continue;
-      counted.push(entry);
-      const points = pointsOf(compiled, entry, value);
-      for (const outcome of OUTCOMES) net[outcome] += points[outcome];
-    }
+    const points = groupPoints(compiled, group, answers, counted);
     if (counted.length === 0) continue;
-    const cap = group.family ? group.cap * scale : Number.POSITIVE_INFINITY;
-    const effective = effectivePoints(net, cap, multipliers);
+    const scale = scales.get(group.rubricId) ?? 0;
     const raw = rubricPoints.get(group.rubricId) ?? zeroScores();
     for (const outcome of OUTCOMES) {
-      scores[outcome] += effective[outcome];
-      if (scale > 0) raw[outcome] += effective[outcome] / scale;
-      const capped = Math.max(-cap, Math.min(cap, net[outcome]));
-      if (capped > 0) heldBack[outcome] += capped - effective[outcome];
+      const value = points[outcome];
+      if (value > 0) favour[outcome] += value;
+      else against[outcome] += value;
+      if (scale > 0) raw[outcome] += (value > 0 ? value * multipliers[outcome] : value) / scale;
     }
-    if (withLedger) ledgerOfGroup(compiled, answers, counted, net, cap, ledger);
+    ledgerOfGroup(compiled, answers, counted, points, ledger);
   }
-  if (withLedger) showHeldBack(compiled, answers, multipliers, heldBack, ledger);
+  showHeldBack(compiled, answers, multipliers, favour, ledger);
+  const scores: Scores = {
+    combine: scoreFrom(favour.combine, against.combine, multipliers.combine),
+    separate: scoreFrom(favour.separate, against.separate, multipliers.separate),
+    matrix: scoreFrom(favour.matrix, against.matrix, multipliers.matrix),
+  };
   // Rubric numbers are bounded when loaded, so this never fires; if it does, no result is better
   // than a NaN one.
   for (const outcome of OUTCOMES)
@@ -139,15 +160,17 @@ function ledgerOfGroup(
   compiled: CompiledRubrics,
   answers: Answers,
   counted: readonly CompiledQuestion[],
-  net: Scores,
-  cap: number,
+  capped: Scores,
   ledger: LedgerEntry[],
 ): void {
-  const ratio = zeroScores();
-  for (const outcome of OUTCOMES) {
-    const capped = Math.max(-cap, Math.min(cap, net[outcome]));
-    ratio[outcome] = net[outcome] === 0 ? 1 : capped / net[outcome];
+  const net = zeroScores();
+  for (const entry of counted) {
+    const points = pointsOf(compiled, entry, answers[entry.question.id]);
+    for (const outcome of OUTCOMES) net[outcome] += points[outcome];
   }
+  const ratio = zeroScores();
+  for (const outcome of OUTCOMES)
+    ratio[outcome] = net[outcome] === 0 ? 1 : capped[outcome] / net[outcome];
   for (const entry of counted) {
     const { question, rubricId, order } = entry;
     const value = answers[question.id] as AnswerValue;
@@ -174,11 +197,12 @@ function showHeldBack(
   compiled: CompiledRubrics,
   answers: Answers,
   multipliers: Scores,
-  heldBack: Scores,
+  favour: Scores,
   ledger: LedgerEntry[],
 ): void {
   for (const outcome of OUTCOMES) {
-    if (heldBack[outcome] <= 0) continue;
+    const heldBack = favour[outcome] * (1 - multipliers[outcome]);
+    if (heldBack <= 0) continue;
     const holders: Array<{ entry: LedgerEntry; share: number }> = [];
     for (const compiledQuestion of preconditionQuestions(compiled)) {
       const id = compiledQuestion.question.id;
@@ -193,7 +217,7 @@ function showHeldBack(
     }
     const total = holders.reduce((sum, h) => sum + h.share, 0);
     for (const { entry, share } of holders)
-      if (total > 0) entry.points[outcome] -= (heldBack[outcome] * share) / total;
+      if (total > 0) entry.points[outcome] -= (heldBack * share) / total;
   }
 }
 

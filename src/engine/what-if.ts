@@ -1,24 +1,34 @@
 import { BoundedMap, keyed, LIMITS } from "../cache/memo.js";
 import { conditionLeaves, type Predicate, predicateOf } from "../rubric/conditions.js";
-import type { Outcome } from "../rubric/outcomes.js";
+import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import type { Answers, AnswerValue } from "../rubric/schema.js";
-import type { CompiledQuestion, CompiledRubrics, HardRule } from "./compile.js";
-import { applies, pointsOf, ZERO } from "./points.js";
+import type { CompiledQuestion, CompiledRubrics, HardRule, ScoringGroup } from "./compile.js";
+import { applies, type Change, factorsOf, pointsOf, ZERO } from "./points.js";
 import {
   applicableAnswers,
   bestOutcome,
   type Decision,
   decideFromRules,
-  effectivePoints,
+  groupPoints,
   multipliersOf,
   outcomesLeftBy,
+  preconditionQuestions,
   type Scores,
-  scoresOf,
+  scoreFrom,
 } from "./score.js";
 
-export { pointsOf };
+/** A change with what pairing it needs worked out (see WhatIf.prepare). */
+export interface PreparedChange {
+  change: Change;
+  /** Absent for a change that decides others' applicability: it is re-scored in full. */
+  entry?: CompiledQuestion;
+  /** Its group's points with the change made. */
+  points?: Scores;
+  /** Its multipliers with the change made, for a precondition that counts. */
+  factors?: Scores;
+}
 
-type Change = readonly [string, AnswerValue | undefined];
+export { pointsOf };
 
 /** What the what-if machinery precomputes once per compiled rubric set. */
 interface Prepared {
@@ -52,19 +62,25 @@ function makeTables(compiled: CompiledRubrics): Prepared {
 }
 
 /**
- * Re-scoring with one or two answers changed, in constant time where it can be: the scores are a
- * sum over questions, so a change swaps one question's points for another's, and only the rules
- * that test a changed question are checked again, on an overlay of the answers rather than a
- * copy. A change to a question that moves others' points (a family member, one that decides
- * whether others apply, a precondition) re-scores everything.
+ * Re-scoring with one or two answers changed, without re-scoring everything: the scores are sums
+ * of groups' points (a question alone, or a family) split into points in favour of each outcome
+ * and against it, so a change swaps the points of the groups it touches — its own, and those of
+ * questions whose applicability it decides — and, where it touches a precondition, works the
+ * multipliers out again. Only the rules that test a changed question are checked again, on an
+ * overlay of the answers rather than a copy.
  */
 export class WhatIf {
   readonly base: Scores;
-  private readonly own = new Map<string, Scores>();
   private readonly ready: Prepared;
   /** The answers that count: those to questions that apply. Rules are checked on these. */
   private readonly counting: Answers;
   private readonly multipliers: Scores;
+  /** Each group's points today, and their sums in favour of and against each outcome. */
+  private readonly points = new Map<ScoringGroup, Scores>();
+  private readonly favour: Scores = { combine: 0, separate: 0, matrix: 0 };
+  /** Each precondition question's multipliers today, where it counts. */
+  private readonly factors = new Map<CompiledQuestion, Scores>();
+  private readonly against: Scores = { combine: 0, separate: 0, matrix: 0 };
   /** The fired rules as a bitmask (bit i: rule i), when there are few enough rules for one. */
   private readonly baseMask: number;
   private readonly baseFired: HardRule[];
@@ -76,10 +92,20 @@ export class WhatIf {
     this.ready = prepare(compiled);
     this.counting = applicableAnswers(compiled, answers);
     this.multipliers = multipliersOf(compiled, answers);
-    this.base = scoresOf(compiled, answers);
-    for (const entry of compiled.questions) {
-      const id = entry.question.id;
-      if (!compiled.entangled.has(id)) this.own.set(id, this.contribution(entry, answers[id]));
+    for (const group of compiled.groups) {
+      const points = groupPoints(compiled, group, answers);
+      this.points.set(group, points);
+      for (const outcome of OUTCOMES) {
+        const value = points[outcome];
+        if (value > 0) this.favour[outcome] += value;
+        else this.against[outcome] += value;
+      }
+    }
+    this.base = this.scoresFrom(this.favour, this.against, this.multipliers);
+    for (const entry of preconditionQuestions(compiled)) {
+      const value = answers[entry.question.id];
+      if (value !== undefined && applies(entry, answers))
+        this.factors.set(entry, factorsOf(entry, value));
     }
     const { predicates } = this.ready;
     let mask = 0;
@@ -94,39 +120,83 @@ export class WhatIf {
         : this.firedFor(mask);
   }
 
-  /** What a question that moves no other question's points adds to the scores with this answer. */
-  private contribution(entry: CompiledQuestion, value: AnswerValue | undefined): Scores {
-    return this.pointsToScores(entry, pointsOf(this.compiled, entry, value));
-  }
-
-  private pointsToScores(entry: CompiledQuestion, points: Scores): Scores {
-    if (!applies(entry, this.answers)) return ZERO;
-    return effectivePoints(points, Number.POSITIVE_INFINITY, this.multipliers);
-  }
-
-  private entangles(changes: readonly Change[]): boolean {
-    return changes.some(([id]) => this.compiled.entangled.has(id));
+  private scoresFrom(favour: Scores, against: Scores, multipliers: Scores): Scores {
+    return {
+      combine: scoreFrom(favour.combine, against.combine, multipliers.combine),
+      separate: scoreFrom(favour.separate, against.separate, multipliers.separate),
+      matrix: scoreFrom(favour.matrix, against.matrix, multipliers.matrix),
+    };
   }
 
   scores(changes: readonly Change[]): Scores {
-    if (this.entangles(changes)) return scoresOf(this.compiled, this.overlay(changes));
-    const scores = { ...this.base };
-    for (const [id, value] of changes) {
+    if (changes.length === 1) {
+      const [id, value] = changes[0] as Change;
       const entry = this.compiled.byId.get(id);
-      if (!entry) continue;
-      const before = this.own.get(id) ?? ZERO;
-      const after = this.contribution(entry, value);
-      scores.combine += after.combine - before.combine;
-      scores.separate += after.separate - before.separate;
-      scores.matrix += after.matrix - before.matrix;
+      if (!entry) return { ...this.base };
+      if (!this.compiled.entangled.has(id))
+        return this.scoresWithPoints(entry, pointsOf(this.compiled, entry, value));
     }
-    return scores;
+    // Changes that decide no one's applicability touch their own groups only; others re-score
+    // every group whose applicability they decide.
+    const gates = changes.some(([id]) => this.compiled.gates.has(id));
+    const answers = gates ? this.overlay(changes) : this.answers;
+    const within = gates ? undefined : changes;
+    const groups: ScoringGroup[] = [];
+    let preconditions = false;
+    const touch = (entry: CompiledQuestion) => {
+      if (!groups.includes(entry.group)) groups.push(entry.group);
+      if (entry.precondition) preconditions = true;
+    };
+    for (const [id] of changes) {
+      const entry = this.compiled.byId.get(id);
+      if (entry) touch(entry);
+      for (const gated of this.compiled.gates.get(id) ?? []) touch(gated);
+    }
+    const favour = { ...this.favour };
+    const against = { ...this.against };
+    for (const group of groups) {
+      const before = this.points.get(group) ?? ZERO;
+      const after = groupPoints(this.compiled, group, answers, undefined, within);
+      for (const outcome of OUTCOMES) {
+        favour[outcome] =
+          favour[outcome] - Math.max(before[outcome], 0) + Math.max(after[outcome], 0);
+        against[outcome] =
+          against[outcome] - Math.min(before[outcome], 0) + Math.min(after[outcome], 0);
+      }
+    }
+    const multipliers = preconditions
+      ? multipliersOf(this.compiled, answers, within)
+      : this.multipliers;
+    return this.scoresFrom(favour, against, multipliers);
+  }
+
+  /**
+   * The scores with one question's points replaced, for a question that moves no other's
+   * points: a question alone in its group, no gate, no precondition.
+   */
+  private scoresWithPoints(entry: CompiledQuestion, points: Scores): Scores {
+    const before = this.points.get(entry.group) ?? ZERO;
+    const after = applies(entry, this.answers) ? points : ZERO;
+    return this.swapped(before, after, this.multipliers);
+  }
+
+  /** The scores with one group's points swapped for others, under these multipliers. */
+  private swapped(before: Scores, after: Scores, multipliers: Scores): Scores {
+    const score = (outcome: Outcome) => {
+      const b = before[outcome];
+      const a = after[outcome];
+      const favour = this.favour[outcome] - Math.max(b, 0) + Math.max(a, 0);
+      const against = this.against[outcome] - Math.min(b, 0) + Math.min(a, 0);
+      return scoreFrom(favour, against, multipliers[outcome]);
+    };
+    return { combine: score("combine"), separate: score("separate"), matrix: score("matrix") };
   }
 
   private firedWith(changes: readonly Change[]): HardRule[] {
     const { rules } = this.compiled;
     const { predicates } = this.ready;
-    if (rules.length > 31 || this.entangles(changes)) {
+    const gates = changes.some(([id]) => this.compiled.gates.has(id));
+    if (rules.length > 31 || gates) {
       const counting = applicableAnswers(this.compiled, this.overlay(changes));
       return rules.filter((_, index) => predicates[index]?.(counting));
     }
@@ -138,13 +208,23 @@ export class WhatIf {
       let overlay: Answers | undefined;
       for (const [id] of changes) {
         for (const index of this.ready.rulesOf.get(id) ?? []) {
-          overlay ??= applicableAnswers(this.compiled, this.overlay(changes));
+          overlay ??= this.countingOverlay(changes);
           if (predicates[index]?.(overlay)) mask |= 1 << index;
           else mask &= ~(1 << index);
         }
       }
     }
     return this.firedFor(mask);
+  }
+
+  /** The counting answers with changes that touch no gate: an answer that does not apply stays out. */
+  private countingOverlay(changes: readonly Change[]): Answers {
+    const overlay: Record<string, AnswerValue | undefined> = Object.create(this.counting);
+    for (const [id, value] of changes) {
+      const entry = this.compiled.byId.get(id);
+      if (!entry || applies(entry, this.answers)) overlay[id] = value;
+    }
+    return overlay as Answers;
   }
 
   /** The fired-rule bitmask with one answer changed (for at most 31 rules). */
@@ -170,10 +250,7 @@ export class WhatIf {
     return fired;
   }
 
-  /**
-   * Only the recommendation with one answer changed: the question most what-ifs ask. It is three
-   * sums, the rules that test this question, and a comparison, with nothing allocated.
-   */
+  /** Only the recommendation with one answer changed: the question most what-ifs ask. */
   recommendationWith(id: string, value: AnswerValue | undefined): Outcome {
     const entry = this.compiled.byId.get(id);
     const after = entry ? pointsOf(this.compiled, entry, value) : ZERO;
@@ -181,8 +258,8 @@ export class WhatIf {
   }
 
   /**
-   * The same, when the changed answer's points (before preconditions) are already known: numbers,
-   * by segment.
+   * The same, when the changed answer's points (before families and preconditions) are already
+   * known: numbers, by segment.
    */
   recommendationWithPoints(id: string, value: AnswerValue | undefined, points: Scores): Outcome {
     const entry = this.compiled.byId.get(id);
@@ -194,35 +271,94 @@ export class WhatIf {
         : this.ready.rulesOf.has(id)
           ? this.firedFor(this.maskWith(id, value))
           : this.baseFired;
-    const before = this.own.get(id) ?? ZERO;
-    const after = this.pointsToScores(entry, points);
+    const scores = this.scoresWithPoints(entry, points);
     const { mask } = outcomesLeftBy(fired);
-    // The same arithmetic as scores(), so ties break the same way.
-    return (
-      bestOutcome(
-        this.base.combine + (after.combine - before.combine),
-        this.base.separate + (after.separate - before.separate),
-        this.base.matrix + (after.matrix - before.matrix),
-        mask,
-      ) ?? "combine"
-    );
+    return bestOutcome(scores.combine, scores.separate, scores.matrix, mask) ?? "combine";
   }
 
-  /** The recommendation with several answers changed; allocates only to check rules on them. */
-  recommendationWithChanges(changes: readonly Change[]): Outcome {
-    const scores = this.scores(changes);
-    const touchesRules =
-      this.entangles(changes) || changes.some(([id]) => this.ready.rulesOf.has(id));
+  /**
+   * A change made ready to be paired with others: its group's points and its multipliers worked
+   * out once, so each pair costs a few sums (findChangePairs tries hundreds).
+   */
+  prepare(change: Change): PreparedChange {
+    const [id] = change;
+    const entry = this.compiled.byId.get(id);
+    if (!entry || this.compiled.gates.has(id)) return { change };
+    return {
+      change,
+      entry,
+      points: groupPoints(this.compiled, entry.group, this.answers, undefined, [change]),
+      ...(entry.precondition && applies(entry, this.answers)
+        ? { factors: factorsOf(entry, change[1]) }
+        : {}),
+    };
+  }
+
+  /** The recommendation with two prepared changes made. */
+  recommendationWithPair(a: PreparedChange, b: PreparedChange): Outcome {
+    const changes = [a.change, b.change] as const;
+    const scores =
+      a.entry && b.entry && a.entry.group !== b.entry.group
+        ? this.scoresOfPair(a, b)
+        : this.scores(changes);
+    const touchesRules = changes.some(
+      ([id]) => this.ready.rulesOf.has(id) || this.compiled.gates.has(id),
+    );
     const { mask } = outcomesLeftBy(touchesRules ? this.firedWith(changes) : this.baseFired);
     return bestOutcome(scores.combine, scores.separate, scores.matrix, mask) ?? "combine";
   }
 
-  /** Whether changing this one answer starts or stops any hard rule. */
-  changesRules(id: string, value: AnswerValue | undefined): boolean {
-    if (this.compiled.rules.length > 31 || this.compiled.gates.has(id))
-      return this.firedWith([[id, value]]).join() !== this.baseFired.join();
-    if (!this.ready.rulesOf.has(id)) return false;
-    return this.maskWith(id, value) !== this.baseMask;
+  /** Two prepared changes in different groups: both groups swapped, multipliers re-multiplied. */
+  private scoresOfPair(a: PreparedChange, b: PreparedChange): Scores {
+    const favour = { ...this.favour };
+    const against = { ...this.against };
+    for (const { entry, points } of [a, b]) {
+      if (!entry || !points) continue;
+      const before = this.points.get(entry.group) ?? ZERO;
+      for (const outcome of OUTCOMES) {
+        favour[outcome] =
+          favour[outcome] - Math.max(before[outcome], 0) + Math.max(points[outcome], 0);
+        against[outcome] =
+          against[outcome] - Math.min(before[outcome], 0) + Math.min(points[outcome], 0);
+      }
+    }
+    let multipliers = this.multipliers;
+    if (a.factors || b.factors) {
+      // The same products in the same order as a full scoring, one or two factors replaced.
+      multipliers = { combine: 1, separate: 1, matrix: 1 };
+      for (const entry of preconditionQuestions(this.compiled)) {
+        const factors =
+          entry === a.entry && a.factors
+            ? a.factors
+            : entry === b.entry && b.factors
+              ? b.factors
+              : this.factors.get(entry);
+        if (!factors) continue;
+        for (const outcome of OUTCOMES) multipliers[outcome] *= factors[outcome];
+      }
+    }
+    return this.scoresFrom(favour, against, multipliers);
+  }
+
+  /** The recommendation with several answers changed. */
+  recommendationWithChanges(changes: readonly Change[]): Outcome {
+    const scores = this.scores(changes);
+    const touchesRules = changes.some(
+      ([id]) => this.ready.rulesOf.has(id) || this.compiled.gates.has(id),
+    );
+    const { mask } = outcomesLeftBy(touchesRules ? this.firedWith(changes) : this.baseFired);
+    return bestOutcome(scores.combine, scores.separate, scores.matrix, mask) ?? "combine";
+  }
+
+  /**
+   * Whether changing this one answer changes which outcomes the hard rules leave open: the only
+   * way a rule can move a decision.
+   */
+  changesOpenOutcomes(id: string, value: AnswerValue | undefined): boolean {
+    if (!this.ready.rulesOf.has(id) && !this.compiled.gates.has(id)) return false;
+    return (
+      outcomesLeftBy(this.firedWith([[id, value]])).mask !== outcomesLeftBy(this.baseFired).mask
+    );
   }
 
   /** Whether a question counts with today's answers: its `appliesWhen` holds, or it has none. */

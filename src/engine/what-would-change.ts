@@ -306,43 +306,58 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
         if (o !== current)
           gain = Math.max(gain, scores[o] - scores[current] - (base[o] - base[current]));
       }
-      const movesRules = w.changesRules(question.id, candidate.to);
+      const movesRules = w.changesOpenOutcomes(question.id, candidate.to);
       pool.push({ question, candidate, gain, movesRules });
     }
   }
   pool.sort((a, b) => b.gain - a.gain);
-  // Score gains cannot see a rule that stops or starts firing, so those changes always take part.
+  // Score gains cannot see a rule that opens or closes an outcome, so those changes always take
+  // part.
   const best = [
     ...pool.slice(0, PAIR_POOL),
     ...pool.slice(PAIR_POOL).filter((entry) => entry.movesRules),
-  ];
-  const pairs: Array<PairFact & { distance: number }> = [];
-  for (let i = 0; i < best.length; i++) {
+  ].map((entry) => ({ ...entry, prepared: w.prepare([entry.question.id, entry.candidate.to]) }));
+  // Nearest pairs first (a stable sort keeps the pool's order among equals), so the search can
+  // stop once `limit` pairs are found and only farther ones remain.
+  const order: Array<[number, number, number]> = [];
+  for (let i = 0; i < best.length; i++)
     for (let j = i + 1; j < best.length; j++) {
       const a = best[i];
       const b = best[j];
-      if (!a || !b || a.question.id === b.question.id) continue;
-      const changes = [
-        [a.question.id, a.candidate.to],
-        [b.question.id, b.candidate.to],
-      ] as const;
-      // The cheap check first; the full evaluation only for the pairs that do flip it.
-      if (w.recommendationWithChanges(changes) === current) continue;
-      const after = w.evaluate(changes);
-      if (!firm(changes, after)) continue;
-      const { scores, decision } = after;
-      pairs.push({
-        changes: [a, b].map(({ question, candidate }) => ({
-          questionId: question.id,
-          from: answers[question.id] ?? null,
-          to: candidate.to,
-          ...(candidate.range ? { range: candidate.range } : {}),
-        })),
-        recommendation: decision.recommendation,
-        margin: scores[decision.recommendation] - scores[decision.runnerUp],
-        distance: a.candidate.distance + b.candidate.distance,
-      });
+      if (a && b && a.question.id !== b.question.id)
+        order.push([i, j, a.candidate.distance + b.candidate.distance]);
     }
+  order.sort((x, y) => x[2] - y[2]);
+  const pairs: Array<PairFact & { distance: number }> = [];
+  for (const [i, j, distance] of order) {
+    if (
+      pairs.length >= limit &&
+      distance > (pairs[limit - 1]?.distance ?? Number.POSITIVE_INFINITY)
+    )
+      break;
+    const a = best[i];
+    const b = best[j];
+    if (!a || !b) continue;
+    const changes = [
+      [a.question.id, a.candidate.to],
+      [b.question.id, b.candidate.to],
+    ] as const;
+    // The cheap check first; the full evaluation only for the pairs that do flip it.
+    if (w.recommendationWithPair(a.prepared, b.prepared) === current) continue;
+    const after = w.evaluate(changes);
+    if (!firm(changes, after)) continue;
+    const { scores, decision } = after;
+    pairs.push({
+      changes: [a, b].map(({ question, candidate }) => ({
+        questionId: question.id,
+        from: answers[question.id] ?? null,
+        to: candidate.to,
+        ...(candidate.range ? { range: candidate.range } : {}),
+      })),
+      recommendation: decision.recommendation,
+      margin: scores[decision.recommendation] - scores[decision.runnerUp],
+      distance,
+    });
   }
   return pairs
     .sort((x, y) => x.distance - y.distance || y.margin - x.margin)

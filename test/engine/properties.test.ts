@@ -343,10 +343,17 @@ describe("engine invariants over random answer sets", () => {
         const [id, value] = changes[0] as (typeof changes)[0];
         const single = decision(withAnswer(answers, id, value));
         expect(w.recommendationWith(id, value)).toBe(single);
-        const firedIds = (given: Answers) => run(given).rules.map((rule) => rule.id);
-        expect(w.changesRules(id, value)).toBe(
-          firedIds(withAnswer(answers, id, value)).join() !== firedIds(answers).join(),
+        const open = (given: Answers) =>
+          decide(
+            builtInCompiled,
+            given,
+            scoreAnswers(builtInCompiled, given).scores,
+          ).allowed.join();
+        expect(w.changesOpenOutcomes(id, value)).toBe(
+          open(withAnswer(answers, id, value)) !== open(answers),
         );
+        const prepared = changes.map((change) => w.prepare(change));
+        expect(w.recommendationWithPair(prepared[0] as never, prepared[1] as never)).toBe(full);
       }),
       { ...RUNS, numRuns: 300 },
     );
