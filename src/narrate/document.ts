@@ -1,6 +1,7 @@
 import type { CompiledRubrics } from "../engine/compile.js";
 import { CONFIDENCE } from "../engine/evaluate.js";
 import { ROBUSTNESS } from "../engine/robustness.js";
+import { applicableAnswers } from "../engine/score.js";
 import type { Assessment, Decided, Reason } from "../result/assessment.js";
 import { isDecided } from "../result/assessment.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
@@ -649,6 +650,7 @@ function referenceSections(c: Context): Section[] {
       ],
     });
   }
+  const counting = applicableAnswers(c.compiled, a.answers);
   sections.push({
     id: "answers",
     title: "Appendix: answers",
@@ -657,7 +659,13 @@ function referenceSections(c: Context): Section[] {
       {
         kind: "table",
         head: ["question", "answer"],
-        rows: Object.entries(a.answers).map(([id, value]) => [c.label(id), c.answer(id, value)]),
+        rows: Object.entries(a.answers).map(([id, value]) => [
+          c.label(id),
+          // An answer to a question that does not apply is kept, but said not to count.
+          counting[id] === undefined
+            ? `${c.answer(id, value)} (does not apply here; not counted)`
+            : c.answer(id, value),
+        ]),
       },
     ],
   });
