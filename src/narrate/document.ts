@@ -99,8 +99,71 @@ export interface ReportDocument {
   /** One paragraph for the top of a handout. */
   headline: string;
   sections: Section[];
+  /** What a room needs on one screen (80×24): see report/summary.ts. */
+  summary: Summary;
   /** Said at the foot of a handout. */
   footer: string;
+}
+
+/** The few lines that fit one screen: each item is one sentence, strongest first. */
+export interface Summary {
+  /** "Why combine", or without a recommendation "Where the answers lean". */
+  forTitle: string;
+  for: SummaryItem[];
+  /** "What points elsewhere"; empty without a recommendation. */
+  against: SummaryItem[];
+  /** "What leadership could change", or "What to answer first" without a recommendation. */
+  nextTitle: string;
+  next: string[];
+}
+
+export interface SummaryItem {
+  /** "Roadmaps: Single", with "→ separate" for answers pointing elsewhere. */
+  answer: string;
+  points: string;
+  text: string;
+}
+
+/** How many items of each kind the summary shows. */
+const SUMMARY_ITEMS = 3;
+
+function summaryOf(c: Context): Summary {
+  const a = c.a;
+  const item = (reason: Reason, towards: boolean): SummaryItem => ({
+    answer: `${c.label(reason.questionId)}: ${c.answer(reason.questionId, reason.answer)}${towards ? ` → ${reason.outcome}` : ""}`,
+    points: signed(reason.contribution),
+    text: reason.text,
+  });
+  if (!isDecided(a)) {
+    const leaning = [...a.reasons, ...a.counterReasons]
+      .sort((x, y) => y.contribution - x.contribution)
+      .slice(0, SUMMARY_ITEMS);
+    return {
+      forTitle: "Where the answers lean",
+      for: leaning.map((reason) => item(reason, true)),
+      against: [],
+      nextTitle: "What to answer first",
+      next: (a.undecided?.answerFirst ?? []).slice(0, SUMMARY_ITEMS).map((id) => {
+        const question = c.compiled.byId.get(id)?.question;
+        return question ? `${c.label(id)}: ${question.prompt}` : id;
+      }),
+    };
+  }
+  const levers = a.whatWouldChange.filter((change) => change.kind === "lever");
+  return {
+    forTitle: `Why ${a.recommendation}`,
+    for: a.reasons.slice(0, SUMMARY_ITEMS).map((reason) => item(reason, false)),
+    against: a.counterReasons.slice(0, SUMMARY_ITEMS).map((reason) => item(reason, true)),
+    nextTitle: levers.length > 0 ? "What leadership could change" : "What would change it",
+    next: (levers.length > 0 ? levers : a.whatWouldChange)
+      .slice(0, SUMMARY_ITEMS)
+      .map((change) => change.statement)
+      .concat(
+        a.whatWouldChange.length === 0
+          ? a.changePairs.slice(0, 2).map((pair) => pair.statement)
+          : [],
+      ),
+  };
 }
 
 const points = (value: number) => value.toFixed(1);
@@ -763,6 +826,7 @@ function composeReport(compiled: CompiledRubrics, a: Assessment): ReportDocument
       organization: a.organization,
       source: a.source,
       verdict: { ...verdict, banner: statement },
+      summary: summaryOf(c),
       headline: `The answers so far do not settle it. Scores stand at ${OUTCOMES.map((o) => `${o} ${points(a.scores[o])}`).join(", ")}, on a 0–100 scale where 50 is neutral.`,
       sections: [
         ...answerFirstSection(c),
@@ -782,6 +846,7 @@ function composeReport(compiled: CompiledRubrics, a: Assessment): ReportDocument
     organization: a.organization,
     source: a.source,
     verdict: { ...verdict, runnerUp, ...(conflict ? { banner: conflict } : {}) },
+    summary: summaryOf(c),
     headline: `Recommendation: ${rec}${withConditions(a)} (${OUTCOME_MEANING[rec]}). Confidence ${a.confidence}; runner-up ${runnerUp}.`,
     sections: [
       {

@@ -42,6 +42,35 @@ function bar(score: number, width: number, ruledOut: boolean): string {
   return (ruledOut ? "▒" : "█").repeat(filled) + "░".repeat(width - filled);
 }
 
+/** The organisation, then the verdict as every text view opens: result, confidence, runner-up. */
+export function verdictLines(
+  doc: ReportDocument,
+  c: ChalkInstance,
+  width: number,
+  withSource = true,
+): string[] {
+  const lines = [c.bold(doc.organization)];
+  if (withSource && doc.source && doc.source !== "-")
+    lines.push(...wrap(doc.source, width, "", "").map((line) => c.dim(line)));
+  lines.push("");
+  const { verdict } = doc;
+  if (verdict.banner)
+    lines.push(...wrap(`${c.yellow("⚠")} ${verdict.banner}`, width - 4, "  ", "    "));
+  const confidenceColor =
+    verdict.confidence === "high" ? c.green : verdict.confidence === "medium" ? c.yellow : c.red;
+  const rec = verdict.recommendation;
+  const shown = rec
+    ? c.bold((c[OUTCOME_COLOR[rec]] as ChalkInstance)(rec.toUpperCase()))
+    : c.bold("none yet");
+  lines.push(`  Recommendation  ${shown}   confidence ${confidenceColor(verdict.confidence)}`);
+  if (verdict.conditions)
+    lines.push(...wrap(`Only with       ${verdict.conditions}`, width - 4, "  ", " ".repeat(18)));
+  if (verdict.runnerUp)
+    lines.push(...wrap(`Runner-up       ${verdict.runnerUp}`, width - 4, "  ", " ".repeat(18)));
+  lines.push(...wrap(verdict.standing, width - 20, " ".repeat(18), " ".repeat(18)));
+  return lines;
+}
+
 /** The report document as read in a terminal: its short view, without the reference material. */
 export function renderText(doc: ReportDocument, options: TextOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
@@ -57,24 +86,8 @@ export function renderText(doc: ReportDocument, options: TextOptions): string {
       );
   };
 
-  lines.push(c.bold(doc.organization));
-  if (doc.source && doc.source !== "-")
-    lines.push(...wrap(doc.source, width, "", "").map((line) => c.dim(line)));
-  lines.push("");
+  lines.push(...verdictLines(doc, c, width));
   const { verdict } = doc;
-  if (verdict.banner)
-    lines.push(...wrap(`${c.yellow("⚠")} ${verdict.banner}`, width - 4, "  ", "    "));
-  const confidenceColor =
-    verdict.confidence === "high" ? c.green : verdict.confidence === "medium" ? c.yellow : c.red;
-  const rec = verdict.recommendation;
-  lines.push(
-    `  Recommendation  ${rec ? c.bold(paint(rec, rec.toUpperCase())) : c.bold("none yet")}   confidence ${confidenceColor(verdict.confidence)}`,
-  );
-  if (verdict.conditions)
-    lines.push(...wrap(`Only with       ${verdict.conditions}`, width - 4, "  ", " ".repeat(18)));
-  if (verdict.runnerUp)
-    lines.push(...wrap(`Runner-up       ${verdict.runnerUp}`, width - 4, "  ", " ".repeat(18)));
-  lines.push(...wrap(verdict.standing, width - 20, " ".repeat(18), " ".repeat(18)));
   if (verdict.notAnswered.length > 0) {
     lines.push(
       ...wrap(

@@ -166,6 +166,49 @@ describe("rolefit assess --org", () => {
   });
 });
 
+describe("rolefit assess --summary and --details", () => {
+  const org = join(ROOT, "examples", "northwind-payments.yaml");
+
+  it("prints the one-screen summary anywhere, and says where the rest is", () => {
+    const run = rolefit(["assess", "--org", org, "--summary"]);
+    expect(run.status, run.stderr).toBe(0);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe("Northwind Payments");
+    expect(run.stdout).toMatch(/Recommendation +COMBINE +confidence high/);
+    expect(run.stdout).toContain("Why combine");
+    expect(run.stdout).toContain("Pointing elsewhere");
+    expect(run.stdout).toMatch(
+      /The full report: rolefit assess --org \S+northwind-payments\.yaml --details/,
+    );
+    // The summary itself fits a 24-row screen with its hint.
+    expect(lines.length).toBeLessThanOrEqual(24);
+    // Every line but the command to copy fits 80 columns.
+    for (const line of lines.slice(0, -1)) expect(line.length).toBeLessThanOrEqual(80);
+    expect(run.stdout).not.toContain("Scores");
+  });
+
+  it("prints the full report with --details, as piped output always has", () => {
+    const details = rolefit(["assess", "--org", org, "--details"]);
+    const piped = rolefit(["assess", "--org", org]);
+    expect(details.status).toBe(0);
+    expect(details.stdout).toBe(piped.stdout);
+    expect(details.stdout).toContain("Scores");
+  });
+
+  it("rejects --summary with --details, with another format, or for a batch, with exit 2", () => {
+    for (const args of [
+      ["--summary", "--details"],
+      ["--summary", "--format", "json"],
+    ]) {
+      const run = rolefit(["assess", "--org", org, ...args]);
+      expect(run.status, args.join(" ")).toBe(2);
+    }
+    const batch = rolefit(["assess", "--org", join(ROOT, "examples", "respondents"), "--summary"]);
+    expect(batch.status).toBe(2);
+    expect(batch.stderr).toMatch(/--summary shows one organisation's result/);
+  });
+});
+
 describe("rolefit assess report formats", () => {
   it("prints Markdown and HTML, and writes HTML atomically with --out", () => {
     const markdown = rolefit(["assess", "--org", FIXTURE, "--format", "markdown"]);

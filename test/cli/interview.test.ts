@@ -82,11 +82,16 @@ describe.skipIf(!hasTmux)("the interview in a real terminal", () => {
     }
     expect(screen).toMatch(/Review the answers before scoring · 26\/26 answered/);
     session.send("Enter");
-    const result = await session.waitFor(/Write a report to acme-test\.report\.md\?/);
+    // The result screen: the verdict on screen above the menu, never scrolled away.
+    const result = await session.waitFor(/What next\?/);
     const shown = result.match(/Recommendation\s+(COMBINE|SEPARATE|MATRIX)/)?.[1]?.toLowerCase();
     // Questions and answers by the rubric's labels, never by ids such as `digital_maturity: 4`.
     expect(result).not.toMatch(/\b[a-z]+(_[a-z0-9]+)+: /);
+    session.send("Down");
+    session.send("Down");
     session.send("Enter");
+    await session.waitFor(/Report written to acme-test\.report\.md/);
+    session.send("Enter"); // Finish is the default after a report
     await session.waitFor(/EXIT=0/);
 
     const fileDriven = json<{ recommendation: string; unanswered: string[] }>(
@@ -104,7 +109,7 @@ describe.skipIf(!hasTmux)("the interview in a real terminal", () => {
     // Every question is answered, so the interview opens on the final review.
     await session.waitFor(/Score it/);
     session.send("Enter");
-    await session.waitFor(/Write a report to seed\.report\.md\?/);
+    await session.waitFor(/What next\?/);
     session.send("C-c");
     const stopped = await session.waitFor(/EXIT=130/);
     expect(stopped).toContain("No report written; every answer is saved. To write it later:");
@@ -112,6 +117,35 @@ describe.skipIf(!hasTmux)("the interview in a real terminal", () => {
       "rolefit assess --org seed.yaml --format markdown --out seed.report.md",
     );
     expect(stopped).not.toContain("Resume with");
+  });
+
+  it("opens a result with a summary that fits 80×24, then details, a report or finish", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rolefit-result-"));
+    copyFileSync(join(ROOT, "examples", "regulated-bank.yaml"), join(dir, "bank.yaml"));
+    session = new TmuxSession(`${BIN} assess --org bank.yaml`, {
+      cwd: dir,
+      width: 80,
+      height: 24,
+    });
+    const screen = await session.waitFor(/What next\?/);
+    const rows = screen.split("\n");
+    expect(rows[0]).toBe("Harbourgate Bank");
+    expect(screen).toMatch(/Recommendation +SEPARATE +confidence/);
+    expect(screen).toMatch(/Runner-up +matrix/);
+    expect(screen).toContain("Why separate");
+    expect(screen).toContain("Pointing elsewhere");
+    for (const row of rows) expect(row.length).toBeLessThanOrEqual(80);
+    session.send("Enter"); // See the details: the full report, paged
+    const details = await session.waitFor(/Scores/);
+    expect(details).toContain("Harbourgate Bank");
+    session.send("q");
+    await session.waitFor(/What next\?[\s\S]*What next\?|What next\?\s*\n❯ See the details/);
+    session.send("Down");
+    session.send("Enter"); // the HTML report
+    await session.waitFor(/Report written to bank\.report\.html/);
+    expect(existsSync(join(dir, "bank.report.html"))).toBe(true);
+    session.send("Enter");
+    await session.waitFor(/EXIT=0/);
   });
 
   it("exits 2 without a terminal and says how to pass a file", () => {

@@ -7,6 +7,7 @@ import { describeAnswer } from "../../src/narrate/wording.js";
 import { renderExplanationText } from "../../src/report/explain.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
+import { renderSummary } from "../../src/report/summary.js";
 import { renderText } from "../../src/report/text.js";
 import type { Assessment } from "../../src/result/assessment.js";
 import { answerLabel } from "../../src/rubric/question.js";
@@ -221,6 +222,25 @@ describe("renderText", () => {
   it("keeps every line within 80 columns", () => {
     for (const line of renderText(doc(assessment), { color: false, width: 80 }).split("\n"))
       expect(line.length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe("renderSummary", () => {
+  it("opens with the verdict and keeps to the rows it is given, dropping items to fit", () => {
+    const full = renderSummary(doc(assessment), { color: false, width: 80 });
+    expect(full.split("\n")[2]).toMatch(/^ {2}Recommendation {2}COMBINE/);
+    for (const height of [24, 18, 14]) {
+      const fitted = renderSummary(doc(assessment), { color: false, width: 80, height });
+      expect(fitted.trimEnd().split("\n").length).toBeLessThanOrEqual(height);
+      expect(fitted).toContain("Why combine");
+    }
+  });
+
+  it("says first that there is no recommendation yet, and what to answer first", () => {
+    const open = assess(builtInCompiled, { organization: "Open", source: null, answers: {} });
+    const text = renderSummary(doc(open), { color: false, width: 80 });
+    expect(text).toMatch(/^Open\n\n {2}⚠ No recommendation yet/);
+    expect(text).toContain("What to answer first");
   });
 });
 

@@ -1,11 +1,14 @@
 import { basename } from "node:path";
+import type { CompiledRubrics } from "../../engine/compile.js";
 import { FileError, UsageError } from "../../io/errors.js";
 import { expandInputs } from "../../io/inputs.js";
 import { readStdin, readTextFile } from "../../io/read.js";
 import { refuseOutputOverInput } from "../../io/write.js";
 import { assess, assessRoom } from "../../narrate/assess.js";
+import type { Assessment } from "../../result/assessment.js";
 import { parseOrganizationsFast } from "../../rubric/fast-organizations.js";
 import { visible } from "../../text/visible.js";
+import { shellQuote } from "../interview/answers-file.js";
 import { inputError, loadOrganization, loadRubricSet } from "../load.js";
 import { emit, type GlobalOptions, terminalWidth, wantsColor } from "../output.js";
 import { ASSESSMENT_FORMATS, type AssessmentFormat, renderAssessment } from "../render.js";
@@ -21,6 +24,8 @@ export interface AssessOptions {
   answers?: string;
   respondents?: string[];
   respondent?: string[];
+  summary?: boolean;
+  details?: boolean;
 }
 
 const SINGLE_FORMATS: readonly string[] = ASSESSMENT_FORMATS;
@@ -78,14 +83,17 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
         answers: applyOverrides(parsed.value.answers, overrides),
         provenance: rubrics.provenance,
       });
-      const content = await renderAssessment(assessment, options.format as AssessmentFormat, {
-        color: !options.out && wantsColor(process.stdout, global),
-        width: terminalWidth(),
-        compiled: rubrics.compiled,
-      });
-      return emit(content, options.out);
+      return present(
+        assessment,
+        rubrics.compiled,
+        options,
+        global,
+        `--org ${shellQuote(only.path)}`,
+      );
     }
   }
+  if (options.summary)
+    throw new UsageError("--summary shows one organisation's result; give one org file");
   // Several organisations: stream one record each; the batch module is loaded only for this.
   const { runBatch } = await import("./batch.js");
   return runBatch(inputs, rubrics, {
@@ -127,10 +135,59 @@ async function runRoom(
     respondents,
     provenance: rubrics.provenance,
   });
-  const content = await renderAssessment(assessment, options.format as AssessmentFormat, {
-    color: !options.out && wantsColor(process.stdout, global),
-    width: terminalWidth(),
-    compiled: rubrics.compiled,
-  });
-  return emit(content, options.out);
+  return present(
+    assessment,
+    rubrics.compiled,
+    options,
+    global,
+    `--respondents ${files.map(shellQuote).join(" ")}`,
+  );
+}
+
+/**
+ * One result, as asked: a format to standard output or a file; for text, the one-screen summary
+ * alone (`--summary`), the full report (`--details`, or whenever no person is at both ends of
+ * the terminal), or the summary with its menu.
+ */
+async function present(
+  assessment: Assessment,
+  compiled: CompiledRubrics,
+  options: AssessOptions,
+  global: GlobalOptions,
+  inputsFlag: string,
+): Promise<void> {
+  if (options.summary && options.details)
+    throw new UsageError("give --summary or --details, not both");
+  if ((options.summary || options.details) && options.format !== "text")
+    throw new UsageError(`--summary and --details are text views; drop --format ${options.format}`);
+  const color = !options.out && wantsColor(process.stdout, global);
+  const render = { color, width: terminalWidth(), compiled };
+  if (options.summary) {
+    const [{ buildReport }, { renderSummary, detailsHint }] = await Promise.all([
+      import("../../narrate/document.js"),
+      import("../../report/summary.js"),
+    ]);
+    // With its two-line hint below, it fits the screen (24 rows off a terminal).
+    const height = (process.stdout.rows || 24) - 2;
+    const summary = renderSummary(buildReport(compiled, assessment), { ...render, height });
+    return emit(summary + detailsHint(`rolefit assess ${inputsFlag} --details`), options.out);
+  }
+  const person = process.stdout.isTTY && process.stdin.isTTY && !options.out;
+  if (options.format === "text" && !options.details && person) {
+    const { showResultScreen } = await import("../result-screen.js");
+    const base = (assessment.source ?? assessment.organization)
+      .split(", ")[0]
+      ?.replace(/(\.ya?ml)?$/i, ".report");
+    return showResultScreen({
+      assessment,
+      compiled,
+      color,
+      reportBase: base && base !== "-.report" ? base : "rolefit.report",
+      laterCommand: `rolefit assess ${inputsFlag} --format markdown --out report.md`,
+    });
+  }
+  return emit(
+    await renderAssessment(assessment, options.format as AssessmentFormat, render),
+    options.out,
+  );
 }

@@ -3,7 +3,6 @@ import confirm from "@inquirer/confirm";
 import input from "@inquirer/input";
 import { planInterview, runInterview, type Step } from "../../interview/flow.js";
 import { EXIT, UserError } from "../../io/errors.js";
-import { writeFileAtomic } from "../../io/stream.js";
 import { assess, assessRoom } from "../../narrate/assess.js";
 import { wrap } from "../../report/text.js";
 import type { Answers } from "../../rubric/schema.js";
@@ -18,7 +17,7 @@ import {
 import { TerminalPrompter } from "../interview/prompter.js";
 import { loadOrganization, loadRubricSet, type RubricSet } from "../load.js";
 import { type GlobalOptions, wantsColor } from "../output.js";
-import { renderAssessment } from "../render.js";
+import { showResultScreen } from "../result-screen.js";
 import { applyOverrides, parseSetFlags } from "../set-answers.js";
 import type { AssessOptions } from "./assess.js";
 
@@ -202,49 +201,25 @@ export async function runInterviewCommand(
             provenance: rubrics.provenance,
           });
     process.stdout.write("\u001b[2J\u001b[H");
-    process.stdout.write(
-      await renderAssessment(assessment, "text", {
-        color: session.color,
-        width: process.stdout.columns || 80,
-        compiled: rubrics.compiled,
-      }),
-    );
     if (options.set.length > 0)
       process.stdout.write(
-        `\nWhat-if: ${options.set.map((s) => `--set ${s}`).join(" ")} applied to this result, not saved.\n`,
+        `What-if: ${options.set.map((s) => `--set ${s}`).join(" ")} applied to this result, not saved.\n\n`,
       );
-    const reportPath = (answered.length > 1 ? defaultAnswersPath(name) : last.path).replace(
+    const reportBase = (answered.length > 1 ? defaultAnswersPath(name) : last.path).replace(
       /(\.ya?ml)?$/,
-      ".report.md",
+      ".report",
     );
-    process.stdout.write("\n");
-    let wanted: boolean;
-    try {
-      wanted = await confirm({
-        message: `Write a report to ${visible(reportPath)}?`,
-        default: true,
-      });
-    } catch (error) {
-      if (!isCtrlC(error)) throw error;
-      // The interview is over and saved: say how to get the report, not how to resume.
-      const inputs = answered.map((entry) => shellQuote(entry.path)).join(" ");
-      const flag = answered.length > 1 ? "--respondents" : "--org";
-      throw new UserError(
-        `No report written; every answer is saved. To write it later:\n  rolefit assess ${flag} ${inputs} --format markdown --out ${shellQuote(reportPath)}${rubricFlags(session.rubricDirs)}`,
-        EXIT.interrupted,
-      );
-    }
-    if (wanted) {
-      await writeFileAtomic(
-        reportPath,
-        await renderAssessment(assessment, "markdown", {
-          color: false,
-          width: 100,
-          compiled: rubrics.compiled,
-        }),
-      );
-      process.stdout.write(`Report written to ${visible(reportPath)}\n`);
-    }
+    const inputs = answered.map((entry) => shellQuote(entry.path)).join(" ");
+    const flag = answered.length > 1 ? "--respondents" : "--org";
+    // The interview is over and saved: an interruption now says how to get the report, not how
+    // to resume.
+    await showResultScreen({
+      assessment,
+      compiled: rubrics.compiled,
+      color: session.color,
+      reportBase,
+      laterCommand: `rolefit assess ${flag} ${inputs} --format markdown --out ${shellQuote(`${reportBase}.md`)}${rubricFlags(session.rubricDirs)}`,
+    });
   } catch (error) {
     if (isCtrlC(error))
       throw interrupted(
