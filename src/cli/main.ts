@@ -79,6 +79,8 @@ function buildProgram(): Command {
     .option("--out <file>", "write the result to this file (atomically) instead of standard output")
     .option("--summary", "print only the one-screen summary of the result (text)")
     .option("--details", "print the full text report, without the summary and its menu")
+    .option("--prepared-for <name>", "the handout's client, on its cover (else the org file's)")
+    .option("--prepared-by <name>", "who prepared the handout, on its cover (else the org file's)")
     .addHelpText(
       "after",
       "\nOn a terminal, one organisation's text result opens with a one-screen summary and a menu\n(details, write the report, finish); piped or redirected, it is the full text report.\n\nExamples:\n  rolefit assess                                   interview in the terminal\n  rolefit assess --org acme.yaml --interactive     resume: ask what acme.yaml leaves open\n  rolefit assess --org examples/northwind-payments.yaml\n  rolefit assess --org org.yaml --set major_incidents_12m=8 --format json",

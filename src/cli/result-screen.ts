@@ -4,7 +4,7 @@ import select from "@inquirer/select";
 import type { CompiledRubrics } from "../engine/compile.js";
 import { EXIT, UserError } from "../io/errors.js";
 import { writeFileAtomic } from "../io/stream.js";
-import { buildReport } from "../narrate/document.js";
+import { buildReport, type HandoutInfo } from "../narrate/document.js";
 import { renderSummary } from "../report/summary.js";
 import type { Assessment } from "../result/assessment.js";
 import { visible } from "../text/visible.js";
@@ -20,6 +20,7 @@ export interface ResultScreen {
   assessment: Assessment;
   compiled: CompiledRubrics;
   color: boolean;
+  handout: HandoutInfo;
   /** The report's file name without its extension, e.g. `acme.report`. */
   reportBase: string;
   /** The command that writes the report later, said if the choice is interrupted. */
@@ -31,7 +32,7 @@ const isCtrlC = (error: unknown) => error instanceof Error && error.name === "Ex
 type Choice = "details" | "html" | "markdown" | "finish";
 
 export async function showResultScreen(screen: ResultScreen): Promise<void> {
-  const { assessment, compiled, color } = screen;
+  const { assessment, compiled, color, handout } = screen;
   const width = process.stdout.columns || 80;
   const doc = buildReport(compiled, assessment);
   // The menu below takes six rows; the summary gets the rest of the screen.
@@ -72,7 +73,7 @@ export async function showResultScreen(screen: ResultScreen): Promise<void> {
     const path = `${screen.reportBase}.${choice === "html" ? "html" : "md"}`;
     await writeFileAtomic(
       path,
-      await renderAssessment(assessment, choice, { color: false, width: 100, compiled }),
+      await renderAssessment(assessment, choice, { color: false, width: 100, compiled, handout }),
     );
     process.stdout.write(`Report written to ${visible(path)}\n`);
   }

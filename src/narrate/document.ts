@@ -101,8 +101,26 @@ export interface ReportDocument {
   sections: Section[];
   /** What a room needs on one screen (80×24): see report/summary.ts. */
   summary: Summary;
+  /** The handout's cover: what a client expects on the first page. */
+  cover: Cover;
+  /** The sections a handout lists as its contents, in order. */
+  contents: Array<{ id: string; title: string }>;
   /** Said at the foot of a handout. */
   footer: string;
+}
+
+/** What a handout says before anything else; the date comes from outside, the engine has no clock. */
+export interface HandoutInfo {
+  /** The day the report is made, `YYYY-MM-DD`. */
+  date?: string;
+  preparedFor?: string;
+  preparedBy?: string;
+}
+
+export interface Cover extends HandoutInfo {
+  organization: string;
+  /** "Maturity stage 1.0.0, Consolidation triggers 1.0.0, Decision rights 1.0.0". */
+  rubrics: string;
 }
 
 /** The few lines that fit one screen: each item is one sentence, strongest first. */
@@ -786,14 +804,30 @@ function answerFirstSection(c: Context): Section[] {
 }
 
 /** Assessment → the report's document, in reading order. Pure. */
-export function buildReport(compiled: CompiledRubrics, a: Assessment): ReportDocument {
+export function buildReport(
+  compiled: CompiledRubrics,
+  a: Assessment,
+  handout: HandoutInfo = {},
+): ReportDocument {
   // Input text is shown, never obeyed. Org files and rubric files both reach the document (names,
   // labels, prompts, titles), so the finished document is escaped once; every layout then escapes
   // it further for its own format.
-  return deepVisible(composeReport(compiled, a));
+  const doc = composeReport(compiled, a);
+  const cover: Cover = {
+    organization: a.organization,
+    rubrics: a.rubrics.map((rubric) => `${rubric.title} ${rubric.version}`).join(", "),
+    ...handout,
+  };
+  const contents = doc.sections
+    .filter((section) => section.blocks.some((block) => block.view !== "short"))
+    .map(({ id, title }) => ({ id, title }));
+  return deepVisible({ ...doc, cover, contents });
 }
 
-function composeReport(compiled: CompiledRubrics, a: Assessment): ReportDocument {
+function composeReport(
+  compiled: CompiledRubrics,
+  a: Assessment,
+): Omit<ReportDocument, "cover" | "contents"> {
   const wording = wordingOf(compiled);
   const title = (id: string) => ruleTitle(compiled, id);
   const c: Context = {

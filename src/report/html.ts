@@ -157,14 +157,45 @@ svg .grid { stroke: #eaeef2; } svg .neutral { stroke: #8c959f; stroke-dasharray:
 .checklist { list-style: none; padding-left: 0; } .checklist li { margin: 0.3rem 0; }
 .checklist .mark { display: inline-block; width: 1.4rem; font-weight: 700; } .done .mark { color: #1a7f37; } .todo .mark { color: #9a6700; }
 .muted, footer { color: var(--muted); } footer { margin-top: 3rem; font-size: 0.85rem; word-break: break-all; }
+.cover { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 1rem; margin: 0 0 1.2rem; font-size: 0.95rem; }
+.cover dt { color: var(--muted); } .cover dd { margin: 0; }
+nav.contents { margin: 1.2rem 0 0; font-size: 0.95rem; } nav.contents ol { margin: 0.3rem 0; padding-left: 1.4rem; columns: 2; }
+nav.contents a { color: inherit; text-decoration: none; } nav.contents a:hover { text-decoration: underline; }
 @media print {
-  @page { size: A4; margin: 16mm 14mm; }
+  @page { size: A4; margin: 18mm 14mm 16mm; @top-left { content: RUNNING; font-size: 8pt; color: #59636e; } @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #59636e; } }
+  a { color: inherit; text-decoration: none; }
   body { font-size: 10.5pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; } table, figure, .headline, li { break-inside: avoid; }
   section { break-inside: auto; }
 }
 `;
+
+/** A CSS string: quotes, backslashes and line ends escaped, and `<` so no text ends the style. */
+const cssString = (text: string) =>
+  `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\A ").replace(/</g, "\\3C ")}"`;
+
+/** The cover: who the report is about and for, who made it, when, and with which rubrics. */
+function coverBlock(doc: ReportDocument): string {
+  const { cover } = doc;
+  const rows: Array<[string, string | undefined]> = [
+    ["Organisation", cover.organization],
+    ["Prepared for", cover.preparedFor],
+    ["Prepared by", cover.preparedBy],
+    ["Date", cover.date],
+    ["Rubrics", cover.rubrics],
+  ];
+  return `<dl class="cover">${rows
+    .filter((row): row is [string, string] => row[1] !== undefined && row[1] !== "")
+    .map(([term, value]) => `<dt>${term}</dt><dd>${escapeHtml(value)}</dd>`)
+    .join("")}</dl>`;
+}
+
+function contentsList(doc: ReportDocument): string {
+  return `<nav class="contents" aria-label="Contents"><strong>Contents</strong><ol>${doc.contents
+    .map((entry) => `<li><a href="#${entry.id}">${escapeHtml(entry.title)}</a></li>`)
+    .join("")}</ol></nav>`;
+}
 
 /** One self-contained HTML file: inline CSS and SVG, no script, nothing fetched. */
 export function renderHtml(doc: ReportDocument): string {
@@ -178,7 +209,10 @@ export function renderHtml(doc: ReportDocument): string {
     )
     .join("\n");
   const { recommendation, confidence, banner } = doc.verdict;
-  const style = STYLE.replace("ACCENT", recommendation ? COLORS[recommendation] : UNDECIDED);
+  const style = STYLE.replace(
+    "ACCENT",
+    recommendation ? COLORS[recommendation] : UNDECIDED,
+  ).replace("RUNNING", cssString(doc.title));
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -192,7 +226,9 @@ export function renderHtml(doc: ReportDocument): string {
 <body>
 <main>
 <h1>${escapeHtml(doc.title)}</h1>
+${coverBlock(doc)}
 ${banner ? `<p class="callout"><strong>Warning:</strong> ${escapeHtml(banner)}</p>\n` : ""}<div class="headline"><span class="outcome">${recommendation ?? "No recommendation yet"}</span><span class="confidence ${confidence}">confidence ${confidence}</span>${doc.verdict.conditions ? `<p class="conditions">Only with ${escapeHtml(doc.verdict.conditions)}</p>` : ""}<p>${escapeHtml(doc.headline)}</p></div>
+${contentsList(doc)}
 ${sections}
 <footer>${escapeHtml(doc.footer)}</footer>
 </main>

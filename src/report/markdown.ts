@@ -28,11 +28,33 @@ function renderBlock(block: Block): string {
   }
 }
 
+/** A heading's anchor as GitHub and most renderers make it: lower case, words joined by hyphens. */
+const slug = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s-]/gu, "")
+    .trim()
+    .replace(/\s/g, "-");
+
 /** The handout as Markdown: the same document as the HTML report and the terminal's. */
 export function renderMarkdown(doc: ReportDocument): string {
   const parts = [`# ${md(doc.title)}`];
+  const { cover } = doc;
+  const coverRows = (
+    [
+      ["Organisation", cover.organization],
+      ["Prepared for", cover.preparedFor],
+      ["Prepared by", cover.preparedBy],
+      ["Date", cover.date],
+      ["Rubrics", cover.rubrics],
+    ] as Array<[string, string | undefined]>
+  ).filter((row): row is [string, string] => row[1] !== undefined && row[1] !== "");
+  parts.push(renderBlock({ kind: "table", head: ["", ""], rows: coverRows }));
   if (doc.verdict.banner) parts.push(`> **Warning:** ${md(doc.verdict.banner)}`);
   parts.push(`**${md(doc.headline)}**`);
+  parts.push(
+    `**Contents**\n\n${doc.contents.map((entry, i) => `${i + 1}. [${md(entry.title)}](#${slug(entry.title)})`).join("\n")}`,
+  );
   for (const section of doc.sections) {
     parts.push(`## ${md(section.title)}`);
     for (const block of section.blocks) {

@@ -51,6 +51,9 @@ export interface Organization {
   name: string;
   description?: string;
   respondent?: { name: string; role?: string | undefined };
+  /** For a handout's cover. */
+  preparedFor?: string;
+  preparedBy?: string;
   /** Only answered questions; a prototype-less map. */
   answers: Answers;
   /** The parsed YAML, kept for editing the file in place; absent after the fast path. */
@@ -186,5 +189,7 @@ function organizationFrom(
   const org: LocatedOrganization = { name: result.data.name, answers, source };
   if (result.data.description !== undefined) org.description = result.data.description;
   if (result.data.respondent !== undefined) org.respondent = result.data.respondent;
+  if (result.data.preparedFor !== undefined) org.preparedFor = result.data.preparedFor;
+  if (result.data.preparedBy !== undefined) org.preparedBy = result.data.preparedBy;
   return { value: org, diagnostics: [] };
 }

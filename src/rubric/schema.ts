@@ -264,6 +264,9 @@ export const organizationSchema = z.strictObject({
   description: z.string().optional(),
   /** Who gave these answers, when several people answer for one organisation. */
   respondent: z.strictObject({ name: text, role: text.optional() }).optional(),
+  /** For the handout's cover: who the report is for, and who prepared it. */
+  preparedFor: text.optional(),
+  preparedBy: text.optional(),
   /** Answer values are checked against the loaded rubrics, not here. */
   answers: z.record(z.string(), z.unknown()).nullable().default({}),
 });

@@ -209,6 +209,38 @@ describe("rolefit assess --summary and --details", () => {
   });
 });
 
+describe("the handout's cover and contents", () => {
+  it("names who it is for and by, the date and the rubrics, from flags or the org file", () => {
+    const dir = tmp();
+    const file = join(dir, "acme.yaml");
+    writeFileSync(
+      file,
+      readFileSync(join(ROOT, "examples", "northwind-payments.yaml"), "utf8").replace(
+        /^name: .*$/m,
+        'name: Acme\npreparedFor: The board of Acme\npreparedBy: "Quote \\" and </style> Ltd"',
+      ),
+    );
+    const env = { SOURCE_DATE_EPOCH: "1780000000" };
+    const markdown = rolefit(["assess", "--org", file, "--format", "markdown"], { env });
+    expect(markdown.status, markdown.stderr).toBe(0);
+    expect(markdown.stdout).toContain("| Prepared for | The board of Acme |");
+    expect(markdown.stdout).toContain("| Date | 2026-05-28 |");
+    expect(markdown.stdout).toMatch(/\| Rubrics \| Maturity stage \d+\.\d+\.\d+, /);
+    expect(markdown.stdout).toMatch(/\*\*Contents\*\*\n\n1\. \[Summary\]\(#summary\)/);
+    const html = rolefit(
+      ["assess", "--org", file, "--format", "html", "--prepared-for", "Acme's CEO"],
+      { env },
+    ).stdout;
+    expect(html).toContain("<dt>Prepared for</dt><dd>Acme&#39;s CEO</dd>");
+    expect(html).toContain('<nav class="contents"');
+    expect(html).toContain('<section id="summary">');
+    // The running header is a CSS string: nothing from the org file can close the style.
+    expect(html.match(/<\/style>/g)).toHaveLength(1);
+    expect(html).toContain('@top-left { content: "Technology leadership structure: Acme"');
+    expect(html).toContain('counter(page) " of " counter(pages)');
+  });
+});
+
 describe("rolefit assess report formats", () => {
   it("prints Markdown and HTML, and writes HTML atomically with --out", () => {
     const markdown = rolefit(["assess", "--org", FIXTURE, "--format", "markdown"]);

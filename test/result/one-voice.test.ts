@@ -82,7 +82,8 @@ describe("one voice: every format says the same", () => {
     const lines = text.split("\n");
     expect(lines.findIndex((line) => line.includes(firstWords))).toBe(2);
     expect(lines.findIndex((line) => line.includes("Recommendation"))).toBeGreaterThan(2);
-    expect(markdown.split("\n\n")[1]).toContain(`> **Warning:** ${firstWords}`);
+    // After the title and the cover, before anything else.
+    expect(markdown.split("\n\n")[2]).toContain(`> **Warning:** ${firstWords}`);
     expect(html.indexOf(firstWords)).toBeLessThan(html.indexOf('class="headline"'));
     // The scores' choice is never marked plainly "recommended" beside the rules it breaks.
     expect(markdown).toContain("recommended by the scores; the hard rules conflict");

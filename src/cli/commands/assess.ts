@@ -5,13 +5,19 @@ import { expandInputs } from "../../io/inputs.js";
 import { readStdin, readTextFile } from "../../io/read.js";
 import { refuseOutputOverInput } from "../../io/write.js";
 import { assess, assessRoom } from "../../narrate/assess.js";
+import type { HandoutInfo } from "../../narrate/document.js";
 import type { Assessment } from "../../result/assessment.js";
 import { parseOrganizationsFast } from "../../rubric/fast-organizations.js";
 import { visible } from "../../text/visible.js";
 import { shellQuote } from "../interview/answers-file.js";
 import { inputError, loadOrganization, loadRubricSet } from "../load.js";
 import { emit, type GlobalOptions, terminalWidth, wantsColor } from "../output.js";
-import { ASSESSMENT_FORMATS, type AssessmentFormat, renderAssessment } from "../render.js";
+import {
+  ASSESSMENT_FORMATS,
+  type AssessmentFormat,
+  renderAssessment,
+  reportDate,
+} from "../render.js";
 import { applyOverrides, parseSetFlags } from "../set-answers.js";
 
 export interface AssessOptions {
@@ -26,6 +32,8 @@ export interface AssessOptions {
   respondent?: string[];
   summary?: boolean;
   details?: boolean;
+  preparedFor?: string;
+  preparedBy?: string;
 }
 
 const SINGLE_FORMATS: readonly string[] = ASSESSMENT_FORMATS;
@@ -89,6 +97,7 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
         options,
         global,
         `--org ${shellQuote(only.path)}`,
+        { preparedFor: parsed.value.preparedFor, preparedBy: parsed.value.preparedBy },
       );
     }
   }
@@ -141,6 +150,7 @@ async function runRoom(
     options,
     global,
     `--respondents ${files.map(shellQuote).join(" ")}`,
+    { preparedFor: orgs[0]?.preparedFor, preparedBy: orgs[0]?.preparedBy },
   );
 }
 
@@ -155,13 +165,15 @@ async function present(
   options: AssessOptions,
   global: GlobalOptions,
   inputsFlag: string,
+  fromFile: { preparedFor?: string | undefined; preparedBy?: string | undefined } = {},
 ): Promise<void> {
   if (options.summary && options.details)
     throw new UsageError("give --summary or --details, not both");
   if ((options.summary || options.details) && options.format !== "text")
     throw new UsageError(`--summary and --details are text views; drop --format ${options.format}`);
   const color = !options.out && wantsColor(process.stdout, global);
-  const render = { color, width: terminalWidth(), compiled };
+  const handout = handoutInfo(options, fromFile);
+  const render = { color, width: terminalWidth(), compiled, handout };
   if (options.summary) {
     const [{ buildReport }, { renderSummary, detailsHint }] = await Promise.all([
       import("../../narrate/document.js"),
@@ -182,6 +194,7 @@ async function present(
       assessment,
       compiled,
       color,
+      handout,
       reportBase: base && base !== "-.report" ? base : "rolefit.report",
       laterCommand: `rolefit assess ${inputsFlag} --format markdown --out report.md`,
     });
@@ -190,4 +203,18 @@ async function present(
     await renderAssessment(assessment, options.format as AssessmentFormat, render),
     options.out,
   );
+}
+
+/** The handout's cover: the flags win over the org file, and the date is today's. */
+export function handoutInfo(
+  options: { preparedFor?: string | undefined; preparedBy?: string | undefined },
+  fromFile: { preparedFor?: string | undefined; preparedBy?: string | undefined } = {},
+): HandoutInfo {
+  const preparedFor = options.preparedFor ?? fromFile.preparedFor;
+  const preparedBy = options.preparedBy ?? fromFile.preparedBy;
+  return {
+    date: reportDate(),
+    ...(preparedFor ? { preparedFor } : {}),
+    ...(preparedBy ? { preparedBy } : {}),
+  };
 }

@@ -19,7 +19,7 @@ import { loadOrganization, loadRubricSet, type RubricSet } from "../load.js";
 import { type GlobalOptions, wantsColor } from "../output.js";
 import { showResultScreen } from "../result-screen.js";
 import { applyOverrides, parseSetFlags } from "../set-answers.js";
-import type { AssessOptions } from "./assess.js";
+import { type AssessOptions, handoutInfo } from "./assess.js";
 
 /** Ctrl-C in the interview: not an error, but the answers' whereabouts must be said. */
 function interrupted(
@@ -145,10 +145,12 @@ export async function runInterviewCommand(
   const people = options.respondent ?? [];
   try {
     let name: string;
+    let cover: { preparedFor?: string | undefined; preparedBy?: string | undefined } = {};
     const answered: Array<{ respondent?: string; answers: Answers; path: string }> = [];
     if (options.org) {
       const org = await loadOrganization(options.org, rubrics.index);
       name = org.name;
+      cover = { preparedFor: org.preparedFor, preparedBy: org.preparedBy };
       const path = options.answers ?? options.org;
       const file = AnswersFile.fromDocument(
         path,
@@ -217,6 +219,7 @@ export async function runInterviewCommand(
       assessment,
       compiled: rubrics.compiled,
       color: session.color,
+      handout: handoutInfo(options, cover),
       reportBase,
       laterCommand: `rolefit assess ${flag} ${inputs} --format markdown --out ${shellQuote(`${reportBase}.md`)}${rubricFlags(session.rubricDirs)}`,
     });
