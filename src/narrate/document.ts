@@ -442,7 +442,15 @@ function scoreStatus(
           mark: "the scores' choice",
         }
       : { status: "recommended", note: "recommended", mark: "recommended" };
-  if (outcome === a.runnerUp) return { status: "runner-up", note: "runner-up", mark: "" };
+  if (outcome === a.runnerUp) {
+    // The margin said beside the bar, so a close call reads as one even where bars look alike.
+    const gap = shownGap(a, a.recommendation, outcome);
+    return {
+      status: "runner-up",
+      note: "runner-up",
+      mark: gap >= 0 ? `runner-up, ${points(gap)} behind` : "runner-up",
+    };
+  }
   return { status: "other", note: "", mark: "" };
 }
 

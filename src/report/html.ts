@@ -20,10 +20,32 @@ const fixed = (value: number) => value.toFixed(1);
 /** The accent of a report without a recommendation: no structure's colour. */
 const UNDECIDED = "#59636e";
 
-/** Three horizontal bars on a 0–100 axis with the neutral 50 marked. */
+/**
+ * The axis a score chart needs: from 5 points below the lowest score to 5 above the highest, in
+ * steps of 5 and never under 20 points wide, so a lead of under a point still shows.
+ */
+function scoreAxis(scores: readonly number[]): { low: number; high: number; ticks: number[] } {
+  let low = Math.max(0, Math.floor((Math.min(...scores) - 5) / 5) * 5);
+  let high = Math.min(100, Math.ceil((Math.max(...scores) + 5) / 5) * 5);
+  while (high - low < 20) {
+    if (low > 0) low -= 5;
+    if (high - low < 20 && high < 100) high += 5;
+  }
+  const step = high - low > 50 ? 10 : 5;
+  const ticks: number[] = [];
+  for (let tick = low; tick <= high; tick += step) ticks.push(tick);
+  return { low, high, ticks };
+}
+
+/**
+ * Three horizontal bars on an axis zoomed to the scores (labelled, with the neutral 50 marked
+ * where it falls), the runner-up's distance said beside it, and a ruled-out outcome hatched.
+ */
 function scoresChart(chart: Extract<Chart, { kind: "scores" }>): string {
-  const [left, barMax, rowHeight, top] = [110, 460, 34, 26];
-  const x = (score: number) => left + (Math.max(0, Math.min(100, score)) / 100) * barMax;
+  const [left, barMax, rowHeight, top] = [110, 400, 34, 26];
+  const { low, high, ticks: marks } = scoreAxis(chart.rows.map((row) => row.score));
+  const x = (score: number) =>
+    left + ((Math.max(low, Math.min(high, score)) - low) / (high - low)) * barMax;
   const height = top + chart.rows.length * rowHeight + 10;
   const bars = chart.rows
     .map((row, i) => {
@@ -33,19 +55,27 @@ function scoresChart(chart: Extract<Chart, { kind: "scores" }>): string {
       const note = row.mark === "" ? "" : recommended ? ` ▶ ${row.mark}` : ` ${row.mark}`;
       return [
         `<text x="${left - 10}" y="${y + 17}" text-anchor="end" class="label${recommended ? " strong" : ""}">${row.outcome}</text>`,
-        `<rect class="bar" data-outcome="${row.outcome}" x="${left}" y="${y + 4}" width="${(x(row.score) - left).toFixed(1)}" height="20" rx="3" fill="${COLORS[row.outcome]}" fill-opacity="${ruledOut ? 0.35 : recommended ? 1 : 0.7}"${ruledOut ? ' stroke-dasharray="4 3" stroke="#495057"' : ""}/>`,
+        `<rect class="bar" data-outcome="${row.outcome}" x="${left}" y="${y + 4}" width="${(x(row.score) - left).toFixed(1)}" height="20" rx="3" fill="${ruledOut ? `url(#hatch-${row.outcome})` : COLORS[row.outcome]}" fill-opacity="${ruledOut ? 1 : recommended ? 1 : 0.7}"${ruledOut ? ' stroke-dasharray="4 3" stroke="#495057"' : ""}/>`,
         `<text x="${x(row.score) + 8}" y="${y + 19}" class="value">${fixed(row.score)}${escapeHtml(note)}</text>`,
       ].join("");
     })
     .join("");
-  const ticks = [0, 25, 50, 75, 100]
+  const ticks = marks
     .map(
       (tick) =>
         `<line x1="${x(tick)}" x2="${x(tick)}" y1="${top - 4}" y2="${height - 8}" class="${tick === 50 ? "neutral" : "grid"}"/><text x="${x(tick)}" y="${top - 10}" text-anchor="middle" class="tick">${tick}</text>`,
     )
     .join("");
-  const label = `Scores: ${chart.rows.map((row) => `${row.outcome} ${fixed(row.score)}`).join(", ")}; 50 is neutral`;
-  return `<svg class="chart" data-chart="scores" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 680 ${height}" width="680" height="${height}"><title>${escapeHtml(label)}</title>${ticks}${bars}</svg>`;
+  // Diagonal stripes in the outcome's colour: a ruled-out bar never reads as a plain one.
+  const hatches = chart.rows
+    .filter((row) => row.status === "ruled-out")
+    .map(
+      (row) =>
+        `<pattern id="hatch-${row.outcome}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><rect width="3" height="6" fill="${COLORS[row.outcome]}" fill-opacity="0.55"/></pattern>`,
+    )
+    .join("");
+  const label = `Scores: ${chart.rows.map((row) => `${row.outcome} ${fixed(row.score)}${row.status === "ruled-out" ? " (ruled out)" : ""}`).join(", ")}; axis from ${low} to ${high}; 50 is neutral`;
+  return `<svg class="chart" data-chart="scores" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 680 ${height}" width="680" height="${height}"><title>${escapeHtml(label)}</title>${hatches ? `<defs>${hatches}</defs>` : ""}${ticks}${bars}</svg>`;
 }
 
 /** Each rubric's points for each structure, as bars either side of zero. */

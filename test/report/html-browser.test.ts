@@ -143,7 +143,10 @@ describe.skipIf(!CHROMIUM)("HTML report in headless Chromium", () => {
     }
     const bars = [...dom.matchAll(/<rect class="bar" data-outcome="(\w+)"[^>]*width="([\d.]+)"/g)];
     expect(bars.length).toBe(3);
-    for (const [, , width] of bars) expect(Number(width)).toBeGreaterThan(100);
+    // On an axis zoomed to the scores every bar is drawn, the highest the longest.
+    const widths = bars.map(([, , width]) => Number(width));
+    for (const width of widths) expect(width).toBeGreaterThan(0);
+    expect(Math.max(...widths)).toBeGreaterThan(200);
     expect(dom).toMatch(/data-chart="contributions"/);
     expect(requests).toEqual([]);
   });

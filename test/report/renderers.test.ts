@@ -188,7 +188,10 @@ describe("renderHtml", () => {
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('<svg class="chart" data-chart="scores"');
     expect(html).toContain('<svg class="chart" data-chart="contributions"');
-    expect(html).not.toMatch(/<script|<link rel="stylesheet"|src="http|href="http|@import|url\(/i);
+    // url(#…) names a pattern inside the page; nothing else may be referenced.
+    expect(html).not.toMatch(
+      /<script|<link rel="stylesheet"|src="http|href="http|@import|url\((?!#)/i,
+    );
     expect(html).toContain("@media print");
     expect(html).toContain("@page { size: A4;");
   });
@@ -222,6 +225,29 @@ describe("renderText", () => {
   it("keeps every line within 80 columns", () => {
     for (const line of renderText(doc(assessment), { color: false, width: 80 }).split("\n"))
       expect(line.length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe("the score chart", () => {
+  it("shows a lead under a point, says the runner-up's distance, and hatches what is ruled out", () => {
+    const close = {
+      ...assessment,
+      scores: { combine: 55.4, separate: 54.5, matrix: 40 },
+      margin: 0.9,
+      recommendation: "combine",
+      runnerUp: "separate",
+      rules: [],
+    } as typeof assessment;
+    const html = renderHtml(doc(close));
+    const width = (outcome: string) =>
+      Number(html.match(new RegExp(`data-outcome="${outcome}"[^>]*width="([\\d.]+)"`))?.[1]);
+    expect(width("combine") - width("separate")).toBeGreaterThan(10);
+    expect(html).toContain("runner-up, 0.9 behind");
+    const pivot = loadOrg(join(ROOT, "examples", "scaleup-mid-pivot.yaml"));
+    const ruled = renderHtml(
+      doc(assess(builtInCompiled, { organization: "P", source: null, answers: pivot.answers })),
+    );
+    expect(ruled).toMatch(/data-outcome="separate"[^>]*fill="url\(#hatch-separate\)"/);
   });
 });
 
