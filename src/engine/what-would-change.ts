@@ -254,10 +254,14 @@ const PLAUSIBLE_FACTOR = 3;
 function withinReach(question: Question, from: AnswerValue | undefined, candidate: Candidate) {
   if (question.lever || from === undefined) return true;
   const to = candidate.to;
-  if (typeof from === "number" && typeof to === "number") {
+  // A scale's answers are steps (1 ad hoc … 5 optimising), not amounts: the next step is in reach.
+  if (
+    (question.type === "integer" || question.type === "percent") &&
+    typeof from === "number" &&
+    typeof to === "number"
+  ) {
     const [low, high] = [Math.abs(from), Math.abs(to)].sort((a, b) => a - b) as [number, number];
     if ((high + 1) / (low + 1) <= PLAUSIBLE_FACTOR) return true;
-    if (question.type !== "integer" && question.type !== "percent") return false;
     const at = (value: number) => {
       const band = bandFor(question, value);
       return band ? question.bands.indexOf(band) : -1;

@@ -2,11 +2,12 @@ import type { CompiledRubrics } from "../engine/compile.js";
 import { CONFIDENCE } from "../engine/evaluate.js";
 import { ROBUSTNESS } from "../engine/robustness.js";
 import { applicableAnswers } from "../engine/score.js";
-import type { Assessment, Decided, Reason } from "../result/assessment.js";
+import type { AnswerChange, Assessment, Decided, Reason } from "../result/assessment.js";
 import { isDecided } from "../result/assessment.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import type { AnswerValue } from "../rubric/schema.js";
 import { deepVisible } from "../text/visible.js";
+import { describeNow, describeTarget } from "./statements.js";
 import {
   describeAnswer,
   joinWords,
@@ -601,7 +602,27 @@ function reasonSections(c: Context, a: Decided): Section[] {
   return sections;
 }
 
-function changeSections(a: Decided): Section[] {
+/**
+ * Changes one line per question, nearest first: "Decision rights (now Documented): Contested →
+ * combine; Informal → separate". Found by re-scoring, as each change's statement says in JSON.
+ */
+function changesByQuestion(c: Context, changes: readonly AnswerChange[]): string[] {
+  const byQuestion = new Map<string, AnswerChange[]>();
+  for (const change of changes)
+    byQuestion.set(change.questionId, [...(byQuestion.get(change.questionId) ?? []), change]);
+  return [...byQuestion].map(([id, list]) => {
+    const question = c.compiled.byId.get(id)?.question;
+    const first = list[0];
+    if (!question || !first) return list.map((change) => change.statement).join(" ");
+    const targets = list.map(
+      (change) =>
+        `${describeTarget(question, change.from, change.to, change.range)} → ${change.recommendation}`,
+    );
+    return `${c.label(id)} (${describeNow(question, first.from)}): ${targets.join("; ")}`;
+  });
+}
+
+function changeSections(c: Context, a: Decided): Section[] {
   const changeBlocks: Block[] = [];
   const levers = a.whatWouldChange.filter((change) => change.kind === "lever");
   const circumstances = a.whatWouldChange.filter((change) => change.kind !== "lever");
@@ -609,9 +630,9 @@ function changeSections(a: Decided): Section[] {
     changeBlocks.push(
       {
         kind: "paragraph",
-        text: "Each of these changes leadership can make, found by re-scoring, would change the recommendation:",
+        text: `Changes leadership can make that would change the recommendation from ${a.recommendation}, found by re-scoring (answer → new recommendation):`,
       },
-      { kind: "list", ranked: true, items: levers.map((change) => change.statement) },
+      { kind: "list", ranked: true, items: changesByQuestion(c, levers) },
     );
   if (circumstances.length > 0)
     changeBlocks.push(
@@ -620,9 +641,9 @@ function changeSections(a: Decided): Section[] {
         text:
           levers.length > 0
             ? "It would also change if circumstances moved (within reach of today):"
-            : "No change leadership can make alone would change it. It would change if circumstances moved (within reach of today):",
+            : `No change leadership can make alone would change it. It would change from ${a.recommendation} if circumstances moved (within reach of today; answer → new recommendation):`,
       },
-      { kind: "list", ranked: true, items: circumstances.map((change) => change.statement) },
+      { kind: "list", ranked: true, items: changesByQuestion(c, circumstances) },
     );
   if (a.whatWouldChange.length === 0 && a.changePairs.length > 0) {
     changeBlocks.push(
@@ -901,7 +922,7 @@ function composeReport(
       scoresSection(c),
       ...rulesSection(a),
       ...reasonSections(c, a),
-      ...changeSections(a),
+      ...changeSections(c, a),
       ...adviceSections(a),
       ...referenceSections(c),
     ],

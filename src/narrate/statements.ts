@@ -30,18 +30,34 @@ export function describeChange(
   range?: RangeFact,
 ): string {
   const name = question.label ?? question.id;
-  const now = from === null ? "unanswered now" : `now ${describeAnswer(question, from)}`;
-  if (range && (question.type === "integer" || question.type === "percent")) {
-    const described = describeRange(question, range);
-    return `${name} ${described.startsWith("under") ? "" : "at "}${described} (${now})`;
-  }
+  const target = describeTarget(question, from, to, range);
+  if (/^(also with|without) /.test(target)) return `${name} ${target}`;
+  return `${name} ${target.startsWith("under") ? "" : "at "}${target} (${describeNow(question, from)})`;
+}
+
+/** "now Documented", or "unanswered now". */
+export const describeNow = (question: Question, from: AnswerValue | null): string =>
+  from === null ? "unanswered now" : `now ${describeAnswer(question, from)}`;
+
+/**
+ * Where a change goes, without the question's name: "6 or more", "Contested", "also with
+ * Blended scorecard", "without Steering committee".
+ */
+export function describeTarget(
+  question: Question,
+  from: AnswerValue | null,
+  to: AnswerValue,
+  range?: RangeFact,
+): string {
+  if (range && (question.type === "integer" || question.type === "percent"))
+    return describeRange(question, range);
   if (question.type === "multi" && Array.isArray(from) && Array.isArray(to)) {
     const added = to.filter((o) => !from.includes(o));
     const removed = from.filter((o) => !to.includes(o));
-    if (added.length > 0) return `${name} also with ${describeAnswer(question, added)}`;
-    if (removed.length > 0) return `${name} without ${describeAnswer(question, removed)}`;
+    if (added.length > 0) return `also with ${describeAnswer(question, added)}`;
+    if (removed.length > 0) return `without ${describeAnswer(question, removed)}`;
   }
-  return `${name} at ${describeAnswer(question, to)} (${now})`;
+  return describeAnswer(question, to);
 }
 
 export const becomes = (recommendation: Outcome, current: Outcome): string =>

@@ -173,7 +173,8 @@ describe("renderMarkdown", () => {
     }
     expect(markdown).toMatch(/\| structure \| score \| status \|\n\| --- \| ---: \| --- \|/);
     expect(markdown).toMatch(/- \[x\] Security and technology-risk oversight .* \*\(in place\)\*/);
-    for (const change of assessment.whatWouldChange) expect(markdown).toContain(change.statement);
+    for (const change of assessment.whatWouldChange)
+      expect(markdown).toContain(`→ ${change.recommendation}`);
   });
 
   it("escapes pipes inside table cells", () => {
@@ -216,8 +217,9 @@ describe("renderText", () => {
       { color: false, width: 100 },
     );
     expect(levers).toContain(
-      "What would change it\n  Each of these changes leadership can make, found by",
+      "What would change it\n  Changes leadership can make that would change the recommendation",
     );
+    expect(levers).toContain("  • Decision rights (now Documented): Contested → combine");
     expect(text).not.toContain("\u001b[");
     for (const line of text.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
   });

@@ -4,12 +4,13 @@ import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { assess } from "../../src/narrate/assess.js";
 import { buildReport } from "../../src/narrate/document.js";
+import { describeTarget } from "../../src/narrate/statements.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
 import { renderText } from "../../src/report/text.js";
 import type { Assessment } from "../../src/result/assessment.js";
 import { resultJsonSchema } from "../../src/result/schema.js";
-import type { Answers } from "../../src/rubric/schema.js";
+import type { Answers, Question } from "../../src/rubric/schema.js";
 import { builtInCompiled, loadOrg, ROOT, yamlFiles } from "../helpers/rubrics.js";
 
 const run = (organization: string, answers: Answers) =>
@@ -55,12 +56,18 @@ describe("one voice: every format says the same", () => {
         expect(format).not.toMatch(/recommended|Recommendation: /);
     } else {
       expect(text).toContain(`Recommendation  ${a.recommendation.toUpperCase()}`);
-      expect(markdown).toContain(`**Recommendation: ${a.recommendation} (`);
+      expect(markdown).toContain(`**Recommendation: ${a.recommendation}`);
       expect(html).toContain(`<span class="outcome">${a.recommendation}</span>`);
-      // What would change it, in the same words: all in the handouts, the first five on screen.
-      for (const [i, change] of a.whatWouldChange.entries()) {
-        expect(markdown).toContain(change.statement.replace(/[*_[\]]/g, (c) => `\\${c}`));
-        if (i < 5) expect(flatText).toContain(change.statement);
+      // What would change it, one line per question with each answer → its recommendation: all
+      // in the handouts, the first five questions on screen.
+      const questions = [...new Set(a.whatWouldChange.map((change) => change.questionId))];
+      for (const change of a.whatWouldChange) {
+        const question = builtInCompiled.byId.get(change.questionId)?.question;
+        const target = `${describeTarget(question as Question, change.from, change.to, change.range)} → ${change.recommendation}`;
+        const line = (format: string) =>
+          format.split("\n").find((l) => l.includes(`${question?.label} (`) && l.includes(target));
+        expect(line(markdown.replace(/\\/g, "")), target).toBeDefined();
+        if (questions.indexOf(change.questionId) < 5) expect(flatText).toContain(target);
       }
       for (const rule of a.rules) {
         expect(flatText).toContain(`${rule.title} ${rule.effect}s ${rule.outcome}`);
