@@ -35,6 +35,8 @@ export type Block = (
       ranked?: boolean;
       /** The figures of the chart before it, for formats that cannot draw. */
       ofChart?: boolean;
+      /** Short name–value pairs that a page may set in columns (the answers appendix). */
+      pairs?: boolean;
     }
   | { kind: "chart"; chart: Chart }
 ) & {
@@ -768,6 +770,7 @@ function referenceSections(c: Context): Section[] {
     blocks: [
       {
         kind: "table",
+        pairs: true,
         head: ["question", "answer"],
         rows: Object.entries(a.answers).map(([id, value]) => [
           c.label(id),

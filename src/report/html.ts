@@ -149,6 +149,9 @@ function renderBlock(block: Block): string {
     case "checklist":
       return `<ul class="checklist">${block.items.map((item) => `<li class="${item.done ? "done" : "todo"}"><span class="mark">${item.done ? "✓" : "○"}</span> ${escapeHtml(item.text)}${item.done ? ' <span class="muted">(in place)</span>' : ""}</li>`).join("")}</ul>`;
     case "table": {
+      // Name–value pairs flow in two columns where the page is wide enough.
+      if (block.pairs)
+        return `<dl class="pairs">${block.rows.map(([name = "", value = ""]) => `<div><dt>${escapeHtml(name)}</dt><dd>${escapeHtml(value)}</dd></div>`).join("")}</dl>`;
       const align = (i: number) => (block.numeric?.includes(i) ? ' class="num"' : "");
       const head = block.head.map((h, i) => `<th${align(i)}>${escapeHtml(h)}</th>`).join("");
       const rows = block.rows
@@ -189,15 +192,25 @@ svg .grid { stroke: #eaeef2; } svg .neutral { stroke: #8c959f; stroke-dasharray:
 .muted, footer { color: var(--muted); } footer { margin-top: 3rem; font-size: 0.85rem; word-break: break-all; }
 .cover { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 1rem; margin: 0 0 1.2rem; font-size: 0.95rem; }
 .cover dt { color: var(--muted); } .cover dd { margin: 0; }
+dl.pairs { columns: 2 20rem; column-gap: 2rem; font-size: 0.92rem; margin: 0.5rem 0 1rem; }
+dl.pairs div { break-inside: avoid; display: flex; gap: 0.6rem; padding: 0.2rem 0; border-bottom: 1px solid var(--line); }
+dl.pairs dt { color: var(--muted); flex: 0 0 45%; } dl.pairs dd { margin: 0; }
 nav.contents { margin: 1.2rem 0 0; font-size: 0.95rem; } nav.contents ol { margin: 0.3rem 0; padding-left: 1.4rem; columns: 2; }
 nav.contents a { color: inherit; text-decoration: none; } nav.contents a:hover { text-decoration: underline; }
 @media print {
   @page { size: A4; margin: 18mm 14mm 16mm; @top-left { content: RUNNING; font-size: 8pt; color: #59636e; } @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #59636e; } }
   a { color: inherit; text-decoration: none; }
-  body { font-size: 10.5pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { font-size: 9.5pt; line-height: 1.4; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   main { max-width: none; padding: 0; }
-  h2 { break-after: avoid; } table, figure, .headline, li { break-inside: avoid; }
+  h1 { font-size: 17pt; margin-bottom: 0.5rem; }
+  h2 { font-size: 12pt; margin: 1.1rem 0 0.4rem; break-after: avoid; }
+  .headline { padding: 0.6rem 0.9rem; } .headline .outcome { font-size: 20pt; }
+  table { font-size: 8.5pt; margin: 0.3rem 0 0.6rem; } th, td { padding: 0.2rem 0.45rem; }
+  svg.chart { max-height: 60mm; width: auto; }
+  /* Long tables may break between rows, never inside one; a heading keeps its first lines. */
+  tr, figure, .headline, li, .cover { break-inside: avoid; }
   section { break-inside: auto; }
+  footer { margin-top: 1rem; }
 }
 `;
 
