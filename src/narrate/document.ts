@@ -559,6 +559,9 @@ function leaningSection(c: Context): Section[] {
   ];
 }
 
+/** Counter-reasons a handout shows: at least the strongest few, then those worth a point or more. */
+const COUNTER_REASONS = { least: 3, minPoints: 1.5 } as const;
+
 function reasonSections(c: Context, a: Decided): Section[] {
   const sections: Section[] = [
     {
@@ -587,6 +590,11 @@ function reasonSections(c: Context, a: Decided): Section[] {
     },
   ];
   if (a.counterReasons.length > 0) {
+    // The answers that matter, not a long tail of slight leanings: the JSON lists every one.
+    const shown = a.counterReasons.filter(
+      (reason, i) => i < COUNTER_REASONS.least || reason.contribution >= COUNTER_REASONS.minPoints,
+    );
+    const rest = a.counterReasons.length - shown.length;
     sections.push({
       id: "counter-reasons",
       title: "What points elsewhere",
@@ -596,8 +604,16 @@ function reasonSections(c: Context, a: Decided): Section[] {
           head: ["answer", "towards", "points", "reason"],
           numeric: [2],
           ranked: true,
-          rows: reasonRows(c, a.counterReasons, true),
+          rows: reasonRows(c, shown, true),
         },
+        ...(rest > 0
+          ? [
+              {
+                kind: "paragraph" as const,
+                text: `${rest} more answer${rest === 1 ? " leans" : "s lean"} elsewhere, each by under ${COUNTER_REASONS.minPoints} points (the JSON result lists every one).`,
+              },
+            ]
+          : []),
       ],
     });
   }

@@ -159,7 +159,7 @@ function renderBlock(block: Block): string {
           (row) => `<tr>${row.map((c, i) => `<td${align(i)}>${escapeHtml(c)}</td>`).join("")}</tr>`,
         )
         .join("");
-      return `<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
+      return `<table${block.ofChart ? ' class="of-chart"' : ""}><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
     }
     case "chart":
       return `<figure>${drawChart(block.chart)}</figure>`;
@@ -198,15 +198,20 @@ dl.pairs dt { color: var(--muted); flex: 0 0 45%; } dl.pairs dd { margin: 0; }
 nav.contents { margin: 1.2rem 0 0; font-size: 0.95rem; } nav.contents ol { margin: 0.3rem 0; padding-left: 1.4rem; columns: 2; }
 nav.contents a { color: inherit; text-decoration: none; } nav.contents a:hover { text-decoration: underline; }
 @media print {
-  @page { size: A4; margin: 18mm 14mm 16mm; @top-left { content: RUNNING; font-size: 8pt; color: #59636e; } @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #59636e; } }
+  @page { size: A4; margin: 15mm 13mm 14mm; @top-left { content: RUNNING; font-size: 8pt; color: #59636e; } @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #59636e; } }
   a { color: inherit; text-decoration: none; }
-  body { font-size: 9.5pt; line-height: 1.4; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { font-size: 9.2pt; line-height: 1.38; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   main { max-width: none; padding: 0; }
   h1 { font-size: 17pt; margin-bottom: 0.5rem; }
   h2 { font-size: 12pt; margin: 1.1rem 0 0.4rem; break-after: avoid; }
   .headline { padding: 0.6rem 0.9rem; } .headline .outcome { font-size: 20pt; }
   table { font-size: 8.5pt; margin: 0.3rem 0 0.6rem; } th, td { padding: 0.2rem 0.45rem; }
-  svg.chart { max-height: 60mm; width: auto; }
+  svg.chart { max-height: 55mm; width: auto; }
+  /* On paper the chart says it; its figures stay in the page for screen readers and copying. */
+  table.of-chart { display: none; }
+  dl.pairs { font-size: 8pt; column-gap: 1.2rem; } dl.pairs div { padding: 0.05rem 0; } dl.pairs dt { flex-basis: 50%; }
+  #provenance, #scorecard table, #confidence table { font-size: 8pt; }
+  li { margin: 0.1rem 0; } p { margin: 0.35rem 0; }
   /* Long tables may break between rows, never inside one; a heading keeps its first lines. */
   tr, figure, .headline, li, .cover { break-inside: avoid; }
   section { break-inside: auto; }
