@@ -52,6 +52,7 @@ function buildProgram(): Command {
     .description("assess an organisation: an interview on a terminal, or from an org file")
     .option("--org <paths...>", "org files, folders or globs to assess (- reads standard input)")
     .option("--interactive", "interview for the questions the org file leaves unanswered")
+    .option("--ask-skipped", "in the interview, ask again the questions marked not sure (null)")
     .addOption(
       repeatable(
         "--respondent <name>",

@@ -79,8 +79,14 @@ export function planInterview(compiled: CompiledRubrics): Step[] {
 export interface InterviewOptions {
   /** Offer a review of the answers already given before asking the rest (a resumed interview). */
   reviseFirst: boolean;
+  /**
+   * Questions already marked "not sure" (`null` in the file): not asked again unless
+   * `askSkipped`. Skipping an unanswered question adds it here.
+   */
+  unknown?: Set<string>;
+  askSkipped?: boolean;
   /** Called after every change, so an interrupted interview loses nothing. */
-  save(answers: Answers): Promise<void>;
+  save(answers: Answers, unknown: ReadonlySet<string>): Promise<void>;
 }
 
 /**
@@ -94,11 +100,18 @@ export async function runInterview(
   options: InterviewOptions,
 ): Promise<Answers> {
   const answers: Record<string, AnswerValue> = Object.assign(Object.create(null), initial);
+  const unknown = options.unknown ?? new Set<string>();
   const record = async (step: Step, reply: Reply) => {
-    if (reply.kind === "answer") answers[step.question.id] = reply.value;
-    else if (reply.kind === "clear") delete answers[step.question.id];
+    const id = step.question.id;
+    if (reply.kind === "answer") {
+      answers[id] = reply.value;
+      unknown.delete(id);
+    } else if (reply.kind === "clear") delete answers[id];
+    // "Not sure" on an open question is recorded, so a resumed interview does not ask it again.
+    else if (reply.kind === "skip" && answers[id] === undefined && !unknown.has(id))
+      unknown.add(id);
     else return;
-    await options.save(answers);
+    await options.save(answers, unknown);
   };
   const byId = new Map(steps.map((step) => [step.question.id, step]));
   const reviewUntilDone = async (purpose: "revise" | "final") => {
@@ -114,7 +127,11 @@ export async function runInterview(
   };
 
   if (options.reviseFirst) await reviewUntilDone("revise");
-  const pending = steps.filter((step) => answers[step.question.id] === undefined);
+  const pending = steps.filter(
+    (step) =>
+      answers[step.question.id] === undefined &&
+      (options.askSkipped === true || !unknown.has(step.question.id)),
+  );
   let index = 0;
   let backing = false;
   while (index < pending.length) {

@@ -101,9 +101,43 @@ describe("runInterview", () => {
     expect(prompter.asked).toHaveLength(25);
     expect(prompter.asked[0]).toBe("stage!");
     expect({ ...answers }).toEqual({ stage: "startup", employees: 20 });
-    // A skip changes nothing, so only the two answers were saved.
-    expect(saves).toEqual([1, 2]);
+    // Each answer is saved, and so is each "not sure" (recorded as null in the file).
+    expect(saves.slice(0, 2)).toEqual([1, 2]);
+    expect(saves).toHaveLength(25);
     expect(prompter.reviews).toEqual(["final"]);
+  });
+
+  it("records not sure, and asks it again on resuming only with askSkipped", async () => {
+    const unknown = new Set<string>();
+    const first = new ScriptedPrompter({ stage: [{ kind: "skip" }] });
+    await runInterview(steps, none(), first, {
+      reviseFirst: false,
+      unknown,
+      save: async () => {},
+    });
+    expect(unknown.has("stage")).toBe(true);
+    const again = new ScriptedPrompter({});
+    await runInterview(steps, none(), again, { reviseFirst: false, unknown, save: async () => {} });
+    expect(again.asked).not.toContain("stage!");
+    expect(again.asked).not.toContain("stage");
+    const asked = new ScriptedPrompter({});
+    await runInterview(steps, none(), asked, {
+      reviseFirst: false,
+      unknown,
+      askSkipped: true,
+      save: async () => {},
+    });
+    expect(asked.asked[0]).toBe("stage!");
+  });
+
+  it("writes not sure as null, and reads it back as not sure", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "rolefit-unknown-")), "unknown.yaml");
+    const file = AnswersFile.create(path, "Acme", steps);
+    await file.save(Object.assign(Object.create(null), { employees: 40 }), new Set(["stage"]));
+    const text = readFileSync(path, "utf8");
+    expect(text).toMatch(/stage: null/);
+    const reread = AnswersFile.fromDocument(path, parseDocument(text), steps);
+    expect([...reread.unknown()]).toEqual(["stage"]);
   });
 
   it("goes back to the previous question and lets it be changed", async () => {

@@ -34,6 +34,7 @@ export interface AssessOptions {
   details?: boolean;
   preparedFor?: string;
   preparedBy?: string;
+  askSkipped?: boolean;
 }
 
 const SINGLE_FORMATS: readonly string[] = ASSESSMENT_FORMATS;

@@ -48,6 +48,8 @@ interface Session {
   color: boolean;
   /** The file being written, and how many answers it holds: what Ctrl-C must report. */
   current?: { file: AnswersFile; saved: number };
+  /** Ask again the questions a file marks "not sure". */
+  askSkipped: boolean;
 }
 
 /** The answers file to write: resumed from an existing one if the user wants, else a new one. */
@@ -93,7 +95,8 @@ async function interviewInto(
   title: string,
 ): Promise<Answers> {
   session.current = { file, saved: Object.keys(initial).length };
-  await file.save(initial);
+  const unknown = file.unknown();
+  await file.save(initial, unknown);
   const intro = `Answers are saved to ${visible(file.path)} after every answer. Ctrl-C stops at any time; resume with:`;
   const width = Math.max(40, (process.stdout.columns || 80) - 1);
   process.stdout.write(
@@ -119,8 +122,10 @@ async function interviewInto(
   });
   return runInterview(allSteps, initial, prompter, {
     reviseFirst,
-    save: async (answers) => {
-      await file.save(answers);
+    unknown,
+    askSkipped: session.askSkipped,
+    save: async (answers, marked) => {
+      await file.save(answers, marked);
       if (session.current) session.current.saved = Object.keys(answers).length;
     },
   });
@@ -141,6 +146,7 @@ export async function runInterviewCommand(
     rubricDirs: options.rubrics,
     steps: planInterview(rubrics.compiled),
     color: wantsColor(process.stdout, global),
+    askSkipped: options.askSkipped === true,
   };
   const people = options.respondent ?? [];
   try {

@@ -83,12 +83,32 @@ export class AnswersFile {
     steps: readonly Step[],
     current?: Answers,
   ): AnswersFile {
-    return new AnswersFile(path, doc.clone(), steps, current && answersKey(current));
+    const file = new AnswersFile(path, doc.clone(), steps);
+    if (current) file.onDisk = `${answersKey(current)}|${[...file.unknown()].sort().join()}`;
+    return file;
   }
 
-  /** Writes the answers into the file, unless they are the ones it already holds. */
-  async save(answers: Answers): Promise<void> {
-    const key = answersKey(answers);
+  /** The questions the file marks "not sure": present, with `null`. */
+  unknown(): Set<string> {
+    const map = this.doc.get("answers", true);
+    const ids = new Set<string>();
+    if (isMap(map))
+      for (const pair of (map as YAMLMap).items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (pair.value === null || (isScalar(pair.value) && pair.value.value === null))
+          ids.add(key);
+      }
+    return ids;
+  }
+
+  /**
+   * Writes the answers into the file, unless they are the ones it already holds; questions in
+   * `unknown` are written as `null`, "not sure".
+   */
+  async save(answers: Answers, marked?: ReadonlySet<string>): Promise<void> {
+    // Without a say, the file's own "not sure" marks stand.
+    const unknown = marked ?? this.unknown();
+    const key = `${answersKey(answers)}|${[...unknown].sort().join()}`;
     if (key === this.onDisk) return;
     let map = this.doc.get("answers", true);
     if (!isMap(map)) {
@@ -102,6 +122,7 @@ export class AnswersFile {
       if (existing === undefined) {
         if (value !== undefined)
           entries.set(question.id, this.doc.createNode(value, { flow: true }));
+        else if (unknown.has(question.id)) entries.set(question.id, this.doc.createNode(null));
         continue;
       }
       // Unanswered stays as `null` and answers change in place, so the comments a client wrote
