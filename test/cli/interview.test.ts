@@ -148,6 +148,22 @@ describe.skipIf(!hasTmux)("the interview in a real terminal", () => {
     await session.waitFor(/EXIT=0/);
   });
 
+  it("says how to resume the whole room when a respondent's interview stops", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rolefit-room-"));
+    session = new TmuxSession(`${BIN} assess --respondent Dana --respondent Ravi`, { cwd: dir });
+    await session.waitFor(/Which organisation are we assessing\?/);
+    session.type("Acme");
+    session.send("Enter");
+    await session.waitFor(/Which stage best describes/);
+    session.send("Enter");
+    await session.waitFor(/How many people does the organisation employ\?/);
+    session.send("C-c");
+    const stopped = await session.waitFor(/EXIT=130/);
+    expect(stopped).toContain("Interview stopped. 1 answer is saved in acme-dana.yaml.");
+    expect(stopped).toContain("Resume with: rolefit assess --respondent Dana --respondent Ravi");
+    expect(stopped).toContain("name the organisation Acme again");
+  });
+
   it("exits 2 without a terminal and says how to pass a file", () => {
     const run = rolefit(["assess", "--interactive", "--org", "examples/seed-startup.yaml"]);
     expect(run.status).toBe(2);

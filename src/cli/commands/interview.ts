@@ -26,9 +26,14 @@ function interrupted(
   path: string | undefined,
   saved: number,
   rubrics: readonly string[],
+  room?: { people: readonly string[]; name: string },
 ): UserError {
+  // A room resumes whole: the same people again, each one's saved file offered for resuming.
+  const resume = room
+    ? `rolefit assess ${room.people.map((person) => `--respondent ${shellQuote(person)}`).join(" ")}${rubricFlags(rubrics)}\n(name the organisation ${visible(room.name)} again; each person's saved answers are offered for resuming)`
+    : path && resumeCommand(path, rubrics);
   const where = path
-    ? `${saved} answer${saved === 1 ? " is" : "s are"} saved in ${visible(path)}.\nResume with: ${resumeCommand(path, rubrics)}`
+    ? `${saved} answer${saved === 1 ? " is" : "s are"} saved in ${visible(path)}.\nResume with: ${resume}`
     : "Nothing was saved.";
   return new UserError(`Interview stopped. ${where}`, EXIT.interrupted);
 }
@@ -50,6 +55,8 @@ interface Session {
   current?: { file: AnswersFile; saved: number };
   /** Ask again the questions a file marks "not sure". */
   askSkipped: boolean;
+  /** The organisation's name, once given. */
+  organization?: string;
 }
 
 /** The answers file to write: resumed from an existing one if the user wants, else a new one. */
@@ -175,6 +182,7 @@ export async function runInterviewCommand(
           validate: (text) => text.trim() !== "" || "Enter the organisation's name.",
         })
       ).trim();
+      session.organization = name;
       for (const person of people.length > 0 ? people : [undefined]) {
         const path = person
           ? defaultAnswersPath(`${name} ${person}`)
@@ -235,6 +243,9 @@ export async function runInterviewCommand(
         session.current?.file.path,
         session.current?.saved ?? 0,
         session.rubricDirs,
+        people.length > 1 && session.organization
+          ? { people, name: session.organization }
+          : undefined,
       );
     throw error;
   }
