@@ -27,7 +27,13 @@ export type ReviewChoice = { kind: "change"; questionId: string } | { kind: "don
 
 /** The terminal side of the interview; tests give a scripted one. */
 export interface Prompter {
-  ask(step: Step, current: AnswerValue | undefined, canGoBack: boolean): Promise<Reply>;
+  /** `left`: the open questions from this one on, this one included ("6 to go"). */
+  ask(
+    step: Step,
+    current: AnswerValue | undefined,
+    canGoBack: boolean,
+    left?: { done: number; left: number },
+  ): Promise<Reply>;
   review(
     steps: readonly Step[],
     answers: Answers,
@@ -145,7 +151,13 @@ export async function runInterview(
       }
       continue;
     }
-    const reply = await prompter.ask(step, answers[step.question.id], index > 0);
+    // What is left counts only questions that still apply to the answers so far.
+    const open = (from: number, to: number) =>
+      pending.slice(from, to).filter((s) => s.applies(answers)).length;
+    const reply = await prompter.ask(step, answers[step.question.id], index > 0, {
+      done: open(0, index),
+      left: open(index, pending.length),
+    });
     await record(step, reply);
     backing = reply.kind === "back" && index > 0;
     index = reply.kind === "back" ? Math.max(0, index - 1) : index + 1;

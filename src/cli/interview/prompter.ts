@@ -64,15 +64,23 @@ export class TerminalPrompter implements Prompter {
     this.out.write("\n");
   }
 
-  async ask(input: Step, current: AnswerValue | undefined, canGoBack: boolean): Promise<Reply> {
+  async ask(
+    input: Step,
+    current: AnswerValue | undefined,
+    canGoBack: boolean,
+    progress?: { done: number; left: number },
+  ): Promise<Reply> {
     const { c } = this;
     // A custom rubric's text is shown, never obeyed by the terminal; answer values are ids.
     const step = deepVisible(input);
     const { question } = step;
     const barWidth = Math.max(10, Math.min(30, this.width - 60));
     const position = `${step.rubricTitle} · ${step.inRubric}/${step.rubricSize}`;
-    // The bar fills with the questions behind this one; the words say where this one is.
-    const overall = `${progressBar(step.overall - 1, step.total, barWidth)} question ${step.overall} of ${step.total}`;
+    // The bar fills with the questions behind this one; the words say how many are left, counting
+    // only those that apply (changing an answer in a review shows the place in the whole list).
+    const overall = progress
+      ? `${progressBar(progress.done, progress.done + progress.left, barWidth)} ${progress.left} to go`
+      : `${progressBar(step.overall - 1, step.total, barWidth)} question ${step.overall} of ${step.total}`;
     const gap = Math.max(2, this.width - position.length - overall.length);
     // No dim text on these screens: a projector washes it out.
     const help = wrap(question.help, this.width - 4, "  ", "  ");
