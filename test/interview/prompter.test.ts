@@ -224,7 +224,7 @@ describe("TerminalPrompter", () => {
       "Choose options, or one of “None of these”, skip or back on its own.",
     );
     expect(mixed.reply).toEqual({ kind: "skip" });
-    // Select-all takes in the special entries too, and is refused for it.
+    // Select-all is off (it would tick "None", skip and back too): `a` selects nothing.
     const all = await answer("collaboration_mechanisms", [
       "a",
       KEYS.enter,
@@ -233,7 +233,7 @@ describe("TerminalPrompter", () => {
       KEYS.space,
       KEYS.enter,
     ]);
-    expect(all.screen).toContain("on its own");
+    expect(all.screen).toContain("Select options, or “None of these”.");
     expect(all.reply).toEqual({ kind: "answer", value: ["combined_pmo"] });
   });
 });

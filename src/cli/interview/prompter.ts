@@ -174,6 +174,8 @@ export class TerminalPrompter implements Prompter {
         ],
         pageSize: 12,
         loop: false,
+        // Select-all and invert would tick "None", skip and back along with the options.
+        shortcuts: { all: null, invert: null },
         validate: (choices) => {
           // "None", skip, clear and back each stand alone; an empty selection is no answer.
           if (choices.length === 0) return `Select options, or “${noneLabel}”.`;
