@@ -149,6 +149,25 @@ describe.skipIf(!hasTmux)("the interview in a real terminal", () => {
     await session.waitFor(/EXIT=0/);
   });
 
+  it("uses a projector's 160×40 for the whole summary, the menu still on screen", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rolefit-result-"));
+    copyFileSync(join(ROOT, "examples", "regulated-bank.yaml"), join(dir, "bank.yaml"));
+    session = new TmuxSession(`${BIN} assess --org bank.yaml`, {
+      cwd: dir,
+      width: 160,
+      height: 40,
+    });
+    const screen = await session.waitFor(/What next\?[\s\S]*Finish/);
+    expect(screen.split("\n")[0]).toBe("Harbourgate Bank");
+    // Three reasons each way and the changes, none dropped to fit.
+    const reasons = screen.split("\n").filter((row) => /^ {2,3}\+\d/.test(row));
+    expect(reasons).toHaveLength(6);
+    expect(screen).toMatch(/What would change it\n {2}• /);
+    session.send("Up");
+    session.send("Enter");
+    await session.waitFor(/EXIT=0/);
+  });
+
   it("says how to resume the whole room when a respondent's interview stops", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rolefit-room-"));
     session = new TmuxSession(`${BIN} assess --respondent Dana --respondent Ravi`, { cwd: dir });
