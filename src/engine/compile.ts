@@ -189,12 +189,14 @@ function groupMaxPoints(group: ScoringGroup): number {
   return only ? questionMaxPoints(only.question) : 0;
 }
 
+/** What a precondition stands for in the grounds check: as much as a typical answer. */
+const PRECONDITION_POINTS = 2;
+
 /**
  * The points a question stands for when judging how much is answered: its most, or for a
- * question that only gates (a precondition) as much as a typical answer, as it can take points
- * away from an outcome.
+ * question that only gates (a precondition) PRECONDITION_POINTS, as it can take points away from
+ * an outcome.
  */
-const PRECONDITION_POINTS = 2;
 function groundsPoints(entry: CompiledQuestion): number {
   const own = questionMaxPoints(entry.question);
   const { family, members, cap } = entry.group;

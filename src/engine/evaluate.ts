@@ -144,9 +144,6 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
   const { scores } = scored;
   const decision = decide(compiled, answers, scores);
   const { recommendation, runnerUp, allowed, fired, conflict } = decision;
-  const inapplicable = compiled.questions
-    .filter((entry) => !applies(entry, answers))
-    .map(({ question }) => question.id);
   // A question that does not apply is settled: nothing more to learn from it.
   const unanswered = compiled.questions
     .filter((entry) => answers[entry.question.id] === undefined && applies(entry, answers))
@@ -188,7 +185,6 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
       unanswered,
       rules,
       conditions: [],
-      inapplicable,
       // Which way each answer leans, against the structure the tie-break would take: nothing is
       // recommended, but a reader can see what the answers so far point to.
       ...explain(scored.ledger, recommendation, runnerUp),
@@ -245,7 +241,6 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
     unanswered,
     rules,
     conditions: conditionsFor(compiled, applicableAnswers(compiled, answers), recommendation),
-    inapplicable,
     reasons,
     counterReasons,
     whatWouldChange,

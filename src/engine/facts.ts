@@ -149,8 +149,6 @@ export interface Evaluation {
   rules: FiredRuleFact[];
   /** What the recommendation depends on: condition rules holding for it, in rubric order. */
   conditions: ConditionFact[];
-  /** Questions that do not apply to these answers (their answers, if any, count for nothing). */
-  inapplicable: string[];
   reasons: ReasonFact[];
   counterReasons: ReasonFact[];
   whatWouldChange: ChangeFact[];

@@ -17,6 +17,18 @@ import {
   scoreFrom,
 } from "./score.js";
 
+/**
+ * One group's points swapped in the sums of points in favour and against: the one place the
+ * sums change, so every shortcut rounds alike.
+ */
+function swapInto(favour: Scores, against: Scores, before: Scores, after: Scores): void {
+  for (const outcome of OUTCOMES) {
+    favour[outcome] = favour[outcome] - Math.max(before[outcome], 0) + Math.max(after[outcome], 0);
+    against[outcome] =
+      against[outcome] - Math.min(before[outcome], 0) + Math.min(after[outcome], 0);
+  }
+}
+
 /** A change with what pairing it needs worked out (see WhatIf.prepare). */
 export interface PreparedChange {
   change: Change;
@@ -154,16 +166,13 @@ export class WhatIf {
     }
     const favour = { ...this.favour };
     const against = { ...this.against };
-    for (const group of groups) {
-      const before = this.points.get(group) ?? ZERO;
-      const after = groupPoints(this.compiled, group, answers, undefined, within);
-      for (const outcome of OUTCOMES) {
-        favour[outcome] =
-          favour[outcome] - Math.max(before[outcome], 0) + Math.max(after[outcome], 0);
-        against[outcome] =
-          against[outcome] - Math.min(before[outcome], 0) + Math.min(after[outcome], 0);
-      }
-    }
+    for (const group of groups)
+      swapInto(
+        favour,
+        against,
+        this.points.get(group) ?? ZERO,
+        groupPoints(this.compiled, group, answers, undefined, within),
+      );
     const multipliers = preconditions
       ? multipliersOf(this.compiled, answers, within)
       : this.multipliers;
@@ -182,14 +191,10 @@ export class WhatIf {
 
   /** The scores with one group's points swapped for others, under these multipliers. */
   private swapped(before: Scores, after: Scores, multipliers: Scores): Scores {
-    const score = (outcome: Outcome) => {
-      const b = before[outcome];
-      const a = after[outcome];
-      const favour = this.favour[outcome] - Math.max(b, 0) + Math.max(a, 0);
-      const against = this.against[outcome] - Math.min(b, 0) + Math.min(a, 0);
-      return scoreFrom(favour, against, multipliers[outcome]);
-    };
-    return { combine: score("combine"), separate: score("separate"), matrix: score("matrix") };
+    const favour = { ...this.favour };
+    const against = { ...this.against };
+    swapInto(favour, against, before, after);
+    return this.scoresFrom(favour, against, multipliers);
   }
 
   private firedWith(changes: readonly Change[]): HardRule[] {
@@ -301,6 +306,11 @@ export class WhatIf {
       a.entry && b.entry && a.entry.group !== b.entry.group
         ? this.scoresOfPair(a, b)
         : this.scores(changes);
+    return this.bestWith(scores, changes);
+  }
+
+  /** The best outcome for these scores among those the hard rules leave open after the changes. */
+  private bestWith(scores: Scores, changes: readonly Change[]): Outcome {
     const touchesRules = changes.some(
       ([id]) => this.ready.rulesOf.has(id) || this.compiled.gates.has(id),
     );
@@ -312,16 +322,8 @@ export class WhatIf {
   private scoresOfPair(a: PreparedChange, b: PreparedChange): Scores {
     const favour = { ...this.favour };
     const against = { ...this.against };
-    for (const { entry, points } of [a, b]) {
-      if (!entry || !points) continue;
-      const before = this.points.get(entry.group) ?? ZERO;
-      for (const outcome of OUTCOMES) {
-        favour[outcome] =
-          favour[outcome] - Math.max(before[outcome], 0) + Math.max(points[outcome], 0);
-        against[outcome] =
-          against[outcome] - Math.min(before[outcome], 0) + Math.min(points[outcome], 0);
-      }
-    }
+    for (const { entry, points } of [a, b])
+      if (entry && points) swapInto(favour, against, this.points.get(entry.group) ?? ZERO, points);
     let multipliers = this.multipliers;
     if (a.factors || b.factors) {
       // The same products in the same order as a full scoring, one or two factors replaced.
@@ -342,12 +344,7 @@ export class WhatIf {
 
   /** The recommendation with several answers changed. */
   recommendationWithChanges(changes: readonly Change[]): Outcome {
-    const scores = this.scores(changes);
-    const touchesRules = changes.some(
-      ([id]) => this.ready.rulesOf.has(id) || this.compiled.gates.has(id),
-    );
-    const { mask } = outcomesLeftBy(touchesRules ? this.firedWith(changes) : this.baseFired);
-    return bestOutcome(scores.combine, scores.separate, scores.matrix, mask) ?? "combine";
+    return this.bestWith(this.scores(changes), changes);
   }
 
   /**

@@ -61,12 +61,11 @@ function reasonAndVariants(reason: ReasonText): {
 } {
   if (typeof reason === "string") return { reason };
   const fallback = reason[reason.length - 1]?.text ?? "";
-  const variants = reason
-    .filter((variant) => variant.when !== undefined)
-    .map((variant) => ({
-      when: variant.when ? describeCondition(variant.when, RAW_WORDING) : "",
-      text: variant.text,
-    }));
+  const variants = reason.flatMap((variant) =>
+    variant.when
+      ? [{ when: describeCondition(variant.when, RAW_WORDING), text: variant.text }]
+      : [],
+  );
   return { reason: fallback, variants };
 }
 

@@ -9,7 +9,6 @@ import type { HandoutInfo } from "../../narrate/document.js";
 import type { Assessment } from "../../result/assessment.js";
 import { parseOrganizationsFast } from "../../rubric/fast-organizations.js";
 import { visible } from "../../text/visible.js";
-import { shellQuote } from "../interview/answers-file.js";
 import { inputError, loadOrganization, loadRubricSet } from "../load.js";
 import { emit, type GlobalOptions, terminalWidth, wantsColor } from "../output.js";
 import {
@@ -19,6 +18,7 @@ import {
   reportDate,
 } from "../render.js";
 import { applyOverrides, parseSetFlags } from "../set-answers.js";
+import { shellQuote } from "../shell.js";
 
 export interface AssessOptions {
   org?: string[];
@@ -92,14 +92,12 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
         answers: applyOverrides(parsed.value.answers, overrides),
         provenance: rubrics.provenance,
       });
-      return present(
-        assessment,
-        rubrics.compiled,
-        options,
-        global,
-        `--org ${shellQuote(only.path)}`,
-        { preparedFor: parsed.value.preparedFor, preparedBy: parsed.value.preparedBy },
-      );
+      return present(assessment, rubrics.compiled, options, global, {
+        flag: `--org ${shellQuote(only.path)}`,
+        path: only.path,
+        preparedFor: parsed.value.preparedFor,
+        preparedBy: parsed.value.preparedBy,
+      });
     }
   }
   if (options.summary)
@@ -145,14 +143,12 @@ async function runRoom(
     respondents,
     provenance: rubrics.provenance,
   });
-  return present(
-    assessment,
-    rubrics.compiled,
-    options,
-    global,
-    `--respondents ${files.map(shellQuote).join(" ")}`,
-    { preparedFor: orgs[0]?.preparedFor, preparedBy: orgs[0]?.preparedBy },
-  );
+  return present(assessment, rubrics.compiled, options, global, {
+    flag: `--respondents ${files.map(shellQuote).join(" ")}`,
+    path: files[0] ?? "-",
+    preparedFor: orgs[0]?.preparedFor,
+    preparedBy: orgs[0]?.preparedBy,
+  });
 }
 
 /**
@@ -165,15 +161,20 @@ async function present(
   compiled: CompiledRubrics,
   options: AssessOptions,
   global: GlobalOptions,
-  inputsFlag: string,
-  fromFile: { preparedFor?: string | undefined; preparedBy?: string | undefined } = {},
+  /** The inputs as a flag to repeat in a command, the first input's path, and its cover fields. */
+  from: {
+    flag: string;
+    path: string;
+    preparedFor?: string | undefined;
+    preparedBy?: string | undefined;
+  },
 ): Promise<void> {
   if (options.summary && options.details)
     throw new UsageError("give --summary or --details, not both");
   if ((options.summary || options.details) && options.format !== "text")
     throw new UsageError(`--summary and --details are text views; drop --format ${options.format}`);
   const color = !options.out && wantsColor(process.stdout, global);
-  const handout = handoutInfo(options, fromFile);
+  const handout = handoutInfo(options, from);
   const render = { color, width: terminalWidth(), compiled, handout };
   if (options.summary) {
     const [{ buildReport }, { renderSummary, detailsHint }] = await Promise.all([
@@ -183,21 +184,21 @@ async function present(
     // With its two-line hint below, it fits the screen (24 rows off a terminal).
     const height = (process.stdout.rows || 24) - 2;
     const summary = renderSummary(buildReport(compiled, assessment), { ...render, height });
-    return emit(summary + detailsHint(`rolefit assess ${inputsFlag} --details`), options.out);
+    return emit(summary + detailsHint(`rolefit assess ${from.flag} --details`), options.out);
   }
   const person = process.stdout.isTTY && process.stdin.isTTY && !options.out;
   if (options.format === "text" && !options.details && person) {
     const { showResultScreen } = await import("../result-screen.js");
-    const base = (assessment.source ?? assessment.organization)
-      .split(", ")[0]
-      ?.replace(/(\.ya?ml)?$/i, ".report");
+    // Next to the org file, as after an interview; standard input has no place of its own.
+    const reportBase =
+      from.path === "-" ? "rolefit.report" : from.path.replace(/(\.ya?ml)?$/i, ".report");
     return showResultScreen({
       assessment,
       compiled,
       color,
       handout,
-      reportBase: base && base !== "-.report" ? base : "rolefit.report",
-      laterCommand: `rolefit assess ${inputsFlag} --format markdown --out report.md`,
+      reportBase,
+      laterCommand: `rolefit assess ${from.flag} --format markdown --out ${shellQuote(`${reportBase}.md`)}`,
     });
   }
   return emit(

@@ -3,9 +3,9 @@ import { UserError } from "../../io/errors.js";
 import { refuseOutputOverInput } from "../../io/write.js";
 import { renderOrgTemplate } from "../../report/template.js";
 import { visible } from "../../text/visible.js";
-import { shellQuote } from "../interview/answers-file.js";
 import { loadRubricSet } from "../load.js";
 import { emit } from "../output.js";
+import { shellQuote } from "../shell.js";
 
 export interface InitOptions {
   rubrics: string[];

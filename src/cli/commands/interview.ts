@@ -12,13 +12,13 @@ import {
   defaultAnswersPath,
   resumeCommand,
   rubricFlags,
-  shellQuote,
 } from "../interview/answers-file.js";
 import { TerminalPrompter } from "../interview/prompter.js";
 import { loadOrganization, loadRubricSet, type RubricSet } from "../load.js";
 import { type GlobalOptions, wantsColor } from "../output.js";
 import { showResultScreen } from "../result-screen.js";
 import { applyOverrides, parseSetFlags } from "../set-answers.js";
+import { shellQuote } from "../shell.js";
 import { type AssessOptions, handoutInfo } from "./assess.js";
 
 /** Ctrl-C in the interview: not an error, but the answers' whereabouts must be said. */

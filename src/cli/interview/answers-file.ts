@@ -3,6 +3,7 @@ import type { Step } from "../../interview/flow.js";
 import { writeFileAtomic } from "../../io/stream.js";
 import type { Answers } from "../../rubric/schema.js";
 import { visible } from "../../text/visible.js";
+import { shellQuote } from "../shell.js";
 
 /** `Northwind Payments` → `northwind-payments.yaml`: the default answers file for an interview. */
 export function defaultAnswersPath(name: string): string {
@@ -20,19 +21,6 @@ function cutAtWord(slug: string, limit: number): string {
   if (slug.length <= limit) return slug;
   const end = slug.slice(0, limit + 1).lastIndexOf("-");
   return end > 0 ? slug.slice(0, end) : slug.slice(0, limit);
-}
-
-/**
- * A path as a shell word: as it is when safe, else in single quotes; a path holding control
- * characters in bash's $'…' quoting, whose escapes are the visible ones.
- */
-export function shellQuote(path: string): string {
-  if (/^[\w./-]+$/.test(path)) return path;
-  // In $'…' a backslash is an escape, so the path's own backslashes are doubled first.
-  const escaped = path.replace(/\\/g, "\\\\");
-  const shown = visible(escaped);
-  if (shown !== escaped) return `$'${shown.replace(/'/g, "\\'")}'`;
-  return `'${path.replace(/'/g, "'\\''")}'`;
 }
 
 /** ` --rubrics DIR` for each folder given: a command shown to the user runs on the same rubrics. */
