@@ -2,7 +2,6 @@ import { Document, isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml"
 import type { Step } from "../../interview/flow.js";
 import { writeFileAtomic } from "../../io/stream.js";
 import type { Answers } from "../../rubric/schema.js";
-import { visible } from "../../text/visible.js";
 import { shellQuote } from "../shell.js";
 
 /** `Northwind Payments` → `northwind-payments.yaml`: the default answers file for an interview. */
