@@ -53,6 +53,10 @@ function buildProgram(): Command {
     .option("--org <paths...>", "org files, folders or globs to assess (- reads standard input)")
     .option("--interactive", "interview for the questions the org file leaves unanswered")
     .option("--ask-skipped", "in the interview, ask again the questions marked not sure (null)")
+    .option(
+      "--adaptive",
+      "in the interview, ask the most decisive question next and stop once the verdict is settled",
+    )
     .addOption(
       repeatable(
         "--respondent <name>",
@@ -84,7 +88,7 @@ function buildProgram(): Command {
     .option("--prepared-by <name>", "who prepared the handout, on its cover (else the org file's)")
     .addHelpText(
       "after",
-      "\nOn a terminal, one organisation's text result opens with a one-screen summary and a menu\n(details, write the report, finish); piped or redirected, it is the full text report.\n\nExamples:\n  rolefit assess                                   interview in the terminal\n  rolefit assess --org acme.yaml --interactive     resume: ask what acme.yaml leaves open\n  rolefit assess --org examples/northwind-payments.yaml\n  rolefit assess --org org.yaml --set major_incidents_12m=8 --format json",
+      "\nOn a terminal, one organisation's text result opens with a one-screen summary and a menu\n(details, write the report, finish); piped or redirected, it is the full text report.\n\nExamples:\n  rolefit assess                                   interview in the terminal\n  rolefit assess --org acme.yaml --interactive     resume: ask what acme.yaml leaves open\n  rolefit assess --adaptive                        ask only what could change the verdict\n  rolefit assess --org examples/northwind-payments.yaml\n  rolefit assess --org org.yaml --set major_incidents_12m=8 --format json",
     )
     .action(async (options) =>
       (await import("./commands/assess.js")).runAssess(options, program.opts()),

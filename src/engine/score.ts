@@ -97,6 +97,11 @@ export function groupPoints(
     net.separate += points.separate;
     net.matrix += points.matrix;
   }
+  return capGroup(compiled, group, net);
+}
+
+/** A group's summed points, capped for a family (in place): a family counts once. */
+export function capGroup(compiled: CompiledRubrics, group: ScoringGroup, net: Scores): Scores {
   if (!group.family) return net;
   const cap = group.cap * (scalesOf(compiled).get(group.rubricId) ?? 0);
   for (const outcome of OUTCOMES) net[outcome] = Math.max(-cap, Math.min(cap, net[outcome]));

@@ -95,15 +95,25 @@ function leafHolds(leaf: LeafCondition, value: AnswerValue | undefined): boolean
  * unanswered question may go either way, and the answered ones are taken as they are.
  */
 export function couldHold(condition: Condition, answers: Answers): boolean {
-  return maybe(condition, answers) !== false;
+  return maybeHolds(condition, answers) !== false;
 }
 
-/** Three-valued: true or false when the answers settle it, undefined when they do not. */
-function maybe(condition: Condition, answers: Answers): boolean | undefined {
+const unanswered = (answers: Answers) => (id: string) => answers[id] === undefined;
+
+/**
+ * Three-valued: true or false when the answers settle it, undefined when they do not. A test on
+ * an open question (by default, any unanswered one) may go either way; a question that is not
+ * open is taken as it is, unanswered included.
+ */
+export function maybeHolds(
+  condition: Condition,
+  answers: Answers,
+  open: (id: string) => boolean = unanswered(answers),
+): boolean | undefined {
   if ("all" in condition) {
     let all: boolean | undefined = true;
     for (const part of condition.all) {
-      const held = maybe(part, answers);
+      const held = maybeHolds(part, answers, open);
       if (held === false) return false;
       if (held === undefined) all = undefined;
     }
@@ -112,16 +122,15 @@ function maybe(condition: Condition, answers: Answers): boolean | undefined {
   if ("any" in condition) {
     let any: boolean | undefined = false;
     for (const part of condition.any) {
-      const held = maybe(part, answers);
+      const held = maybeHolds(part, answers, open);
       if (held === true) return true;
       if (held === undefined) any = undefined;
     }
     return any;
   }
   if ("not" in condition) {
-    const held = maybe(condition.not, answers);
+    const held = maybeHolds(condition.not, answers, open);
     return held === undefined ? undefined : !held;
   }
-  const value = answers[condition.question];
-  return value === undefined ? undefined : leafHolds(condition, value);
+  return open(condition.question) ? undefined : leafHolds(condition, answers[condition.question]);
 }

@@ -267,6 +267,18 @@ export const organizationSchema = z.strictObject({
   /** For the handout's cover: who the report is for, and who prepared it. */
   preparedFor: text.optional(),
   preparedBy: text.optional(),
+  /**
+   * Written by an adaptive interview that stopped early: the questions it left open, and the
+   * engine's proof that they could not change the verdict. Scoring ignores it.
+   */
+  adaptive: z
+    .strictObject({
+      settledAfter: z.number().int().min(0),
+      questions: z.number().int().min(0),
+      leftOpen: z.array(id),
+      why: text,
+    })
+    .optional(),
   /** Answer values are checked against the loaded rubrics, not here. */
   answers: z.record(z.string(), z.unknown()).nullable().default({}),
 });

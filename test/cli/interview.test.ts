@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -168,6 +168,99 @@ describe.skipIf(!hasTmux)("the interview in a real terminal", () => {
     await session.waitFor(/EXIT=0/);
   });
 
+  it("stops an adaptive interview once the verdict is settled, and says how it was proved", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rolefit-adaptive-"));
+    writeFileSync(
+      join(dir, "tiny.yaml"),
+      "apiVersion: rolefit/v1\nkind: Organization\nname: Tiny Co\nanswers: {}\n",
+    );
+    session = new TmuxSession(`${BIN} assess --org tiny.yaml --interactive --adaptive`, {
+      cwd: dir,
+      width: 80,
+      height: 24,
+    });
+    await session.waitFor(
+      /Which stage best describes[\s\S]*at most 25 to go|at most 25 to go[\s\S]*Which stage/,
+    );
+    session.send("Enter"); // startup
+    await session.waitFor(/How many people does the organisation employ\?/);
+    session.type("12");
+    session.send("Enter");
+    await session.waitFor(/engineering and IT together/);
+    session.type("3");
+    session.send("Enter");
+    const settled = await session.waitFor(/What next\?[\s\S]*Go on with the 22 open questions/);
+    expect(settled).toContain("Verdict settled after 3 of 25 questions: combine.");
+    expect(settled).toMatch(
+      /Proved by the engine: the hard rule “A small organisation has one\s+leader”/,
+    );
+    for (const row of settled.split("\n")) expect(row.length).toBeLessThanOrEqual(80);
+    session.send("Enter"); // stop here
+    await session.waitFor(/Review the answers before scoring · 3\/25 answered/);
+    session.send("Enter"); // score it
+    const result = await session.waitFor(/What next\?[\s\S]*Finish/);
+    expect(result).toMatch(/Recommendation +COMBINE/);
+    session.send("Up");
+    session.send("Enter");
+    await session.waitFor(/EXIT=0/);
+    const saved = parse(readFileSync(join(dir, "tiny.yaml"), "utf8"));
+    expect(saved.adaptive).toMatchObject({ settledAfter: 3, questions: 25 });
+    expect(saved.adaptive.leftOpen).toHaveLength(22);
+    expect(saved.adaptive.why).toMatch(
+      /^Verdict settled after 3 of 25 questions: combine\. Proved/,
+    );
+    expect(
+      json(rolefit(["assess", "--org", join(dir, "tiny.yaml"), "--format", "json"])),
+    ).toMatchObject({
+      recommendation: "combine",
+    });
+  });
+
+  it("asks an adaptive interview on a projector, and its verdict is the file's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rolefit-adaptive-"));
+    session = new TmuxSession(`${BIN} assess --adaptive --answers acme.yaml`, {
+      cwd: dir,
+      width: 160,
+      height: 40,
+    });
+    await session.waitFor(/Which organisation are we assessing\?/);
+    session.type("Acme");
+    session.send("Enter");
+    let screen = await session.waitFor(/at most \d+ to go/);
+    // Answer as a mid-sized firm would: numbers in the hundreds, otherwise the first choice.
+    for (let step = 0; step < 40 && !/Verdict settled|Score it/.test(screen); step++) {
+      const before = screen;
+      if (/\(0–100%;/.test(screen)) session.type("30");
+      else if (/s to skip/.test(screen)) session.type("600");
+      else if (/None of these/.test(screen)) session.send("Space");
+      else if (/❯ Not sure — skip this question/.test(screen)) session.send("Up");
+      session.send("Enter");
+      const deadline = Date.now() + 10_000;
+      do {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        screen = session.screen();
+      } while (screen === before && Date.now() < deadline);
+    }
+    const settled = screen.match(/Verdict settled after (\d+) of (\d+) questions: (\w+)\./);
+    expect(settled, screen).not.toBeNull();
+    const [, asked, total, verdict] = settled as RegExpMatchArray;
+    expect(Number(asked)).toBeLessThan(Number(total));
+    expect(screen).toContain("Proved by the engine");
+    session.send("Enter");
+    await session.waitFor(/Review the answers before scoring/);
+    session.send("Enter");
+    const result = await session.waitFor(/What next\?[\s\S]*Finish/);
+    expect(result).toContain(`Recommendation  ${String(verdict).toUpperCase()}`);
+    session.send("Up");
+    session.send("Enter");
+    await session.waitFor(/EXIT=0/);
+    expect(
+      json(rolefit(["assess", "--org", join(dir, "acme.yaml"), "--format", "json"])),
+    ).toMatchObject({
+      recommendation: verdict,
+    });
+  });
+
   it("says how to resume the whole room when a respondent's interview stops", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rolefit-room-"));
     session = new TmuxSession(`${BIN} assess --respondent Dana --respondent Ravi`, { cwd: dir });
@@ -182,6 +275,12 @@ describe.skipIf(!hasTmux)("the interview in a real terminal", () => {
     expect(stopped).toContain("Interview stopped. 1 answer is saved in acme-dana.yaml.");
     expect(stopped).toContain("Resume with: rolefit assess --respondent Dana --respondent Ravi");
     expect(stopped).toContain("name the organisation Acme again");
+  });
+
+  it("refuses --adaptive and --ask-skipped outside an interview", () => {
+    const run = rolefit(["assess", "--adaptive", "--org", "examples/seed-startup.yaml"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--adaptive shapes the interview: add --interactive");
   });
 
   it("exits 2 without a terminal and says how to pass a file", () => {

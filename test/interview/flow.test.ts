@@ -51,6 +51,9 @@ class ScriptedPrompter implements Prompter {
     this.reviews.push(purpose);
     return this.reviewChoices.shift() ?? { kind: "done" };
   }
+  async settled(): Promise<"stop" | "go-on"> {
+    return "stop";
+  }
 }
 
 const none = (): Answers => Object.create(null);

@@ -27,6 +27,7 @@ function harness(organization = "Acme", answersPath = "acme.yaml") {
     organization,
     answersPath,
     color: false,
+    compiled: builtInCompiled,
     input,
     output,
   });

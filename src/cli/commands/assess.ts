@@ -35,6 +35,7 @@ export interface AssessOptions {
   preparedFor?: string;
   preparedBy?: string;
   askSkipped?: boolean;
+  adaptive?: boolean;
 }
 
 const SINGLE_FORMATS: readonly string[] = ASSESSMENT_FORMATS;
@@ -48,7 +49,16 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
       "--respondent starts new interviews, one per person; resume one with --org FILE --interactive",
     );
   }
-  if (orgArgs.length === 0 || options.interactive) {
+  const interview = orgArgs.length === 0 || options.interactive === true;
+  for (const [flag, given] of [
+    ["--adaptive", options.adaptive],
+    ["--ask-skipped", options.askSkipped],
+  ] as const)
+    if (given && !interview)
+      throw new UsageError(
+        `${flag} shapes the interview: add --interactive (rolefit assess --org FILE --interactive ${flag})`,
+      );
+  if (interview) {
     if (orgArgs.length > 1)
       throw new UsageError(
         "--interactive takes one org file: rolefit assess --org FILE --interactive",

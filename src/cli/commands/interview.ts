@@ -1,13 +1,16 @@
 import { existsSync } from "node:fs";
 import confirm from "@inquirer/confirm";
 import input from "@inquirer/input";
-import { planInterview, runInterview, type Step } from "../../interview/flow.js";
+import type { CompiledRubrics } from "../../engine/compile.js";
+import { planInterview, runInterview, type Settled, type Step } from "../../interview/flow.js";
 import { EXIT, UserError } from "../../io/errors.js";
 import { assess, assessRoom } from "../../narrate/assess.js";
+import { settledStatement } from "../../narrate/settled.js";
 import { wrap } from "../../report/text.js";
 import type { Answers } from "../../rubric/schema.js";
 import { visible } from "../../text/visible.js";
 import {
+  type AdaptiveRecord,
   AnswersFile,
   defaultAnswersPath,
   resumeCommand,
@@ -55,6 +58,8 @@ interface Session {
   current?: { file: AnswersFile; saved: number };
   /** Ask again the questions a file marks "not sure". */
   askSkipped: boolean;
+  /** Ask the most decisive question next, and stop once the verdict is settled. */
+  adaptive: boolean;
   /** The organisation's name, once given. */
   organization?: string;
 }
@@ -94,6 +99,17 @@ async function openAnswersFile(
   };
 }
 
+/** The answers file's record of what an adaptive interview left open, and the proof in words. */
+function adaptiveRecord(compiled: CompiledRubrics, settled: Settled): AdaptiveRecord {
+  const { headline, proof } = settledStatement(compiled, settled.settlement, settled);
+  return {
+    settledAfter: settled.asked,
+    questions: settled.questions,
+    leftOpen: settled.leftOpen,
+    why: `${headline} ${proof}`,
+  };
+}
+
 /** One person's interview into one file: optional revision, then the open questions, then review. */
 async function interviewInto(
   session: Session,
@@ -122,17 +138,20 @@ async function interviewInto(
       message: `${answered} of ${steps.length} questions are answered. Review or change them before the rest?`,
       default: false,
     }));
+  const { compiled } = session.rubrics;
   const prompter = new TerminalPrompter({
     organization: title,
     answersPath: file.path,
     color: session.color,
+    compiled,
   });
   return runInterview(allSteps, initial, prompter, {
     reviseFirst,
     unknown,
     askSkipped: session.askSkipped,
-    save: async (answers, marked) => {
-      await file.save(answers, marked);
+    ...(session.adaptive ? { adaptive: compiled } : {}),
+    save: async (answers, marked, settled) => {
+      await file.save(answers, marked, settled && adaptiveRecord(compiled, settled));
       if (session.current) session.current.saved = Object.keys(answers).length;
     },
   });
@@ -154,6 +173,7 @@ export async function runInterviewCommand(
     steps: planInterview(rubrics.compiled),
     color: wantsColor(process.stdout, global),
     askSkipped: options.askSkipped === true,
+    adaptive: options.adaptive === true,
   };
   const people = options.respondent ?? [];
   try {

@@ -71,7 +71,7 @@ export class AnswersFile {
     current?: Answers,
   ): AnswersFile {
     const file = new AnswersFile(path, doc.clone(), steps);
-    if (current) file.onDisk = `${answersKey(current)}|${[...file.unknown()].sort().join()}`;
+    if (current) file.onDisk = saveKey(current, file.unknown());
     return file;
   }
 
@@ -90,13 +90,20 @@ export class AnswersFile {
 
   /**
    * Writes the answers into the file, unless they are the ones it already holds; questions in
-   * `unknown` are written as `null`, "not sure".
+   * `unknown` are written as `null`, "not sure". `adaptive` records what an adaptive interview
+   * left open, and why (`null` removes it); without it, questions answered since drop out of
+   * the record.
    */
-  async save(answers: Answers, marked?: ReadonlySet<string>): Promise<void> {
+  async save(
+    answers: Answers,
+    marked?: ReadonlySet<string>,
+    adaptive?: AdaptiveRecord | null,
+  ): Promise<void> {
     // Without a say, the file's own "not sure" marks stand.
     const unknown = marked ?? this.unknown();
-    const key = `${answersKey(answers)}|${[...unknown].sort().join()}`;
+    const key = saveKey(answers, unknown, adaptive);
     if (key === this.onDisk) return;
+    this.recordAdaptive(answers, adaptive);
     let map = this.doc.get("answers", true);
     if (!isMap(map)) {
       map = this.doc.createNode({});
@@ -132,6 +139,47 @@ export class AnswersFile {
     await writeFileAtomic(this.path, this.doc.toString({ lineWidth: 0 }));
     this.onDisk = key;
   }
+
+  /** Sets, removes, or brings up to date the `adaptive` block, placed before the answers. */
+  private recordAdaptive(answers: Answers, adaptive: AdaptiveRecord | null | undefined): void {
+    if (adaptive === null) {
+      this.doc.delete("adaptive");
+      return;
+    }
+    if (adaptive) {
+      this.doc.delete("adaptive");
+      const node = this.doc.createNode(adaptive);
+      const root = this.doc.contents as YAMLMap;
+      const at = root.items.findIndex((pair) => isScalar(pair.key) && pair.key.value === "answers");
+      root.items.splice(at < 0 ? root.items.length : at, 0, this.doc.createPair("adaptive", node));
+      return;
+    }
+    const block = this.doc.get("adaptive", true);
+    const list = isMap(block) ? (block as YAMLMap).get("leftOpen", true) : undefined;
+    if (!isSeq(list)) return;
+    list.items = list.items.filter(
+      (item) => !(isScalar(item) && answers[String(item.value)] !== undefined),
+    );
+    if (list.items.length === 0) this.doc.delete("adaptive");
+  }
+}
+
+/** What an adaptive interview left open, as the org file's `adaptive` block holds it. */
+export interface AdaptiveRecord {
+  settledAfter: number;
+  questions: number;
+  leftOpen: string[];
+  why: string;
+}
+
+/** What a save would write, as a key: the same key, the same file. */
+function saveKey(
+  answers: Answers,
+  unknown: ReadonlySet<string>,
+  adaptive?: AdaptiveRecord | null,
+): string {
+  const record = adaptive === undefined ? "" : JSON.stringify(adaptive);
+  return `${answersKey(answers)}|${[...unknown].sort().join()}|${record}`;
 }
 
 /** The answers in a form that compares equal whatever their order. */

@@ -4,7 +4,16 @@ import checkbox from "@inquirer/checkbox";
 import input from "@inquirer/input";
 import select, { Separator } from "@inquirer/select";
 import { Chalk } from "chalk";
-import type { Prompter, Reply, ReviewChoice, Step } from "../../interview/flow.js";
+import type { CompiledRubrics } from "../../engine/compile.js";
+import type {
+  Progress,
+  Prompter,
+  Reply,
+  ReviewChoice,
+  Settled,
+  Step,
+} from "../../interview/flow.js";
+import { settledStatement } from "../../narrate/settled.js";
 import { wrap } from "../../report/text.js";
 import { answerLabel, checkAnswer, describeDomain, numericDomain } from "../../rubric/question.js";
 import type { Answers, AnswerValue, Question } from "../../rubric/schema.js";
@@ -21,6 +30,8 @@ export interface TerminalPrompterOptions {
   organization: string;
   answersPath: string;
   color: boolean;
+  /** The rubrics, for the words of an adaptive interview's proof. */
+  compiled: CompiledRubrics;
   /** Streams for the prompts; the process's terminal unless a test injects its own. */
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WriteStream;
@@ -68,7 +79,7 @@ export class TerminalPrompter implements Prompter {
     input: Step,
     current: AnswerValue | undefined,
     canGoBack: boolean,
-    progress?: { done: number; left: number },
+    progress?: Progress,
   ): Promise<Reply> {
     const { c } = this;
     // A custom rubric's text is shown, never obeyed by the terminal; answer values are ids.
@@ -79,7 +90,7 @@ export class TerminalPrompter implements Prompter {
     // The bar fills with the questions behind this one; the words say how many are left, counting
     // only those that apply (changing an answer in a review shows the place in the whole list).
     const overall = progress
-      ? `${progressBar(progress.done, progress.done + progress.left, barWidth)} ${progress.left} to go`
+      ? `${progressBar(progress.done, progress.done + progress.left, barWidth)} ${progress.atMost ? "at most " : ""}${progress.left} to go`
       : `${progressBar(step.overall - 1, step.total, barWidth)} question ${step.overall} of ${step.total}`;
     const gap = Math.max(2, this.width - position.length - overall.length);
     // No dim text on these screens: a projector washes it out.
@@ -239,6 +250,39 @@ export class TerminalPrompter implements Prompter {
     return checked.ok && checked.value !== null
       ? { kind: "answer", value: checked.value }
       : { kind: "skip" };
+  }
+
+  async settled(settled: Settled): Promise<"stop" | "go-on"> {
+    const { c } = this;
+    const { headline, proof } = settledStatement(
+      this.options.compiled,
+      settled.settlement,
+      settled,
+    );
+    const left = settled.leftOpen.length;
+    this.header([
+      c.green(c.bold(headline)),
+      "",
+      ...wrap(visible(proof), this.width - 4, "  ", "  "),
+    ]);
+    return select<"stop" | "go-on">(
+      {
+        message: "What next?",
+        choices: [
+          {
+            name: c.green(`✔ Stop here: review the answers and score it`),
+            value: "stop",
+            description: `The ${left} open question${left === 1 ? " stays" : "s stay"} unanswered; the answers file records which, and why.`,
+          },
+          {
+            name: `→ Go on with the ${left} open question${left === 1 ? "" : "s"}`,
+            value: "go-on",
+          },
+        ],
+        loop: false,
+      },
+      this.context,
+    );
   }
 
   async review(
