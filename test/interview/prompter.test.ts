@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
-import { TerminalPrompter } from "../../src/cli/interview/prompter.js";
+import { TerminalPrompter, typingProblem } from "../../src/cli/interview/prompter.js";
 import { planInterview, type Reply, type Step } from "../../src/interview/flow.js";
 import type { AnswerValue } from "../../src/rubric/schema.js";
 import { builtInCompiled } from "../helpers/rubrics.js";
@@ -187,6 +187,37 @@ describe("TerminalPrompter", () => {
     expect(noBack.reply).toEqual({ kind: "answer", value: 7 });
   });
 
+  it("flags a number that cannot become valid as it is typed, before Enter", async () => {
+    const { prompter, press, screen } = harness();
+    const pending = prompter.ask(step("employees"), undefined, true);
+    await press(..."1,2");
+    expect(screen()).not.toMatch(/cannot become a number|Group digits/);
+    await press("x");
+    expect(screen().split("\n").slice(-3).join("\n")).toContain(
+      "Digits only (1200 or 1,200): “1,2x” cannot become a number.",
+    );
+    await press(KEYS.backspace, ..."00", KEYS.enter);
+    expect(await pending).toEqual({ kind: "answer", value: 1200 });
+  });
+
+  it.each([
+    ["employees", "1,2x0", "Digits only (1200 or 1,200): “1,2x0” cannot become a number."],
+    ["employees", "1,2000", "Group digits in threes: 1,200 or 12 500."],
+    ["employees", ",200", "Group digits in threes: 1,200 or 12 500."],
+    ["employees", "12.5", "A whole number: no decimals."],
+    ["employees", "-3", "At least 1: no minus sign."],
+    ["digital_revenue_share", "101", "At most 100%."],
+    ["digital_revenue_share", "4%5", "The % sign goes last."],
+    ["employees", "1,20", undefined],
+    ["employees", "12 500", undefined],
+    ["digital_revenue_share", "45%", undefined],
+    ["digital_revenue_share", "45.", undefined],
+    ["employees", "", undefined],
+  ])("typing %s as “%s”: %s", (id, text, problem) => {
+    const question = step(id).question as Parameters<typeof typingProblem>[0];
+    expect(typingProblem(question, text)).toBe(problem);
+  });
+
   it("takes several options from a checkbox list, in the rubric's order", async () => {
     const picked = await answer("collaboration_mechanisms", [
       KEYS.down,
@@ -206,35 +237,38 @@ describe("TerminalPrompter", () => {
       KEYS.space,
       KEYS.enter,
     ]);
-    expect(empty.screen).toContain("Select options, or “None of these”.");
+    expect(empty.screen).toContain("Select options with space, or “None of these”.");
     expect(empty.reply).toEqual({ kind: "answer", value: [] });
   });
 
-  it("keeps skip on its own in a checkbox list", async () => {
-    const toSkip = Array(7).fill(KEYS.down); // past six options and "none"; the separator is not focusable
-    const mixed = await answer("collaboration_mechanisms", [
+  it("makes skip and back actions below the options, never ticked with them", async () => {
+    const toSkip = Array(7).fill(KEYS.down); // past six options and "none"; the gap is passed over
+    const skipped = await answer("collaboration_mechanisms", [
       KEYS.space,
       ...toSkip,
-      KEYS.space,
-      KEYS.enter,
-      ...Array(7).fill(KEYS.up),
-      KEYS.space,
+      KEYS.space, // space on an action ticks nothing
       KEYS.enter,
     ]);
-    expect(mixed.screen).toContain(
-      "Choose options, or one of “None of these”, skip or back on its own.",
+    expect(skipped.reply).toEqual({ kind: "skip" });
+    expect(skipped.screen).not.toMatch(/◉ Not sure|◯ Not sure/);
+    const back = await answer(
+      "collaboration_mechanisms",
+      [...toSkip, KEYS.down, KEYS.enter],
+      undefined,
+      true,
     );
-    expect(mixed.reply).toEqual({ kind: "skip" });
-    // Select-all is off (it would tick "None", skip and back too): `a` selects nothing.
-    const all = await answer("collaboration_mechanisms", [
-      "a",
-      KEYS.enter,
-      "a",
-      KEYS.down,
+    expect(back.reply).toEqual({ kind: "back" });
+    // "None of these" and the options exclude each other; `a` selects nothing; 2 ticks the
+    // second option.
+    const none = await answer("collaboration_mechanisms", [
+      KEYS.space,
+      ...Array(6).fill(KEYS.down),
       KEYS.space,
       KEYS.enter,
     ]);
-    expect(all.screen).toContain("Select options, or “None of these”.");
-    expect(all.reply).toEqual({ kind: "answer", value: ["combined_pmo"] });
+    expect(none.reply).toEqual({ kind: "answer", value: [] });
+    const keys = await answer("collaboration_mechanisms", ["a", KEYS.enter, "2", KEYS.enter]);
+    expect(keys.screen).toContain("Select options with space, or “None of these”.");
+    expect(keys.reply).toEqual({ kind: "answer", value: ["combined_pmo"] });
   });
 });

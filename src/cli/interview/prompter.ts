@@ -1,7 +1,5 @@
 // The prompt packages one by one: the @inquirer/prompts index would also bundle the editor
 // prompt and its character-set tables, which the interview never uses.
-import checkbox from "@inquirer/checkbox";
-import input from "@inquirer/input";
 import select, { Separator } from "@inquirer/select";
 import { Chalk } from "chalk";
 import type { CompiledRubrics } from "../../engine/compile.js";
@@ -18,11 +16,12 @@ import { wrap } from "../../report/text.js";
 import { answerLabel, checkAnswer, describeDomain, numericDomain } from "../../rubric/question.js";
 import type { Answers, AnswerValue, Question } from "../../rubric/schema.js";
 import { cut, deepVisible, visible } from "../../text/visible.js";
+import { numberInput } from "./number-input.js";
+import { severalOf } from "./several-of.js";
 
 const SKIP = Symbol("skip");
 const CLEAR = Symbol("clear");
 const BACK = Symbol("back");
-const NONE = Symbol("none");
 const DONE = Symbol("done");
 type Special = typeof SKIP | typeof CLEAR | typeof BACK;
 
@@ -165,46 +164,26 @@ export class TerminalPrompter implements Prompter {
     canGoBack: boolean,
   ): Promise<Reply> {
     const selected = Array.isArray(current) ? current : [];
-    const noneLabel = "None of these";
-    const values = await checkbox<string | Special | typeof NONE>(
+    const specials = this.specialChoices(canGoBack, current !== undefined);
+    const result = await severalOf(
       {
-        message: `${message}\n  space selects, enter confirms`,
-        choices: [
-          ...question.options.map((option) => ({
-            name: option.label ?? option.value,
-            value: option.value as string | Special | typeof NONE,
-            checked: selected.includes(option.value),
-          })),
-          {
-            name: noneLabel,
-            value: NONE,
-            checked: Array.isArray(current) && current.length === 0,
-          },
-          new Separator(" "),
-          ...this.specialChoices(canGoBack, current !== undefined),
-        ],
-        pageSize: 12,
-        loop: false,
-        // Select-all and invert would tick "None", skip and back along with the options.
-        shortcuts: { all: null, invert: null },
-        validate: (choices) => {
-          // "None", skip, clear and back each stand alone; an empty selection is no answer.
-          if (choices.length === 0) return `Select options, or “${noneLabel}”.`;
-          const alone = choices.filter((choice) => typeof choice.value === "symbol");
-          return alone.length === 0 || choices.length === 1
-            ? true
-            : `Choose options, or one of “${noneLabel}”, skip or back on its own.`;
-        },
+        message,
+        options: question.options.map((option) => ({
+          name: option.label ?? option.value,
+          value: option.value,
+          checked: selected.includes(option.value),
+        })),
+        none: { name: "None of these", checked: Array.isArray(current) && current.length === 0 },
+        actions: specials.map((special, index) => ({ name: special.name, act: String(index) })),
       },
       this.context,
     );
-    if (values.includes(NONE)) return { kind: "answer", value: [] };
-    const special = values.find((value): value is Special => typeof value === "symbol");
-    if (special) return this.toReply(special);
+    if (result.kind === "none") return { kind: "answer", value: [] };
+    if (result.kind === "action") return this.toReply(specials[Number(result.act)]?.value ?? SKIP);
     // Kept in the rubric's order, as the org file loader stores them.
     return {
       kind: "answer",
-      value: question.options.map((o) => o.value).filter((v) => values.includes(v)),
+      value: question.options.map((o) => o.value).filter((v) => result.values.includes(v)),
     };
   }
 
@@ -223,14 +202,17 @@ export class TerminalPrompter implements Prompter {
     ].join(", ");
     const range = Number.isFinite(max) ? `${min}–${max}` : `${min} or more`;
     const unit = question.type === "percent" ? "%" : question.unit ? ` ${question.unit}` : "";
+    const commands: Array<[string, Reply]> = [
+      ["skip", { kind: "skip" }],
+      ...(answered ? [["clear", { kind: "clear" }] as [string, Reply]] : []),
+      ...(canGoBack ? [["back", { kind: "back" }] as [string, Reply]] : []),
+    ];
+    // A command is its word or its first letter: s, c, b.
     const command = (text: string): Reply | undefined => {
       const word = text.trim().toLowerCase();
-      if (word === "s" || word === "skip") return { kind: "skip" };
-      if (answered && (word === "c" || word === "clear")) return { kind: "clear" };
-      if (canGoBack && (word === "b" || word === "back")) return { kind: "back" };
-      return undefined;
+      return commands.find(([name]) => word === name || word === name[0])?.[1];
     };
-    const raw = await input(
+    const raw = await numberInput(
       {
         message: `${message} (${range}${unit}; ${keys})`,
         default: typeof current === "number" ? String(current) : undefined,
@@ -240,6 +222,11 @@ export class TerminalPrompter implements Prompter {
           return checked.ok && checked.value !== null
             ? true
             : `Enter ${describeDomain(question)}${question.type === "integer" ? " in digits (1200 or 1,200)" : ""}, or ${keys}.`;
+        },
+        problem: (text) => {
+          const word = text.trim().toLowerCase();
+          if (commands.some(([name]) => word !== "" && name.startsWith(word))) return undefined;
+          return typingProblem(question, text);
         },
       },
       this.context,
@@ -327,6 +314,45 @@ export class TerminalPrompter implements Prompter {
     );
     return choice === DONE ? { kind: "done" } : { kind: "change", questionId: choice };
   }
+}
+
+/**
+ * What is wrong with a number being typed, once more typing cannot mend it: a letter ("1,2x0"),
+ * a group of digits that is not three long ("1,2000"), decimals in a whole number, a sign where
+ * none is allowed, or a value past the most allowed. Undefined while it may still become valid.
+ */
+export function typingProblem(
+  question: Extract<Question, { type: "integer" | "percent" }>,
+  text: string,
+): string | undefined {
+  const { min, max } = numericDomain(question);
+  const percent = question.type === "percent";
+  let typed = text.trim();
+  if (percent && typed.endsWith("%")) typed = typed.slice(0, -1).trimEnd();
+  if (/[^\d,_ .-]/.test(typed))
+    return percent && typed.includes("%")
+      ? "The % sign goes last."
+      : `Digits only${question.type === "integer" ? " (1200 or 1,200)" : ""}: “${visible(text.trim())}” cannot become a number.`;
+  if (typed.lastIndexOf("-") > 0) return "A minus sign goes first.";
+  if (typed.startsWith("-") && min >= 0) return `At least ${min}: no minus sign.`;
+  const [whole = "", decimals, extra] = typed.replace(/^-/, "").split(".");
+  if (extra !== undefined) return "One decimal point at most.";
+  if (decimals !== undefined && question.type === "integer") return "A whole number: no decimals.";
+  if (decimals !== undefined && /[,_ ]/.test(decimals)) return "No separators after the point.";
+  const groups = whole.split(/[,_ ]/);
+  if (groups.length > 1) {
+    const [first = "", ...rest] = groups;
+    const last = rest.length - 1;
+    const ragged =
+      first.length === 0 ||
+      first.length > 3 ||
+      rest.some((group, i) => (i === last ? group.length > 3 : group.length !== 3));
+    if (ragged) return "Group digits in threes: 1,200 or 12 500.";
+  }
+  const value = Number(`${typed.startsWith("-") ? "-" : ""}${groups.join("")}.${decimals ?? ""}`);
+  if (Number.isFinite(value) && value > max)
+    return `At most ${max}${percent ? "%" : question.unit ? ` ${question.unit}` : ""}.`;
+  return undefined;
 }
 
 /**
