@@ -95,6 +95,26 @@ function buildProgram(): Command {
     );
 
   program
+    .command("workshop")
+    .description(
+      "run a room: everyone answers on their own phone, independently, then the reveal and Delphi rounds",
+    )
+    .requiredOption("--org <file>", "the org file: its answers are the facts nobody is asked")
+    .option("--host <address>", "the address to listen on (default: this laptop's LAN address)")
+    .option("--port <port>", "the port to listen on (default: 4800, or a free one if taken)")
+    .option("--out <file>", "where finishing writes the handout (default: <org>.workshop.html)")
+    .option("--prepared-for <name>", "the handout's client, on its cover (else the org file's)")
+    .option("--prepared-by <name>", "who prepared the handout, on its cover (else the org file's)")
+    .addOption(rubricsOption())
+    .addHelpText(
+      "after",
+      "\nThe room lives in <org>.room/ next to the org file: room.json and one respondent org file per\nperson, saved after every answer. Keys: r reveal, n next round, f finish, q pause (resume by\nrunning the same command again).\n\nExample:\n  rolefit workshop --org examples/northwind-payments.yaml",
+    )
+    .action(async (options) =>
+      (await import("./commands/workshop.js")).runWorkshop(options, program.opts()),
+    );
+
+  program
     .command("validate")
     .description("validate rubric and org files (the built-in rubrics when no path is given)")
     .argument("[paths...]", "files or folders to validate")

@@ -333,3 +333,14 @@ export function effectsOf(question: Question, value: AnswerValue): AnswerEffect[
     }
   }
 }
+
+/**
+ * What the user typed, as a number where it reads as one: digits with an optional sign and
+ * decimals, thousands grouped by commas, spaces or underscores ("1,200"). Exponents, hex and
+ * the like stay text, so the check refuses them; "45%" stays text for the percent check.
+ */
+export function readTypedNumber(text: string): unknown {
+  const trimmed = text.trim();
+  if (!/^-?(\d{1,3}([,_ ]\d{3})+|\d+)(\.\d+)?$/.test(trimmed)) return trimmed;
+  return Number(trimmed.replace(/[,_ ]/g, ""));
+}

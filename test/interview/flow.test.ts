@@ -250,7 +250,7 @@ describe("AnswersFile", () => {
 
   it("records who answered when the interview runs per respondent", async () => {
     const path = join(dir, "acme-dana.yaml");
-    await AnswersFile.create(path, "Acme", steps, "Dana").save(
+    await AnswersFile.create(path, "Acme", steps, { name: "Dana" }).save(
       Object.assign(Object.create(null), { stage: "growth" }),
     );
     const org = parseOrganization(readFileSync(path, "utf8"), path, builtInIndex);

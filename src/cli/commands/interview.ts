@@ -94,7 +94,13 @@ async function openAnswersFile(
     ).trim();
   }
   return {
-    file: AnswersFile.create(fresh, name, session.steps, respondent, session.rubricDirs),
+    file: AnswersFile.create(
+      fresh,
+      name,
+      session.steps,
+      respondent === undefined ? undefined : { name: respondent },
+      session.rubricDirs,
+    ),
     initial: Object.create(null),
   };
 }

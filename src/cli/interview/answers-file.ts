@@ -49,14 +49,16 @@ export class AnswersFile {
     path: string,
     name: string,
     steps: readonly Step[],
-    respondent?: string,
+    respondent?: { name: string; role?: string | undefined },
     rubrics: readonly string[] = [],
   ): AnswersFile {
     const header = {
       apiVersion: "rolefit/v1",
       kind: "Organization",
       name,
-      ...(respondent ? { respondent: { name: respondent } } : {}),
+      ...(respondent
+        ? { respondent: respondent.role ? respondent : { name: respondent.name } }
+        : {}),
     };
     const doc = new Document({ ...header, answers: {} });
     doc.commentBefore = ` Answers recorded by rolefit's interview.\n Resume with: ${resumeCommand(path, rubrics)}`;

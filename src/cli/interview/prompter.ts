@@ -13,7 +13,13 @@ import type {
 } from "../../interview/flow.js";
 import { settledStatement } from "../../narrate/settled.js";
 import { wrap } from "../../report/text.js";
-import { answerLabel, checkAnswer, describeDomain, numericDomain } from "../../rubric/question.js";
+import {
+  answerLabel,
+  checkAnswer,
+  describeDomain,
+  numericDomain,
+  readTypedNumber,
+} from "../../rubric/question.js";
 import type { Answers, AnswerValue, Question } from "../../rubric/schema.js";
 import { cut, deepVisible, visible } from "../../text/visible.js";
 import { numberInput } from "./number-input.js";
@@ -218,7 +224,7 @@ export class TerminalPrompter implements Prompter {
         default: typeof current === "number" ? String(current) : undefined,
         validate: (text) => {
           if (command(text)) return true;
-          const checked = checkAnswer(question, typedNumber(text));
+          const checked = checkAnswer(question, readTypedNumber(text));
           return checked.ok && checked.value !== null
             ? true
             : `Enter ${describeDomain(question)}${question.type === "integer" ? " in digits (1200 or 1,200)" : ""}, or ${keys}.`;
@@ -233,7 +239,7 @@ export class TerminalPrompter implements Prompter {
     );
     const reply = command(raw);
     if (reply) return reply;
-    const checked = checkAnswer(question, typedNumber(raw));
+    const checked = checkAnswer(question, readTypedNumber(raw));
     return checked.ok && checked.value !== null
       ? { kind: "answer", value: checked.value }
       : { kind: "skip" };
@@ -353,15 +359,4 @@ export function typingProblem(
   if (Number.isFinite(value) && value > max)
     return `At most ${max}${percent ? "%" : question.unit ? ` ${question.unit}` : ""}.`;
   return undefined;
-}
-
-/**
- * What the user typed, as a number where it reads as one: digits with an optional sign and
- * decimals, thousands grouped by commas, spaces or underscores ("1,200"). Exponents, hex and
- * the like stay text, so the check refuses them; "45%" stays text for the percent check.
- */
-function typedNumber(text: string): unknown {
-  const trimmed = text.trim();
-  if (!/^-?(\d{1,3}([,_ ]\d{3})+|\d+)(\.\d+)?$/.test(trimmed)) return trimmed;
-  return Number(trimmed.replace(/[,_ ]/g, ""));
 }
