@@ -9,8 +9,9 @@ import { EXIT, UsageError, UserError } from "../../io/errors.js";
 import { writeFileAtomic } from "../../io/stream.js";
 import { assessRoom } from "../../narrate/assess.js";
 import { wordingOf } from "../../narrate/wording.js";
+import { wrap } from "../../report/text.js";
 import type { Assessment } from "../../result/assessment.js";
-import { visible } from "../../text/visible.js";
+import { cut, visible } from "../../text/visible.js";
 import { MAX_ROUNDS } from "../../workshop/room.js";
 import { rubricFlags } from "../interview/answers-file.js";
 import { loadOrganization, loadRubricSet } from "../load.js";
@@ -337,24 +338,49 @@ class RoomTerminal {
     }
     const rows = this.out.rows || 24;
     const qr = renderUnicodeCompact(view.url, { border: 1 }).split("\n");
+    const columns = this.out.columns || 80;
     const header = [
-      `${bold(`rolefit workshop · ${visible(view.organization)}`)}   ${state}`,
-      `Join:   ${view.url}`,
-      `Screen: ${view.url}/screen   (for the projector)`,
+      `${bold(cut(`rolefit workshop · ${visible(view.organization)}`, columns - state.length - 3))}   ${state}`,
+      cut(`Join:   ${view.url}`, columns),
+      cut(
+        `Screen: ${view.url}/screen${columns >= view.url.length + 35 ? "   (for the projector)" : ""}`,
+        columns,
+      ),
     ];
     const footer = [
       "",
-      view.message,
-      "r reveal · n next round (after a reveal) · f finish and write the handout · q pause",
+      ...wrap(view.message, columns, "", ""),
+      columns >= 84
+        ? "r reveal · n next round (after a reveal) · f finish and write the handout · q pause"
+        : "r reveal · n next round · f finish (handout) · q pause",
     ];
     const body = [
       `Participants (${view.progress.length})${view.progress.length === 0 ? ": nobody yet" : ""}`,
       ...people,
       ...(outcome ? ["", outcome] : []),
     ];
-    // The QR code while it fits with everything else; people first when the room fills up.
-    const room = rows - header.length - footer.length - body.length - 2;
-    const lines = [...header, "", ...(qr.length <= room ? [...qr, ""] : []), ...body, ...footer];
-    this.out.write(`\u001b[2J\u001b[H${lines.slice(0, rows - 1).join("\n")}`);
+    // The QR code beside the people while the terminal has room for it; people first if not.
+    const qrWidth = [...(qr[0] ?? "")].length;
+    const height = rows - header.length - footer.length - 1;
+    const withQr = qr.length <= height && columns >= qrWidth + 30;
+    const side = withQr ? columns - qrWidth - 3 : columns;
+    const shown = fitLines(body, withQr ? Math.max(height, qr.length) : height, side);
+    const middle = withQr
+      ? Array.from({ length: Math.max(qr.length, shown.length) }, (_, i) =>
+          `${qr[i] ?? " ".repeat(qrWidth)}   ${shown[i] ?? ""}`.trimEnd(),
+        )
+      : shown;
+    const lines = [...header, "", ...middle, ...footer];
+    // Never more rows than the screen: the terminal would scroll the title away.
+    this.out.write(`\u001b[2J\u001b[H${lines.slice(0, rows).join("\n")}`);
   }
+}
+
+/** At most `count` lines, each cut to `width`; what does not fit is counted in the last line. */
+function fitLines(lines: readonly string[], count: number, width: number): string[] {
+  const cutTo = (line: string) =>
+    [...line].length > width ? `${[...line].slice(0, width - 1).join("")}…` : line;
+  if (lines.length <= count) return lines.map(cutTo);
+  const kept = lines.slice(0, Math.max(0, count - 1)).map(cutTo);
+  return [...kept, `… and ${lines.length - kept.length} more`];
 }
