@@ -170,7 +170,7 @@ describe("rolefit workshop's server", () => {
     }
   });
 
-  it("pauses on Ctrl-C with nothing lost, and resumes the same room at the same address", async () => {
+  it("pauses on Ctrl-C or a crash with nothing lost, and resumes the same room at the same address", async () => {
     room = WorkshopProcess.inNewFolder();
     const url = new URL(await room.url());
     const person = new HttpParticipant(url.origin);
@@ -199,5 +199,12 @@ describe("rolefit workshop's server", () => {
     expect(next.location).not.toContain(`/q/${id}`);
     expect(asSent(saved(dir, "dana.yaml").answers[id], sent)).toEqual(sent);
     expect(room.output).toContain("Resumed the room: 1 participant(s), round 1.");
+    // A crash (no chance to save anything more) loses nothing either.
+    room.child.kill("SIGKILL");
+    await room.exit;
+    room = new WorkshopProcess(dir);
+    expect(new URL(await room.url()).pathname).toBe(url.pathname);
+    expect(room.output).toContain("Resumed the room: 1 participant(s), round 1.");
+    expect(asSent(saved(dir, "dana.yaml").answers[id], sent)).toEqual(sent);
   });
 });

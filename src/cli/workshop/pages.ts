@@ -243,7 +243,7 @@ ${scores.map(
 </svg>
 ${
   result.respondents && result.respondents.length > 0
-    ? html`<h2>Each person's own answers would give</h2><ul class="people">${result.respondents.map((r) => html`<li>${r.name}: ${r.recommendation ?? "no recommendation yet"}</li>`)}</ul>`
+    ? html`<h2>Each person's own answers would give</h2><ul class="plain">${result.respondents.map((r) => html`<li>${r.name}: ${r.recommendation ?? "no recommendation yet"}</li>`)}</ul>`
     : ""
 }
 ${
@@ -285,9 +285,9 @@ button.secondary { background: #e6e9ef; color: var(--ink); }
 .error { color: #a4161a; font-weight: 600; }
 .progress { color: var(--muted); font-size: 0.95rem; display: flex; gap: 0.6rem; align-items: center; }
 progress { width: 8rem; height: 0.8rem; }
-.spread, .reasons, ul.people { list-style: none; padding: 0; }
-.spread li, ul.people li { display: flex; gap: 0.6rem; align-items: center; margin: 0.3rem 0; }
-.spread .label, ul.people .label { min-width: 10rem; }
+.spread, .reasons, ul.people, ul.plain { list-style: none; padding: 0; }
+.spread li, ul.people li { display: grid; grid-template-columns: minmax(8rem, 1fr) 7rem 3rem; gap: 0.6rem; align-items: center; margin: 0.35rem 0; }
+.spread progress, ul.people progress { width: 100%; }
 .reasons li { border-left: 3px solid var(--line); padding-left: 0.6rem; margin: 0.4rem 0; }
 .recheck { background: #f2f5fb; padding: 0.4rem 0.9rem 0.8rem; border-radius: 0.5rem; }
 table.answers { border-collapse: collapse; width: 100%; }

@@ -8,7 +8,7 @@ import { HTTPException } from "hono/http-exception";
 import type { Step } from "../../interview/flow.js";
 import type { Wording } from "../../narrate/conditions.js";
 import type { Assessment } from "../../result/assessment.js";
-import { checkAnswer, readTypedNumber } from "../../rubric/question.js";
+import { checkAnswer, describeDomain, readTypedNumber } from "../../rubric/question.js";
 import type { AnswerValue, Question } from "../../rubric/schema.js";
 import type { Participant } from "../../workshop/room.js";
 import { donePage, joinPage, questionPage, STYLESHEET, screenPage } from "./pages.js";
@@ -277,9 +277,10 @@ function answerFromForm(
   if (!checked.ok || checked.value === null)
     return {
       ok: false,
-      message: checked.ok
-        ? "Give an answer, or “Not sure”."
-        : `Not an allowed answer: ${checked.message}.`,
+      message:
+        question.type === "integer" || question.type === "percent"
+          ? `Enter ${describeDomain(question)}, in digits (1200 or 1,200), or choose “Not sure”.`
+          : "Choose one of the answers, or “Not sure”.",
     };
   // Several-of answers keep the rubric's order, as an org file's do.
   const value =
