@@ -44,10 +44,11 @@ export class TmuxSession {
     this.tmux("send-keys", "-t", this.name, "-l", text);
   }
 
-  async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  /** Waits for the pattern on the screen and its history, or on the screen alone (`visible`). */
+  async waitFor(pattern: RegExp, timeoutMs = 15_000, visible = false): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const screen = this.screen(true);
+      const screen = this.screen(!visible);
       if (pattern.test(screen)) return screen;
       if (Date.now() > deadline)
         throw new Error(`timed out waiting for ${pattern}; screen:\n${this.screen()}`);

@@ -91,9 +91,10 @@ describe.skipIf(!CHROMIUM)("a workshop room in real browsers", () => {
       }),
     );
     // Independence: the terminal says how much, never what.
-    const waiting = await terminal.waitFor(
-      /Dana Okafor \(CTO\): (\d+)\/\1 ✔[\s\S]*Mia Schmidt \(CFO\): (\d+)\/\2 ✔/,
-    );
+    // Whatever order they joined in, all three are done.
+    const waiting = await terminal.waitFor(/(: (\d+)\/\2 ✔[\s\S]*){3}/, 15_000, true);
+    for (const [i, person] of people.entries())
+      expect(waiting).toMatch(new RegExp(`${person} \\(${roles[i]}\\): (\\d+)/\\1 ✔`));
     expect(waiting).not.toMatch(/Reason \d/);
     const screen = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await screen.goto(`${url}/screen`);

@@ -132,8 +132,10 @@ export async function runWorkshop(options: WorkshopOptions, global: GlobalOption
 
   const stop = async () => {
     terminal.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Open pages keep connections alive (the screen refreshes itself): end them, or close waits.
     (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    await closed;
   };
 
   const done = new Promise<void>((resolve, reject) => {
