@@ -89,7 +89,6 @@ export class HttpParticipant {
         for (const item of Array.isArray(value) ? value : [value]) params.append(key, item);
       body = params.toString();
       headers["content-type"] = "application/x-www-form-urlencoded";
-      headers.origin ??= this.origin;
     }
     const response = await fetch(path.startsWith("http") ? path : `${this.origin}${path}`, {
       method: init.method ?? (body === undefined ? "GET" : "POST"),

@@ -99,6 +99,11 @@ describe("rolefit workshop's server", () => {
       headers: { origin: "http://evil.example" },
     });
     expect(crossSite.status).toBe(403);
+    const fetchedCrossSite = await person.request(`${url.pathname}/join`, {
+      form: { csrf, name: "Eve" },
+      headers: { "sec-fetch-site": "cross-site" },
+    });
+    expect(fetchedCrossSite.status).toBe(403);
     const noToken = await person.request(`${url.pathname}/join`, { form: { name: "Eve" } });
     expect(noToken.status).toBe(403);
     const forged = await person.request(`${url.pathname}/join`, {

@@ -3,7 +3,6 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie, setCookie } from "hono/cookie";
-import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import type { Step } from "../../interview/flow.js";
 import type { Wording } from "../../narrate/conditions.js";
@@ -89,8 +88,21 @@ export function workshopApp(store: RoomStore, hooks: WorkshopHooks): Hono {
     `${base}/*`,
     bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text("Request too large.", 413) }),
   );
-  // Cross-site form posts are refused by origin first; the signed form token is the second lock.
-  app.use(`${base}/*`, csrf());
+  // Cross-site posts are refused by what the browser says of them; the signed form token is
+  // the lock that holds for every client, browser or not.
+  app.use(`${base}/*`, async (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    // Sec-Fetch-Site, where a browser sends it, decides; else the Origin. Pages here send no
+    // Referer, so a browser may send `Origin: null` for its own same-origin posts.
+    const site = c.req.header("sec-fetch-site");
+    const origin = c.req.header("origin");
+    const crossSite =
+      site !== undefined
+        ? site !== "same-origin" && site !== "none"
+        : origin !== undefined && origin !== "null" && origin !== new URL(c.req.url).origin;
+    if (crossSite) return c.text("Requests from other sites are refused.", 403);
+    return next();
+  });
 
   app.get(`${base}/style.css`, (c) => c.body(STYLESHEET, 200, { "Content-Type": "text/css" }));
 
