@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { type CompiledRubrics, compileRubrics } from "../engine/compile.js";
 import { EXIT, UserError } from "../io/errors.js";
 import { PACKAGE_ROOT, VERSION } from "../io/package.js";
@@ -18,6 +18,7 @@ import {
   parseRubric,
 } from "../rubric/parse.js";
 import type { Rubric } from "../rubric/schema.js";
+import { locate } from "../rubric/yaml.js";
 
 /** The rubrics shipped with rolefit, next to `dist/` in the package. */
 export const BUILT_IN_RUBRICS = join(PACKAGE_ROOT, "rubrics");
@@ -42,15 +43,66 @@ export function inputError(
 async function parseRubricFiles(
   paths: readonly string[],
 ): Promise<{ loaded: LoadedRubric[]; diagnostics: Diagnostic[] }> {
-  const loaded: LoadedRubric[] = [];
+  const own: LoadedRubric[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const path of paths) {
     const result = parseRubric(await readTextFile(path), path);
     diagnostics.push(...result.diagnostics);
-    if (result.value) loaded.push(result.value);
+    if (result.value) own.push(result.value);
   }
-  diagnostics.push(...checkRubricSet(loaded));
-  return { loaded, diagnostics };
+  const based = await withBases(own);
+  diagnostics.push(...based.diagnostics, ...checkRubricSet(based.rubrics));
+  return { loaded: based.rubrics, diagnostics };
+}
+
+/** Where `extends` points: the built-in rubrics, or a folder relative to the extending file. */
+const baseFolder = (rubric: LoadedRubric): string | undefined => {
+  const target = rubric.rubric.extends;
+  if (target === undefined) return undefined;
+  return target === "builtin" ? BUILT_IN_RUBRICS : resolve(dirname(rubric.source.file), target);
+};
+
+/**
+ * The rubrics with the sets they extend: each base's rubrics are added, except those whose id
+ * the extending set defines itself (a firm's version replaces the base's). Bases may extend
+ * further bases; each folder is read once.
+ */
+export async function withBases(
+  own: readonly LoadedRubric[],
+): Promise<{ rubrics: LoadedRubric[]; diagnostics: Diagnostic[] }> {
+  const rubrics = [...own];
+  const diagnostics: Diagnostic[] = [];
+  const read = new Set<string>();
+  const pending = [...own];
+  for (let next = pending.shift(); next; next = pending.shift()) {
+    const folder = baseFolder(next);
+    if (folder === undefined || read.has(folder)) continue;
+    read.add(folder);
+    let paths: string[];
+    try {
+      paths = await expandYamlPath(folder);
+    } catch {
+      paths = [];
+    }
+    if (paths.length === 0) {
+      diagnostics.push({
+        ...locate(next.source, ["extends"]),
+        code: "unknown-base",
+        severity: "error",
+        message: `extends: no rubric files in ${folder}; give "builtin" or a folder of rubric files, relative to this file`,
+      });
+      continue;
+    }
+    for (const path of paths) {
+      const result = parseRubric(await readTextFile(path), path);
+      diagnostics.push(...result.diagnostics);
+      const base = result.value;
+      if (!base || rubrics.some((entry) => entry.rubric.id === base.rubric.id)) continue;
+      rubrics.push(base);
+      pending.push(base);
+    }
+  }
+  return { rubrics, diagnostics };
 }
 
 /** A rubric as the run needs it: the model and the hash of its content. */

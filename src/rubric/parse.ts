@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { z } from "zod";
 import { checkAnswers, type QuestionIndex } from "./answers.js";
 import type { Diagnostic } from "./diagnostic.js";
 import {
@@ -122,13 +123,23 @@ export function problem(
   return { ...locate(source, path), code, severity: "error", message };
 }
 
-/** YAML text → one rubric, or every problem found in it. Pure: never reads the disk. */
-export function parseRubric(text: string, file: string): Parsed<LoadedRubric> {
+/**
+ * YAML text → one rubric, or every problem found in it. Pure: never reads the disk. A rubric the
+ * schema refuses is handed to `refused` with the schema's issues (validate still checks what it
+ * can of it).
+ */
+export function parseRubric(
+  text: string,
+  file: string,
+  refused?: (source: SourceDocument, issues: readonly z.core.$ZodIssue[]) => void,
+): Parsed<LoadedRubric> {
   const { source, diagnostics } = parseKind(parseYaml(text, file), "Rubric");
   if (diagnostics.length > 0) return { diagnostics };
   const result = rubricSchema.safeParse(source.data);
-  if (!result.success)
+  if (!result.success) {
+    refused?.(source, result.error.issues);
     return { diagnostics: diagnosticsFromZod(source, rubricSchema, result.error.issues) };
+  }
   return {
     value: { rubric: result.data, source, sha256: contentHash(result.data) },
     diagnostics: [],

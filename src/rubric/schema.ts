@@ -245,6 +245,12 @@ export const rubricSchema = z.strictObject({
     .max(LIMITS.weight, `expected a weight above 0, at most ${LIMITS.weight}`),
   /** Where the rubric comes in the interview and in listings: lower first, then by id. */
   order: z.number().int().optional(),
+  /**
+   * The rubric set this one builds on: `builtin`, or a folder of rubric files relative to this
+   * file. Its rubrics are loaded too (those with an id this set defines are replaced), and
+   * questions are resolved against them.
+   */
+  extends: text.optional(),
   questions: z.array(questionSchema).min(1, "expected at least one question"),
   families: z.array(familySchema).default([]),
   rules: z.array(ruleSchema).default([]),

@@ -236,7 +236,16 @@ function checkDocument(doc: Document, file: string, lineCounter: LineCounter, te
   const problems = [...doc.errors, ...doc.warnings];
   // The library gave up on nesting the depth scan did not foresee: one finding, not hundreds.
   const exhausted = problems.find((problem) => problem.code === "RESOURCE_EXHAUSTION");
-  for (const problem of exhausted ? [exhausted] : problems) {
+  // One syntax error is reported once, where it is: what the parser says after it is about the
+  // confusion it caused (as ESLint reports one parse error). Duplicate keys each stand alone.
+  const syntax = problems
+    .filter((problem) => problem.code !== "DUPLICATE_KEY")
+    .sort((a, b) => a.pos[0] - b.pos[0])
+    .slice(0, 1);
+  const reported = exhausted
+    ? [exhausted]
+    : [...syntax, ...problems.filter((problem) => problem.code === "DUPLICATE_KEY")];
+  for (const problem of reported) {
     const [start, end] = problem.pos;
     diagnostics.push({
       ...spanAt(source, start, end),

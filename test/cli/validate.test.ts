@@ -74,6 +74,83 @@ describe("rolefit validate", () => {
     expect(unknown?.line).toBe(rules.split("\n").findIndex((l) => l.includes("role_confict")) + 1);
   });
 
+  it("reports schema errors and the checks across files together, and a YAML error once", () => {
+    const dir = tmp();
+    const rubric = readFileSync(join(RUBRICS_DIR, "decision-rights.yaml"), "utf8")
+      .replace("weight: 0.4", "weight: -1")
+      // A second question with the id of the first: a duplicate the schema cannot see.
+      .replace("id: decision_rights_clarity", "id: current_structure")
+      // A broken answer inside a question: the question is refused, references to it still pass.
+      .replace("value: documented", "value: Documented!");
+    writeFileSync(join(dir, "decision-rights.yaml"), rubric);
+    const findings = json<Array<{ code: string; line: number }>>(
+      rolefit(["validate", join(dir, "decision-rights.yaml"), "--format", "json"]),
+      true,
+    );
+    const codes = findings.map((f) => f.code);
+    expect(codes).toContain("invalid-value");
+    expect(codes).toContain("duplicate-question-id");
+    // Rules naming the built-in questions of other files are not checked when files are missing.
+    expect(codes.filter((code) => code === "unknown-answer")).toEqual([]);
+    writeFileSync(
+      join(dir, "syntax.yaml"),
+      "apiVersion: rolefit/v1\nkind: Rubric\nid: x\n  bad: [1, 2\nfoo: }\n",
+    );
+    const syntax = json<Array<{ code: string }>>(
+      rolefit(["validate", join(dir, "syntax.yaml"), "--format", "json"]),
+      true,
+    );
+    expect(syntax.map((f) => f.code)).toEqual(["yaml-syntax"]);
+  });
+
+  it("resolves a firm's rubric against the set it extends, in validate and assess", () => {
+    const firm = join(ROOT, "rubric-examples");
+    const run = rolefit(["validate", firm]);
+    expect(run.stdout).toMatch(/✓ 1 file valid/);
+    expect(run.status).toBe(0);
+    const result = json<{ provenance: { rubrics: Array<{ id: string }> }; unanswered: string[] }>(
+      rolefit([
+        "assess",
+        "--org",
+        "examples/northwind-payments.yaml",
+        "--rubrics",
+        firm,
+        "--format",
+        "json",
+      ]),
+    );
+    expect(result.provenance.rubrics.map((r) => r.id)).toEqual([
+      "maturity-stage",
+      "consolidation-triggers",
+      "decision-rights",
+      "firm-practice",
+    ]);
+    expect(result.unanswered).toEqual(["board_tech_literacy"]);
+    // A firm's rubric with a built-in rubric's id replaces it.
+    const dir = tmp();
+    writeFileSync(
+      join(dir, "own-maturity.yaml"),
+      readFileSync(join(RUBRICS_DIR, "maturity-stage.yaml"), "utf8").replace(
+        /^weight: .*$/m,
+        "weight: 0.45\nextends: builtin",
+      ),
+    );
+    expect(rolefit(["validate", dir]).status).toBe(0);
+    // A base that is not there is an error at the `extends` line.
+    writeFileSync(
+      join(dir, "own-maturity.yaml"),
+      readFileSync(join(dir, "own-maturity.yaml"), "utf8").replace(
+        "extends: builtin",
+        "extends: ../nowhere",
+      ),
+    );
+    const missing = json<Array<{ code: string }>>(
+      rolefit(["validate", dir, "--format", "json"]),
+      true,
+    );
+    expect(missing.map((f) => f.code)).toContain("unknown-base");
+  });
+
   it("checks org files against the rubrics", () => {
     const dir = tmp();
     writeFileSync(

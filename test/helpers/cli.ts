@@ -25,7 +25,8 @@ export function rolefit(
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-export function json<T = Record<string, unknown>>(run: Run): T {
-  if (run.status !== 0) throw new Error(`exit ${run.status}: ${run.stderr}`);
+/** The JSON a run printed; it must have succeeded, unless `failing` says it reports failure (1). */
+export function json<T = Record<string, unknown>>(run: Run, failing = false): T {
+  if (run.status !== (failing ? 1 : 0)) throw new Error(`exit ${run.status}: ${run.stderr}`);
   return JSON.parse(run.stdout) as T;
 }

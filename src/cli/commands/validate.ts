@@ -15,9 +15,10 @@ import {
   parseRubric,
   parseRubricTests,
 } from "../../rubric/parse.js";
+import { insideBroken, type Salvaged, salvageRubric } from "../../rubric/salvage.js";
 import { parseYaml } from "../../rubric/yaml.js";
 import { jsonDocument } from "../../text/visible.js";
-import { BUILT_IN_RUBRICS, loadRubricSet } from "../load.js";
+import { BUILT_IN_RUBRICS, loadRubricSet, withBases } from "../load.js";
 import { type GlobalOptions, wantsColor } from "../output.js";
 
 export interface ValidateOptions {
@@ -59,6 +60,9 @@ export async function runValidate(
   const diagnostics: Diagnostic[] = [];
   const rubrics: LoadedRubric[] = [];
   let rubricFiles = 0;
+  const opaque = new Set<string>();
+  const broken: Salvaged["broken"] = [];
+  let salvagedCount = 0;
   const orgs: string[] = [];
   for (const file of files) {
     const missing = inputs.find((input) => input.path === file)?.error;
@@ -89,16 +93,39 @@ export async function runValidate(
       continue;
     }
     rubricFiles++;
-    const result = parseRubric(text, file);
+    // A rubric the schema refuses still has its ids and references checked, as far as they read.
+    const result = parseRubric(text, file, (source, issues) => {
+      const salvaged = salvageRubric(source, issues);
+      if (!salvaged) return;
+      rubrics.push(salvaged.rubric);
+      for (const id of salvaged.opaque) opaque.add(id);
+      broken.push(...salvaged.broken);
+      salvagedCount++;
+    });
     diagnostics.push(...result.diagnostics);
     if (result.value) rubrics.push(result.value);
   }
-  diagnostics.push(...checkRubricSet(rubrics, { complete: rubrics.length === rubricFiles }));
+  // Rubrics that extend a set are checked with it: references resolve against its questions.
+  const based = await withBases(rubrics);
+  const given = new Set(rubrics.map((entry) => entry.source.file));
+  diagnostics.push(
+    ...based.diagnostics.filter(
+      (finding) => !given.has(finding.file) || finding.code === "unknown-base",
+    ),
+    ...checkRubricSet(based.rubrics, { complete: rubrics.length === rubricFiles, opaque }).filter(
+      (finding) => !insideBroken(finding, broken),
+    ),
+  );
   // Only a complete, error-free set can be scored to see whether each outcome can still win.
   const first = rubrics[0];
-  if (first && rubrics.length === rubricFiles && !diagnostics.some((d) => d.severity === "error")) {
+  if (
+    first &&
+    salvagedCount === 0 &&
+    rubrics.length === rubricFiles &&
+    !diagnostics.some((d) => d.severity === "error")
+  ) {
     for (const outcome of unwinnableOutcomes(
-      compileRubrics(rubrics.map((entry) => entry.rubric)),
+      compileRubrics(based.rubrics.map((entry) => entry.rubric)),
     )) {
       diagnostics.push({
         file: first.source.file,
