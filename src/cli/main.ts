@@ -173,7 +173,12 @@ function buildProgram(): Command {
     .description("run rubric tests (RubricTest fixtures with expected outcomes) like a test runner")
     .argument("[paths...]", "test files, folders or globs (default: the built-in rubric tests)")
     .addOption(rubricsOption())
-    .addOption(formatOption(["text", "json"]))
+    .addOption(
+      formatOption(
+        ["text", "json", "junit", "github"],
+        "output format (junit: XML for CI test reports; github: workflow annotations)",
+      ),
+    )
     .action(async (paths: string[], options) =>
       (await import("./commands/test.js")).runTests(paths, options, program.opts()),
     );

@@ -37,9 +37,10 @@ export const FINDING_CODES: Record<string, string> = {
 };
 
 /** GitHub workflow commands: escaped so a message or path cannot break the annotation. */
-const escapeData = (text: string) =>
+export const escapeData = (text: string) =>
   visible(text).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-const escapeProperty = (text: string) => escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+export const escapeProperty = (text: string) =>
+  escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
 export function renderGithub(diagnostics: readonly Diagnostic[]): string {
   return diagnostics

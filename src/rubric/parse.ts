@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
+import { dirname, resolve } from "node:path";
 import type { z } from "zod";
 import { checkAnswers, type QuestionIndex } from "./answers.js";
 import type { Diagnostic } from "./diagnostic.js";
 import {
   type Answers,
+  type AnswerValue,
   organizationSchema,
   type Rubric,
   type RubricTest,
@@ -168,15 +170,73 @@ export function parseOrganizations(
 }
 
 /** Every RubricTest in a YAML stream, checked against the test schema, one result per document. */
-export function parseRubricTests(text: string, file: string): Array<Parsed<RubricTest>> {
+export function parseRubricTests(
+  text: string,
+  file: string,
+): Array<Parsed<RubricTest> & { source: SourceDocument }> {
   return parseYamlDocuments(text, file).map((parsed) => {
     const { source, diagnostics } = parseKind(parsed, "RubricTest");
-    if (diagnostics.length > 0) return { diagnostics };
+    if (diagnostics.length > 0) return { diagnostics, source };
     const result = rubricTestSchema.safeParse(source.data);
     if (!result.success)
-      return { diagnostics: diagnosticsFromZod(source, rubricTestSchema, result.error.issues) };
-    return { value: result.data, diagnostics: [] };
+      return {
+        diagnostics: diagnosticsFromZod(source, rubricTestSchema, result.error.issues),
+        source,
+      };
+    return { value: result.data, diagnostics: [], source };
   });
+}
+
+/**
+ * A test's answers, checked against the rubrics' questions and located in its file: its org
+ * file's (read by `readOrg`) or its inline `answers`, then its `set` overrides. The same check
+ * for `validate` and `test`, so they agree on what a valid test is.
+ */
+export async function rubricTestAnswers(
+  test: RubricTest,
+  source: SourceDocument,
+  questions: QuestionIndex,
+  readOrg: (path: string) => Promise<string>,
+): Promise<{ answers?: Answers; diagnostics: Diagnostic[] }> {
+  const inThis = (key: "answers" | "set") => ({
+    key: (id: string) => locateKey(source, [key], id),
+    value: (id: string) => locate(source, [key, id]),
+  });
+  let answers: Answers;
+  if (test.org !== undefined) {
+    const path = resolve(dirname(source.file), test.org);
+    let text: string;
+    try {
+      text = await readOrg(path);
+    } catch (error) {
+      return {
+        diagnostics: [
+          problem(
+            source,
+            ["org"],
+            "unreadable",
+            `org: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        ],
+      };
+    }
+    const parsed = parseOrganization(text, path, questions);
+    if (!parsed.value) return { diagnostics: parsed.diagnostics };
+    answers = parsed.value.answers;
+  } else {
+    const at = inThis("answers");
+    const checked = checkAnswers(test.answers ?? {}, questions, at.key, at.value);
+    if (checked.diagnostics.length > 0) return { diagnostics: checked.diagnostics };
+    answers = checked.answers;
+  }
+  const at = inThis("set");
+  const set = checkAnswers(test.set ?? {}, questions, at.key, at.value);
+  if (set.diagnostics.length > 0) return { diagnostics: set.diagnostics };
+  const merged: Record<string, AnswerValue> = Object.assign(Object.create(null), answers);
+  for (const [id, value] of Object.entries(set.answers)) merged[id] = value as AnswerValue;
+  // `null` in `set` unanswers, as `--set id=null` does.
+  for (const [id, value] of Object.entries(test.set ?? {})) if (value === null) delete merged[id];
+  return { answers: merged, diagnostics: [] };
 }
 
 function organizationFrom(

@@ -335,17 +335,59 @@ describe("rolefit test", () => {
     expect(run.stdout).toMatch(/1 passed, 1 failed\n$/);
   });
 
-  it("locates a malformed test file", () => {
+  it("runs each case on its own: a broken one is one located failure, in every format", () => {
     const dir = tmp();
+    const good =
+      "apiVersion: rolefit/v1\nkind: RubricTest\nname: Small firm\nanswers: { employees: 40 }\nexpect: { recommendation: combine }\n";
     writeFileSync(
       join(dir, "t.yaml"),
-      "apiVersion: rolefit/v1\nkind: RubricTest\nname: X\nexpect: { recommendation: merge }\nanswers: {}\n",
+      [
+        good,
+        "apiVersion: rolefit/v1\nkind: RubricTest\nname: Bad expectation\nexpect: { recommendation: merge }\nanswers: {}\n",
+        "apiVersion: rolefit/v1\nkind: RubricTest\nname: Bad answer\nanswers:\n  employees: lots\nexpect: { recommendation: combine }\n",
+        good.replace("Small firm", "Small firm again"),
+      ].join("---\n"),
     );
-    const run = rolefit(["test", join(dir, "t.yaml")]);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(
-      /t\.yaml:4:27: expect\.recommendation: expected one of combine, separate, matrix, undecided \(or a list of them\), found "merge"/,
+    const text = rolefit(["test", join(dir, "t.yaml")]);
+    expect(text.status).toBe(1);
+    expect(text.stderr).toBe("");
+    expect(text.stdout).toContain("✓ Small firm → combine");
+    expect(text.stdout).toContain("✓ Small firm again → combine");
+    expect(text.stdout).toMatch(
+      /✗ Bad expectation → broken test \(line 10\)\n +\S*t\.yaml:10:27: expect\.recommendation: expected one of combine, separate, matrix, undecided/,
     );
+    expect(text.stdout).toMatch(/✗ Bad answer → broken test \(line 17\)/);
+    expect(text.stdout).toMatch(/2 passed, 0 failed, 2 broken\n$/);
+
+    const report = json<{
+      passed: number;
+      errors: number;
+      results: Array<{ status: string; line: number }>;
+    }>(rolefit(["test", join(dir, "t.yaml"), "--format", "json"]), true);
+    expect(report).toMatchObject({ passed: 2, failed: 0, errors: 2 });
+    expect(report.results.map((r) => r.status)).toEqual(["passed", "error", "error", "passed"]);
+
+    const junit = rolefit(["test", join(dir, "t.yaml"), "--format", "junit"]);
+    expect(junit.status).toBe(1);
+    expect(junit.stdout).toMatch(
+      /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="rolefit test" tests="4" failures="0" errors="2">/,
+    );
+    expect(junit.stdout.match(/<testcase /g)).toHaveLength(4);
+    expect(junit.stdout).toMatch(/<testcase name="Bad answer"[^>]*line="17">\n +<error message="/);
+
+    const github = rolefit(["test", join(dir, "t.yaml"), "--format", "github"]);
+    const annotations = github.stdout.trim().split("\n");
+    expect(annotations).toHaveLength(2);
+    expect(annotations[0]).toMatch(
+      /^::error file=\S*t\.yaml,line=10,col=27,title=rolefit test%3A Bad expectation \(broken\)::/,
+    );
+
+    // validate agrees: the same two cases are the broken ones.
+    const findings = json<Array<{ line: number }>>(
+      rolefit(["validate", join(dir, "t.yaml"), "--format", "json"]),
+      true,
+    );
+    expect(findings.map((f) => f.line)).toEqual([10, 17]);
   });
 });
 

@@ -1,55 +1,42 @@
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { Chalk } from "chalk";
 import { expandInputs } from "../../io/inputs.js";
 import { PACKAGE_ROOT } from "../../io/package.js";
 import { readTextFile } from "../../io/read.js";
 import { assess } from "../../narrate/assess.js";
-import { checkAnswers } from "../../rubric/answers.js";
-import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
-import { parseOrganization, parseRubricTests } from "../../rubric/parse.js";
-import type { Answers, RubricTest } from "../../rubric/schema.js";
+import { escapeData, escapeProperty } from "../../report/findings.js";
+import { type Diagnostic, formatDiagnostic } from "../../rubric/diagnostic.js";
+import { parseRubricTests, rubricTestAnswers } from "../../rubric/parse.js";
+import type { RubricTest } from "../../rubric/schema.js";
+import { locate, type SourceDocument } from "../../rubric/yaml.js";
 import { deepVisible, jsonDocument } from "../../text/visible.js";
-import { inputError, loadRubricSet, type RubricSet } from "../load.js";
+import { loadRubricSet } from "../load.js";
 import { type GlobalOptions, wantsColor } from "../output.js";
-import { applyOverrides } from "../set-answers.js";
 
 export interface TestOptions {
   rubrics: string[];
-  format: "text" | "json";
+  format: "text" | "json" | "junit" | "github";
 }
 
+/**
+ * One test case's outcome. `error`: the case itself is broken (schema, answers, its org file):
+ * it counts as one failure, located, and the other cases still run.
+ */
 interface TestResult {
   file: string;
   name: string;
-  passed: boolean;
-  /** What differed from the expectation, one line each. */
+  line: number;
+  column: number;
+  status: "passed" | "failed" | "error";
+  /** What differed from the expectation, or what is wrong with the case, one line each. */
   failures: string[];
   recommendation?: string;
   confidence?: string;
 }
 
-const NOWHERE = (file: string) => () => ({ file, line: 0, column: 0 });
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
-/** The answers a test stands for: its org file or its inline answers, then its overrides. */
-async function answersOf(test: RubricTest, file: string, rubrics: RubricSet): Promise<Answers> {
-  let answers: Answers;
-  if (test.org !== undefined) {
-    const path = resolve(dirname(file), test.org);
-    const parsed = parseOrganization(await readTextFile(path), path, rubrics.index);
-    if (!parsed.value) throw inputError(parsed.diagnostics);
-    answers = parsed.value.answers;
-  } else {
-    const checked = checkAnswers(test.answers ?? {}, rubrics.index, NOWHERE(file), NOWHERE(file));
-    if (checked.diagnostics.length > 0) throw inputError(checked.diagnostics);
-    answers = checked.answers;
-  }
-  const set = checkAnswers(test.set ?? {}, rubrics.index, NOWHERE(file), NOWHERE(file));
-  if (set.diagnostics.length > 0) throw inputError(set.diagnostics);
-  return applyOverrides(answers, new Map(Object.entries(set.answers)));
-}
-
-function check(test: RubricTest, file: string, result: ReturnType<typeof assess>): TestResult {
+function check(test: RubricTest, result: ReturnType<typeof assess>): string[] {
   const failures: string[] = [];
   const outcomes = list(test.expect.recommendation);
   const got = result.recommendation ?? "undecided";
@@ -74,13 +61,25 @@ function check(test: RubricTest, file: string, result: ReturnType<typeof assess>
     if (!fired.includes(rule))
       failures.push(`expected rule ${rule} to fire; fired: ${fired.join(", ") || "none"}`);
   }
+  return failures;
+}
+
+/** A broken case, named as best its document allows, at its first problem. */
+function brokenCase(
+  file: string,
+  source: SourceDocument | undefined,
+  index: number,
+  diagnostics: readonly Diagnostic[],
+): TestResult {
+  const data = source?.data as { name?: unknown } | undefined;
+  const first = diagnostics[0];
   return {
     file,
-    name: test.name,
-    passed: failures.length === 0,
-    failures,
-    recommendation: got,
-    confidence: result.confidence,
+    name: typeof data?.name === "string" ? data.name : `document ${index + 1}`,
+    line: first?.line ?? 0,
+    column: first?.column ?? 0,
+    status: "error",
+    failures: diagnostics.map(formatDiagnostic),
   };
 }
 
@@ -94,58 +93,137 @@ export async function runTests(
   const { inputs } = await expandInputs(
     paths.length > 0 ? paths : [join(PACKAGE_ROOT, "rubric-tests")],
   );
-  const problems: Diagnostic[] = [];
   const results: TestResult[] = [];
   for (const input of inputs) {
-    if (input.error) {
-      problems.push({
+    const unreadable = (message: string) =>
+      results.push({
         file: input.path,
+        name: "(file)",
         line: 0,
         column: 0,
-        code: "unreadable",
-        severity: "error",
-        message: input.error,
+        status: "error",
+        failures: [`${input.path}: ${message}`],
       });
+    if (input.error) {
+      unreadable(input.error);
       continue;
     }
-    for (const parsed of parseRubricTests(await readTextFile(input.path), input.path)) {
+    let text: string;
+    try {
+      text = await readTextFile(input.path);
+    } catch (error) {
+      unreadable(error instanceof Error ? error.message : String(error));
+      continue;
+    }
+    for (const [index, parsed] of parseRubricTests(text, input.path).entries()) {
+      const { source } = parsed;
       if (!parsed.value) {
-        problems.push(...parsed.diagnostics);
+        results.push(brokenCase(input.path, source, index, parsed.diagnostics));
         continue;
       }
       const test = parsed.value;
-      const answers = await answersOf(test, input.path, rubrics);
-      results.push(
-        check(
-          test,
-          input.path,
-          assess(rubrics.compiled, { organization: test.name, source: input.path, answers }),
-        ),
-      );
-    }
-  }
-  if (problems.length > 0) throw inputError([...problems].sort(byPosition));
-  const failed = results.filter((result) => !result.passed);
-  if (options.format === "json") {
-    process.stdout.write(
-      jsonDocument({ passed: results.length - failed.length, failed: failed.length, results }),
-    );
-  } else {
-    const c = new Chalk({ level: wantsColor(process.stdout, global) ? 1 : 0 });
-    let file = "";
-    for (const result of deepVisible(results)) {
-      if (result.file !== file) {
-        file = result.file;
-        process.stdout.write(`${c.bold(file)}\n`);
+      const resolved = await rubricTestAnswers(test, source, rubrics.index, readTextFile);
+      if (!resolved.answers) {
+        results.push(brokenCase(input.path, source, index, resolved.diagnostics));
+        continue;
       }
-      const mark = result.passed ? c.green("✓") : c.red("✗");
-      process.stdout.write(
-        `  ${mark} ${result.name} ${c.dim(`→ ${result.recommendation} (${result.confidence})`)}\n`,
-      );
-      for (const failure of result.failures) process.stdout.write(`      ${c.red(failure)}\n`);
+      const result = assess(rubrics.compiled, {
+        organization: test.name,
+        source: input.path,
+        answers: resolved.answers,
+      });
+      const failures = check(test, result);
+      const at = locate(source, ["expect"]);
+      results.push({
+        file: input.path,
+        name: test.name,
+        line: at.line,
+        column: at.column,
+        status: failures.length === 0 ? "passed" : "failed",
+        failures,
+        recommendation: result.recommendation ?? "undecided",
+        confidence: result.confidence,
+      });
     }
-    const summary = `${results.length - failed.length} passed, ${failed.length} failed`;
-    process.stdout.write(`\n${failed.length > 0 ? c.red(summary) : c.green(summary)}\n`);
   }
-  if (failed.length > 0) process.exitCode = 1;
+  const count = (status: TestResult["status"]) => results.filter((r) => r.status === status).length;
+  const totals = { passed: count("passed"), failed: count("failed"), errors: count("error") };
+  const render = {
+    json: () => jsonDocument({ ...totals, results }),
+    junit: () => renderJunit(results),
+    github: () => renderGithubTests(results),
+    text: () => renderText(results, totals, wantsColor(process.stdout, global)),
+  }[options.format];
+  process.stdout.write(render());
+  if (totals.failed + totals.errors > 0) process.exitCode = 1;
+}
+
+function renderText(
+  results: readonly TestResult[],
+  totals: { passed: number; failed: number; errors: number },
+  color: boolean,
+): string {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const lines: string[] = [];
+  let file = "";
+  for (const result of deepVisible(results)) {
+    if (result.file !== file) {
+      file = result.file;
+      lines.push(c.bold(file));
+    }
+    const mark = result.status === "passed" ? c.green("✓") : c.red("✗");
+    const where = result.line > 0 ? c.dim(` (line ${result.line})`) : "";
+    const outcome =
+      result.status === "error"
+        ? c.red(" → broken test")
+        : c.dim(` → ${result.recommendation} (${result.confidence})`);
+    lines.push(`  ${mark} ${result.name}${outcome}${result.status === "passed" ? "" : where}`);
+    for (const failure of result.failures) lines.push(`      ${c.red(failure)}`);
+  }
+  const summary = `${totals.passed} passed, ${totals.failed} failed${totals.errors > 0 ? `, ${totals.errors} broken` : ""}`;
+  const failing = totals.failed + totals.errors > 0;
+  return `${lines.join("\n")}\n\n${failing ? c.red(summary) : c.green(summary)}\n`;
+}
+
+const xml = (text: string) =>
+  text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    // Characters XML 1.0 cannot carry at all, even escaped.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: they are what is removed
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "\ufffd");
+
+/** JUnit XML, as CI test reports read it: a suite per file, a case per test. */
+function renderJunit(results: readonly TestResult[]): string {
+  const files = [...new Set(results.map((r) => r.file))];
+  const suites = files.map((file) => {
+    const cases = results.filter((r) => r.file === file);
+    const failed = cases.filter((r) => r.status === "failed").length;
+    const errors = cases.filter((r) => r.status === "error").length;
+    const body = cases.map((r) => {
+      const attributes = `name="${xml(r.name)}" classname="${xml(file)}" file="${xml(file)}" line="${r.line}"`;
+      if (r.status === "passed") return `    <testcase ${attributes}/>`;
+      const tag = r.status === "failed" ? "failure" : "error";
+      const message = xml(r.failures[0] ?? r.status);
+      return `    <testcase ${attributes}>\n      <${tag} message="${message}">${xml(r.failures.join("\n"))}</${tag}>\n    </testcase>`;
+    });
+    return `  <testsuite name="${xml(file)}" tests="${cases.length}" failures="${failed}" errors="${errors}">\n${body.join("\n")}\n  </testsuite>`;
+  });
+  const failed = results.filter((r) => r.status === "failed").length;
+  const errors = results.filter((r) => r.status === "error").length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="rolefit test" tests="${results.length}" failures="${failed}" errors="${errors}">\n${suites.join("\n")}\n</testsuites>\n`;
+}
+
+/** GitHub workflow commands: an error annotation per failed or broken case, at its line. */
+function renderGithubTests(results: readonly TestResult[]): string {
+  return results
+    .filter((r) => r.status !== "passed")
+    .map((r) => {
+      const position = r.line > 0 ? `,line=${r.line},col=${r.column}` : "";
+      const title = `rolefit test: ${r.name}${r.status === "error" ? " (broken)" : ""}`;
+      return `::error file=${escapeProperty(r.file)}${position},title=${escapeProperty(title)}::${escapeData(r.failures.join("\n"))}\n`;
+    })
+    .join("");
 }

@@ -14,6 +14,7 @@ import {
   parseOrganizations,
   parseRubric,
   parseRubricTests,
+  rubricTestAnswers,
 } from "../../rubric/parse.js";
 import { insideBroken, type Salvaged, salvageRubric } from "../../rubric/salvage.js";
 import { parseYaml } from "../../rubric/yaml.js";
@@ -64,6 +65,7 @@ export async function runValidate(
   const broken: Salvaged["broken"] = [];
   let salvagedCount = 0;
   const orgs: string[] = [];
+  const tests: string[] = [];
   for (const file of files) {
     const missing = inputs.find((input) => input.path === file)?.error;
     let text: string;
@@ -89,7 +91,7 @@ export async function runValidate(
       continue;
     }
     if (kind === "RubricTest") {
-      for (const parsed of parseRubricTests(text, file)) diagnostics.push(...parsed.diagnostics);
+      tests.push(file);
       continue;
     }
     rubricFiles++;
@@ -137,11 +139,22 @@ export async function runValidate(
       });
     }
   }
-  if (orgs.length > 0) {
+  if (orgs.length > 0 || tests.length > 0) {
     const { index } = await loadRubricSet(options.rubrics);
     for (const file of orgs) {
       for (const parsed of parseOrganizations(sources.get(file) ?? "", file, index))
         diagnostics.push(...parsed.diagnostics);
+    }
+    // Test files are checked as `rolefit test` runs them: answers against the rubrics too.
+    for (const file of tests) {
+      for (const parsed of parseRubricTests(sources.get(file) ?? "", file)) {
+        diagnostics.push(...parsed.diagnostics);
+        if (parsed.value)
+          diagnostics.push(
+            ...(await rubricTestAnswers(parsed.value, parsed.source, index, readTextFile))
+              .diagnostics,
+          );
+      }
     }
   }
   diagnostics.sort(byPosition);
