@@ -114,6 +114,33 @@ function buildProgram(): Command {
       (await import("./commands/workshop.js")).runWorkshop(options, program.opts()),
     );
 
+  const rubric = program
+    .command("rubric")
+    .description("work on rubric sets: see what a change does before it ships");
+  rubric
+    .command("diff")
+    .description(
+      "assess a corpus of org files under two rubric sets: which verdicts flip and why, which confidences change",
+    )
+    .argument("<old>", "the rubric set before: builtin, a folder or a file")
+    .argument("<new>", "the rubric set after: builtin, a folder or a file")
+    .requiredOption("--corpus <paths...>", "the org files to replay: files, folders or globs")
+    .option("--fail-on-flip", "exit 1 when any verdict flips")
+    .addOption(
+      formatOption(
+        ["text", "json", "markdown", "github"],
+        "output format (markdown: a pull-request comment; github: workflow annotations)",
+      ),
+    )
+    .action(async (oldSpec: string, newSpec: string, options) =>
+      (await import("./commands/rubric-diff.js")).runRubricDiff(
+        oldSpec,
+        newSpec,
+        options,
+        program.opts(),
+      ),
+    );
+
   program
     .command("validate")
     .description("validate rubric and org files (the built-in rubrics when no path is given)")
