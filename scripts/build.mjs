@@ -21,6 +21,8 @@ await build({
   sourcemap: "external",
   legalComments: "none",
   define: { __ROLEFIT_VERSION__: JSON.stringify(version), "import.meta.url": "undefined" },
+  // The solver finds its .wasm next to its own script: it is loaded from node_modules.
+  external: ["highs"],
   logLevel: "warning",
 });
 

@@ -142,6 +142,26 @@ function buildProgram(): Command {
     );
 
   program
+    .command("calibrate")
+    .description(
+      "fit the rubric weights to a firm's own verdicts (linear programming), with leave-one-out agreement",
+    )
+    .requiredOption(
+      "--cases <paths...>",
+      "judged cases: RubricTest files, or org files with expect: { recommendation: ... }",
+    )
+    .option(
+      "--out <dir>",
+      "where to write the fitted rubric set (a new folder)",
+      "rolefit-calibrated",
+    )
+    .addOption(rubricsOption())
+    .addOption(formatOption(["text", "json"]))
+    .action(async (options) =>
+      (await import("./commands/calibrate.js")).runCalibrate(options, program.opts()),
+    );
+
+  program
     .command("validate")
     .description("validate rubric and org files (the built-in rubrics when no path is given)")
     .argument("[paths...]", "files or folders to validate")

@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import type { z } from "zod";
 import { checkAnswers, type QuestionIndex } from "./answers.js";
 import type { Diagnostic } from "./diagnostic.js";
+import type { Outcome } from "./outcomes.js";
 import {
   type Answers,
   type AnswerValue,
@@ -57,6 +58,8 @@ export interface Organization {
   /** For a handout's cover. */
   preparedFor?: string;
   preparedBy?: string;
+  /** The verdicts a firm expects, for calibration. */
+  expect?: ReadonlyArray<Outcome | "undecided">;
   /** Only answered questions; a prototype-less map. */
   answers: Answers;
   /** The parsed YAML, kept for editing the file in place; absent after the fast path. */
@@ -262,5 +265,9 @@ function organizationFrom(
   if (result.data.respondent !== undefined) org.respondent = result.data.respondent;
   if (result.data.preparedFor !== undefined) org.preparedFor = result.data.preparedFor;
   if (result.data.preparedBy !== undefined) org.preparedBy = result.data.preparedBy;
+  if (result.data.expect !== undefined) {
+    const wanted = result.data.expect.recommendation;
+    org.expect = Array.isArray(wanted) ? wanted : [wanted];
+  }
   return { value: org, diagnostics: [] };
 }

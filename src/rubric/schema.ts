@@ -251,6 +251,15 @@ export const rubricSchema = z.strictObject({
    * questions are resolved against them.
    */
   extends: text.optional(),
+  /** Written by `rolefit calibrate`: how the weights were fitted, and to which cases. */
+  calibration: z
+    .strictObject({
+      method: text,
+      cases: z.number().int().min(0),
+      casesSha256: z.string().regex(/^[0-9a-f]{64}$/),
+      leaveOneOutAgreement: z.number().min(0).max(1),
+    })
+    .optional(),
   questions: z.array(questionSchema).min(1, "expected at least one question"),
   families: z.array(familySchema).default([]),
   rules: z.array(ruleSchema).default([]),
@@ -285,11 +294,17 @@ export const organizationSchema = z.strictObject({
       why: text,
     })
     .optional(),
+  /** The verdict a firm expects, for `rolefit calibrate`; scoring ignores it. */
+  expect: z
+    .strictObject({ recommendation: z.lazy(() => oneOrMany(z.enum([...OUTCOMES, "undecided"]))) })
+    .optional(),
   /** Answer values are checked against the loaded rubrics, not here. */
   answers: z.record(z.string(), z.unknown()).nullable().default({}),
 });
 
-const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
+function oneOrMany<T extends z.ZodType>(item: T) {
+  return z.union([item, z.array(item).min(1)]);
+}
 
 /** A fixture for `rolefit test`: answers (inline or from an org file) and the expected result. */
 export const rubricTestSchema = z
