@@ -1,5 +1,6 @@
 import type { Block, Chart, ReportDocument } from "../narrate/document.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
+import { escapeMarkup } from "../text/markup-escape.js";
 
 const COLORS: Record<Outcome, string> = {
   combine: "#0b7285",
@@ -7,13 +8,7 @@ const COLORS: Record<Outcome, string> = {
   matrix: "#d9480f",
 };
 
-const escapeHtml = (text: string) =>
-  text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
+const escapeHtml = escapeMarkup;
 
 const fixed = (value: number) => value.toFixed(1);
 

@@ -62,42 +62,15 @@ describe("rolefit rubric diff", () => {
     ]);
     expect(same.status).toBe(0);
     expect(same.stdout).toContain("No verdict flips.");
-    const flips = json<{ flips: Flip[] }>(
-      rolefit(["rubric", "diff", "builtin", changed, "--corpus", ...CORPUS, "--format", "json"]),
-    ).flips;
+    const diff = (...extra: string[]) =>
+      rolefit(["rubric", "diff", "builtin", changed, "--corpus", ...CORPUS, ...extra]);
+    const flips = json<{ flips: Flip[] }>(diff("--format", "json")).flips;
     expect(flips.length).toBeGreaterThan(0);
-    const failing = rolefit([
-      "rubric",
-      "diff",
-      "builtin",
-      changed,
-      "--corpus",
-      ...CORPUS,
-      "--fail-on-flip",
-    ]);
-    expect(failing.status).toBe(1);
-    const markdown = rolefit([
-      "rubric",
-      "diff",
-      "builtin",
-      changed,
-      "--corpus",
-      ...CORPUS,
-      "--format",
-      "markdown",
-    ]);
+    expect(diff("--fail-on-flip").status).toBe(1);
+    const markdown = diff("--format", "markdown");
     expect(markdown.stdout).toMatch(/^### Rubric change: \d+ flips? over \d+ organisations/);
     expect(markdown.stdout).toContain("| Organisation | File | Before | After | Because |");
-    const github = rolefit([
-      "rubric",
-      "diff",
-      "builtin",
-      changed,
-      "--corpus",
-      ...CORPUS,
-      "--format",
-      "github",
-    ]);
+    const github = diff("--format", "github");
     expect(github.stdout.split("\n").filter((line) => line.startsWith("::warning "))).toHaveLength(
       flips.length,
     );

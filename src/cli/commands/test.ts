@@ -9,6 +9,7 @@ import { type Diagnostic, formatDiagnostic } from "../../rubric/diagnostic.js";
 import { parseRubricTests, rubricTestAnswers } from "../../rubric/parse.js";
 import type { RubricTest } from "../../rubric/schema.js";
 import { locate, type SourceDocument } from "../../rubric/yaml.js";
+import { escapeMarkup } from "../../text/markup-escape.js";
 import { deepVisible, jsonDocument } from "../../text/visible.js";
 import { loadRubricSet } from "../load.js";
 import { type GlobalOptions, wantsColor } from "../output.js";
@@ -186,11 +187,7 @@ function renderText(
 }
 
 const xml = (text: string) =>
-  text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
+  escapeMarkup(text)
     // Characters XML 1.0 cannot carry at all, even escaped.
     // biome-ignore lint/suspicious/noControlCharactersInRegex: they are what is removed
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "\ufffd");

@@ -108,6 +108,7 @@ export async function runWorkshop(options: WorkshopOptions, global: GlobalOption
       progress: room.progress(),
       message,
       result: room.state.revealed ? result() : undefined,
+      questionLabel: wordingOf(rubrics.compiled).question,
     });
 
   const app = workshopApp(store, {
@@ -273,6 +274,7 @@ interface TerminalView {
   progress: Array<{ name: string; role?: string; done: number; total: number }>;
   message: string;
   result: Assessment | undefined;
+  questionLabel: (id: string) => string;
 }
 
 /**
@@ -318,10 +320,19 @@ class RoomTerminal {
       (p) =>
         `  ${visible(p.name)}${p.role ? ` (${visible(p.role)})` : ""}: ${p.done}/${p.total}${p.total > 0 && p.done === p.total ? " ✔" : ""}`,
     );
+    const flips = (view.result?.disagreement ?? []).filter((d) => d.couldFlip);
     const outcome = view.result
-      ? view.result.recommendation
-        ? `Room result: ${view.result.recommendation.toUpperCase()} · confidence ${view.result.confidence}${view.result.runnerUp ? ` · runner-up ${view.result.runnerUp}, ${view.result.margin.toFixed(1)} behind` : ""} · ${(view.result.disagreement ?? []).filter((d) => d.couldFlip).length} question(s) could flip it`
-        : "Room result: no recommendation yet"
+      ? [
+          view.result.recommendation
+            ? `Room result: ${view.result.recommendation.toUpperCase()} · confidence ${view.result.confidence}${view.result.runnerUp ? ` · runner-up ${view.result.runnerUp}, ${view.result.margin.toFixed(1)} behind` : ""} · ${flips.length} question(s) could flip it`
+            : "Room result: no recommendation yet",
+          // Where the room disagrees enough to matter: what a next round would ask again.
+          ...(flips.length > 0
+            ? [
+                `Could flip it: ${flips.map((d) => visible(view.questionLabel(d.questionId))).join(", ")}`,
+              ]
+            : []),
+        ]
       : undefined;
     if (!this.out.isTTY) {
       // Piped: only what is new, so a log reads as a story.
@@ -330,7 +341,7 @@ class RoomTerminal {
         `Join: ${view.url}`,
         `Screen: ${view.url}/screen`,
         ...people,
-        ...(outcome ? [outcome] : []),
+        ...(outcome ?? []),
         view.message,
       ];
       const text = lines.join("\n");
@@ -359,7 +370,7 @@ class RoomTerminal {
     const body = [
       `Participants (${view.progress.length})${view.progress.length === 0 ? ": nobody yet" : ""}`,
       ...people,
-      ...(outcome ? ["", outcome] : []),
+      ...(outcome ? ["", ...outcome] : []),
     ];
     // The QR code beside the people while the terminal has room for it; people first if not.
     const qrWidth = [...(qr[0] ?? "")].length;
