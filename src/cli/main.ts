@@ -151,6 +151,10 @@ function buildProgram(): Command {
       "judged cases: RubricTest files, or org files with expect: { recommendation: ... }",
     )
     .option(
+      "--effects",
+      "also fit answer effects, each within its rubric's fit: { effects: N } (after the weights)",
+    )
+    .option(
       "--out <dir>",
       "where to write the fitted rubric set (a new folder)",
       "rolefit-calibrated",

@@ -1,8 +1,19 @@
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import type { Answers, Rubric } from "../rubric/schema.js";
-import { type CompiledRubrics, compileRubrics } from "./compile.js";
+import { effectsOf, scoredEntries } from "../rubric/question.js";
+import { type Answers, type AnswerValue, LIMITS, type Rubric } from "../rubric/schema.js";
+import type { Path } from "../rubric/yaml.js";
+import { type CompiledQuestion, type CompiledRubrics, compileRubrics } from "./compile.js";
 import { recommendationFor } from "./evaluate.js";
-import { decide, pointScale, scoreAnswers } from "./score.js";
+import { pointsOf } from "./points.js";
+import {
+  applicableAnswers,
+  decide,
+  groupPoints,
+  multipliersOf,
+  pointScale,
+  scalesOf,
+  scoreAnswers,
+} from "./score.js";
 
 /** A case the firm has judged: answers and the verdicts it accepts. */
 export interface CalibrationCase {
@@ -147,13 +158,222 @@ export function leaveOneOut(
   rubrics: readonly Rubric[],
   cases: readonly CalibrationCase[],
   solve: Solver,
+  options: { effects: boolean },
 ): number {
-  const compiled = compileRubrics(rubrics);
   let right = 0;
   cases.forEach((entry, i) => {
-    const others = cases.filter((_, j) => j !== i);
-    const fit = fitWeights(compiled, others, solve);
-    if (entry.expect.includes(verdictOf(withWeights(rubrics, fit.weights), entry))) right++;
+    const fitted = fitRubrics(
+      rubrics,
+      cases.filter((_, j) => j !== i),
+      solve,
+      options,
+    );
+    if (entry.expect.includes(verdictOf(compileRubrics(fitted.rubrics), entry))) right++;
   });
   return cases.length === 0 ? 0 : right / cases.length;
+}
+
+/** The whole fit: the weights, then (with `effects`) the answer effects the rubrics allow. */
+export function fitRubrics(
+  rubrics: readonly Rubric[],
+  cases: readonly CalibrationCase[],
+  solve: Solver,
+  options: { effects: boolean },
+): { status: string; weights: Map<string, number>; effects: EffectChange[]; rubrics: Rubric[] } {
+  const fit = fitWeights(compileRubrics(rubrics), cases, solve);
+  const weighted = rubrics.map((rubric) => ({
+    ...rubric,
+    weight: fit.weights.get(rubric.id) ?? rubric.weight,
+  }));
+  if (fit.status !== "Optimal" || !options.effects)
+    return { ...fit, effects: [], rubrics: weighted };
+  const effects = fitEffects(weighted, cases, solve);
+  return {
+    status: effects.status,
+    weights: fit.weights,
+    effects: effects.changes,
+    rubrics: effects.rubrics,
+  };
+}
+
+/** One effect the fit may move: where it is, and by how much it may move. */
+export interface EffectVariable {
+  rubricId: string;
+  questionId: string;
+  /** The entry's path inside its question (`answers.2`, `bands.0`, `options.1`, `none`). */
+  path: Path;
+  outcome: Outcome;
+  current: number;
+  lower: number;
+  upper: number;
+}
+
+/** A moved effect: the fit's result for one entry and outcome. */
+export interface EffectChange {
+  rubricId: string;
+  questionId: string;
+  path: Path;
+  outcome: Outcome;
+  from: number;
+  to: number;
+}
+
+/** The effects the rubrics let the fit move, each within its rubric's `fit.effects`. */
+function effectVariables(rubrics: readonly Rubric[]) {
+  const variables: EffectVariable[] = [];
+  const byEffect = new Map<object, number[]>();
+  for (const rubric of rubrics) {
+    const within = rubric.fit?.effects ?? 0;
+    if (within <= 0) continue;
+    for (const question of rubric.questions)
+      for (const { path, entry } of scoredEntries(question)) {
+        const ids: number[] = [];
+        for (const outcome of OUTCOMES) {
+          const current = entry.effect[outcome] ?? 0;
+          ids.push(variables.length);
+          variables.push({
+            rubricId: rubric.id,
+            questionId: question.id,
+            path,
+            outcome,
+            current,
+            lower: Math.max(-LIMITS.effect - current, -within),
+            upper: Math.min(LIMITS.effect - current, within),
+          });
+        }
+        byEffect.set(entry.effect, ids);
+      }
+  }
+  return { variables, byEffect };
+}
+
+/**
+ * Fits answer effects, with the weights as they are (fit those first): each case's scores,
+ * linearised around the current effects — a family at its cap does not move, a group's points
+ * in favour move with its outcome's precondition multiplier — should put the expected verdict
+ * ahead of every rival the rules leave open by the margin. The shortfall is minimised with a
+ * pull towards the effects as written; only rubrics that state `fit.effects` move.
+ */
+export function fitEffects(
+  rubrics: readonly Rubric[],
+  cases: readonly CalibrationCase[],
+  solve: Solver,
+): { status: string; changes: EffectChange[]; rubrics: Rubric[] } {
+  const compiled = compileRubrics(rubrics);
+  const { variables, byEffect } = effectVariables(
+    compiled.rubrics.map(({ id }) => rubrics.find((rubric) => rubric.id === id) as Rubric),
+  );
+  if (variables.length === 0) return { status: "Optimal", changes: [], rubrics: [...rubrics] };
+  const scales = scalesOf(compiled);
+  const rows: string[] = [];
+  const slacks: string[] = [];
+  cases.forEach((entry, c) => {
+    const counting = applicableAnswers(compiled, entry.answers);
+    const { scores } = scoreAnswers(compiled, entry.answers);
+    const decision = decide(compiled, entry.answers, scores);
+    const open = decision.conflict ? [] : decision.allowed;
+    const wanted = entry.expect.filter((e): e is Outcome => e !== "undecided" && open.includes(e));
+    if (wanted.length === 0 || open.length < 2) return;
+    const target = wanted.reduce((best, e) => (scores[e] > scores[best] ? e : best));
+    const multipliers = multipliersOf(compiled, counting);
+    // Per variable, how much one point of it moves each outcome's score for this case.
+    const slope = new Map<number, number>();
+    for (const group of compiled.groups) {
+      const counted: CompiledQuestion[] = [];
+      const capped = groupPoints(compiled, group, counting, counted);
+      if (counted.length === 0) continue;
+      const scale = scales.get(group.rubricId) ?? 0;
+      const raw = { combine: 0, separate: 0, matrix: 0 };
+      for (const member of counted) {
+        const points = pointsOf(compiled, member, counting[member.question.id]);
+        for (const outcome of OUTCOMES) raw[outcome] += points[outcome];
+      }
+      for (const member of counted)
+        for (const effect of effectsOf(
+          member.question,
+          counting[member.question.id] as AnswerValue,
+        )) {
+          const ids = byEffect.get(effect.effect);
+          if (!ids) continue;
+          OUTCOMES.forEach((outcome, k) => {
+            const atCap = group.family !== undefined && capped[outcome] !== raw[outcome];
+            const factor = atCap
+              ? 0
+              : capped[outcome] > 0
+                ? multipliers[outcome]
+                : capped[outcome] < 0
+                  ? 1
+                  : (1 + multipliers[outcome]) / 2;
+            const id = ids[k] as number;
+            slope.set(id, (slope.get(id) ?? 0) + scale * factor);
+          });
+        }
+    }
+    const slack = `e${c}`;
+    slacks.push(slack);
+    for (const rival of open) {
+      if (rival === target || wanted.includes(rival)) continue;
+      const terms: string[] = [];
+      for (const [id, rate] of slope) {
+        const variable = variables[id] as EffectVariable;
+        const sign = variable.outcome === target ? 1 : variable.outcome === rival ? -1 : 0;
+        if (sign === 0 || rate === 0) continue;
+        const coefficient = sign * rate;
+        terms.push(`${coefficient >= 0 ? "+" : "-"} ${Math.abs(coefficient)} x${id}`);
+      }
+      const lead = scores[target] - scores[rival];
+      rows.push(
+        ` c${c}_${rival}: ${terms.join(" ") || "0 x0"} + ${slack} >= ${CALIBRATION.margin - lead}`,
+      );
+    }
+  });
+  const lp = [
+    "Minimize",
+    ` obj: ${[...slacks.map((s) => `1 ${s}`), ...variables.map((_, i) => `${CALIBRATION.stay} d${i}`)].join(" + ")}`,
+    "Subject To",
+    ...rows,
+    ...variables.flatMap((_, i) => [` p${i}: d${i} - x${i} >= 0`, ` n${i}: d${i} + x${i} >= 0`]),
+    "Bounds",
+    ...variables.map((v, i) => ` ${v.lower} <= x${i} <= ${v.upper}`),
+    "End",
+  ].join("\n");
+  const solution = solve(lp);
+  if (solution.status !== "Optimal")
+    return { status: solution.status, changes: [], rubrics: [...rubrics] };
+  const changes: EffectChange[] = [];
+  variables.forEach((variable, i) => {
+    // Effects are written to a tenth of a point: finer says more than the cases can.
+    const moved = Math.round((solution.values.get(`x${i}`) ?? 0) * 10) / 10;
+    if (moved === 0) return;
+    const { rubricId, questionId, path, outcome, current } = variable;
+    changes.push({
+      rubricId,
+      questionId,
+      path,
+      outcome,
+      from: current,
+      to: Math.round((current + moved) * 10) / 10,
+    });
+  });
+  return { status: solution.status, changes, rubrics: applyEffectChanges(rubrics, changes) };
+}
+
+/** The rubrics with the moved effects written in (new objects; the input is not touched). */
+export function applyEffectChanges(
+  rubrics: readonly Rubric[],
+  changes: readonly EffectChange[],
+): Rubric[] {
+  const copy = structuredClone(rubrics) as Rubric[];
+  for (const change of changes) {
+    const question = copy
+      .find((r) => r.id === change.rubricId)
+      ?.questions.find((q) => q.id === change.questionId);
+    if (!question) continue;
+    let node: unknown = question;
+    for (const key of change.path) node = (node as Record<string | number, unknown>)[key];
+    const effect = (node as { effect: Record<string, number> }).effect;
+    if (change.to === 0) delete effect[change.outcome];
+    else effect[change.outcome] = change.to;
+  }
+  return copy;
 }

@@ -4,15 +4,8 @@ import type { Diagnostic } from "./diagnostic.js";
 import { questionMaxPoints } from "./max-points.js";
 import { OUTCOMES } from "./outcomes.js";
 import { type LoadedRubric, problem } from "./parse.js";
-import { allowedValues, numericDomain } from "./question.js";
-import type {
-  AnswerValue,
-  Condition,
-  LeafCondition,
-  Question,
-  ReasonText,
-  Rubric,
-} from "./schema.js";
+import { allowedValues, numericDomain, scoredEntries } from "./question.js";
+import type { AnswerValue, Condition, LeafCondition, Question, Rubric } from "./schema.js";
 import { didYouMean, listOf } from "./suggest.js";
 import type { Path, SourceDocument } from "./yaml.js";
 
@@ -117,7 +110,8 @@ export function checkRubricSet(
       report(source, path, code, message, severity),
     );
     rubric.questions.forEach((question, q) => {
-      for (const { path, reason } of scoredEntries(question)) {
+      for (const { path, entry } of scoredEntries(question)) {
+        const { reason } = entry;
         if (typeof reason === "string") continue;
         reason.forEach((variant, v) => {
           if (variant.when)
@@ -141,22 +135,6 @@ export function checkRubricSet(
     }
   }
   return diagnostics;
-}
-
-/** Every scored entry of a question (answers, options, `none`, bands) with its path. */
-function scoredEntries(question: Question): Array<{ path: Path; reason: ReasonText }> {
-  switch (question.type) {
-    case "multi":
-      return [
-        ...question.options.map((o, i) => ({ path: ["options", i], reason: o.reason })),
-        ...(question.none ? [{ path: ["none"], reason: question.none.reason }] : []),
-      ];
-    case "integer":
-    case "percent":
-      return question.bands.map((b, i) => ({ path: ["bands", i], reason: b.reason }));
-    default:
-      return question.answers.map((a, i) => ({ path: ["answers", i], reason: a.reason }));
-  }
 }
 
 /**

@@ -9,6 +9,7 @@ import type {
   ReasonText,
 } from "./schema.js";
 import { didYouMean, listOf } from "./suggest.js";
+import type { Path } from "./yaml.js";
 
 /** The numeric range a question accepts; bands start at `min` unless it is set lower. */
 export function numericDomain(question: NumericQuestion): { min: number; max: number } {
@@ -343,4 +344,27 @@ export function readTypedNumber(text: string): unknown {
   const trimmed = text.trim();
   if (!/^-?(\d{1,3}([,_ ]\d{3})+|\d+)(\.\d+)?$/.test(trimmed)) return trimmed;
   return Number(trimmed.replace(/[,_ ]/g, ""));
+}
+
+/** What an answer, option, band or `none` carries: its effect, precondition and reason. */
+export interface ScoredEntry {
+  effect: Effect;
+  precondition?: Precondition | undefined;
+  reason: ReasonText;
+}
+
+/** Every scored entry of a question (answers, options, `none`, bands) with its path in it. */
+export function scoredEntries(question: Question): Array<{ path: Path; entry: ScoredEntry }> {
+  switch (question.type) {
+    case "multi":
+      return [
+        ...question.options.map((entry, i) => ({ path: ["options", i], entry })),
+        ...(question.none ? [{ path: ["none"], entry: question.none }] : []),
+      ];
+    case "integer":
+    case "percent":
+      return question.bands.map((entry, i) => ({ path: ["bands", i], entry }));
+    default:
+      return question.answers.map((entry, i) => ({ path: ["answers", i], entry }));
+  }
 }

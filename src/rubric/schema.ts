@@ -251,6 +251,11 @@ export const rubricSchema = z.strictObject({
    * questions are resolved against them.
    */
   extends: text.optional(),
+  /**
+   * What `rolefit calibrate --effects` may change here: each answer effect by at most `effects`
+   * points either way (0, or no `fit`: the effects stay as written).
+   */
+  fit: z.strictObject({ effects: z.number().min(0).max(LIMITS.effect) }).optional(),
   /** Written by `rolefit calibrate`: how the weights were fitted, and to which cases. */
   calibration: z
     .strictObject({

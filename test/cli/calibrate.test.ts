@@ -113,6 +113,70 @@ describe("rolefit calibrate", () => {
     expect(Array.isArray(diff.flips)).toBe(true);
   }, 60_000);
 
+  it("with --effects, moves answer effects within the bounds each rubric states", () => {
+    const dir = tmp();
+    cpSync(RUBRICS_DIR, dir, { recursive: true });
+    for (const name of ["maturity-stage", "consolidation-triggers", "decision-rights"]) {
+      const file = join(dir, `${name}.yaml`);
+      let text = readFileSync(file, "utf8").replace(/^(weight: .*)$/m, "$1\nfit: { effects: 2 }");
+      // The triggers' effects with combine and separate swapped: wrong beyond what weights mend.
+      if (name === "consolidation-triggers")
+        text = text.replace(
+          /effect: \{([^}]*)\}/g,
+          (_, inner: string) =>
+            `effect: {${inner
+              .replace(/combine/g, "TMP")
+              .replace(/separate/g, "combine")
+              .replace(/TMP/g, "separate")}}`,
+        );
+      writeFileSync(file, text);
+    }
+    const weightsOnly = json<Report>(
+      rolefit([
+        "calibrate",
+        "--cases",
+        PROFILES,
+        "--rubrics",
+        dir,
+        "--out",
+        join(tmp(), "w"),
+        "--format",
+        "json",
+      ]),
+    );
+    const out = join(tmp(), "e");
+    const report = json<Report & { effects: Array<{ from: number; to: number }> }>(
+      rolefit([
+        "calibrate",
+        "--cases",
+        PROFILES,
+        "--rubrics",
+        dir,
+        "--out",
+        out,
+        "--effects",
+        "--format",
+        "json",
+      ]),
+    );
+    expect(report.after.agreement).toBeGreaterThanOrEqual(weightsOnly.after.agreement);
+    expect(report.effects.length).toBeGreaterThan(0);
+    for (const change of report.effects)
+      expect(Math.abs(change.to - change.from)).toBeLessThanOrEqual(2);
+    expect(rolefit(["validate", out]).status).toBe(0);
+    // Without bounds stated in the rubrics, --effects has nothing it may move.
+    const unbounded = rolefit([
+      "calibrate",
+      "--cases",
+      PROFILES,
+      "--out",
+      join(tmp(), "u"),
+      "--effects",
+    ]);
+    expect(unbounded.status).toBe(2);
+    expect(unbounded.stderr).toContain("fit: { effects: 1 }");
+  }, 120_000);
+
   it("takes org files with expect:, and its leave-one-out matches refits made without each case", () => {
     const { files } = judgedOrgs(8);
     const rubrics = skewed();

@@ -5,11 +5,11 @@ import {
   agreement,
   CALIBRATION,
   type CalibrationCase,
-  fitWeights,
+  type EffectChange,
+  fitRubrics,
   leaveOneOut,
   type Solver,
   verdictOf,
-  withWeights,
 } from "../../engine/calibrate.js";
 import { compileRubrics } from "../../engine/compile.js";
 import { evaluate } from "../../engine/evaluate.js";
@@ -33,12 +33,14 @@ import type { GlobalOptions } from "../output.js";
 
 export interface CalibrateOptions {
   cases: string[];
+  effects?: boolean;
   rubrics: string[];
   out?: string;
   format: "text" | "json";
 }
 
-const METHOD = `UTADIS-style linear programme (HiGHS): weights only, margin ${CALIBRATION.margin} point, each weight within ${1 / CALIBRATION.widen}–${CALIBRATION.widen}× its share`;
+const methodOf = (effects: boolean) =>
+  `UTADIS-style linear programme (HiGHS): ${effects ? "weights, then answer effects within each rubric's fit.effects" : "weights only"}, margin ${CALIBRATION.margin} point, each weight within ${1 / CALIBRATION.widen}–${CALIBRATION.widen}× its share`;
 
 /** HiGHS in WebAssembly, loaded from the installed package (its .wasm sits next to it). */
 async function loadSolver(): Promise<Solver> {
@@ -148,28 +150,34 @@ export async function runCalibrate(
     )
     .filter((rubric) => rubric !== undefined);
   const before = compileRubrics(rubrics);
-  const fit = fitWeights(before, cases, solve);
+  const effects = options.effects === true;
+  if (effects && !rubrics.some((rubric) => (rubric.fit?.effects ?? 0) > 0))
+    throw new UsageError(
+      "--effects moves only what a rubric allows: give it fit: { effects: 1 } (the most an effect may move)",
+    );
+  const fit = fitRubrics(rubrics, cases, solve, { effects });
   if (fit.status !== "Optimal")
     throw new UserError(
       `the solver found no fit (${fit.status}); the cases may contradict the hard rules`,
     );
-  const after = withWeights(rubrics, fit.weights);
+  const after = compileRubrics(fit.rubrics);
   const casesSha256 = contentHash(
     cases.map((entry) => ({ answers: { ...entry.answers }, expect: entry.expect })),
   );
   const report = {
-    method: METHOD,
+    method: methodOf(effects),
     cases: cases.length,
     casesSha256,
     before: { agreement: round(agreement(before, cases)) },
     after: { agreement: round(agreement(after, cases)) },
-    leaveOneOut: { agreement: round(leaveOneOut(rubrics, cases, solve)) },
+    leaveOneOut: { agreement: round(leaveOneOut(rubrics, cases, solve, { effects })) },
     confusion: confusion(after, cases),
     weights: before.rubrics.map((rubric) => ({
       rubricId: rubric.id,
       from: round(rubric.weight),
       to: round(fit.weights.get(rubric.id) ?? rubric.weight),
     })),
+    effects: fit.effects.map((change) => ({ ...change, path: change.path.join(".") })),
     wrong: cases
       .filter((entry) => !entry.expect.includes(verdictOf(after, entry)))
       .map((entry) => ({
@@ -181,7 +189,7 @@ export async function runCalibrate(
       })),
     out,
   };
-  await writeFittedSet(out, sources, fit.weights, report);
+  await writeFittedSet(out, sources, fit.weights, fit.effects, report);
   process.stdout.write(options.format === "json" ? jsonDocument(report) : renderText(report));
 }
 
@@ -220,6 +228,7 @@ async function writeFittedSet(
   out: string,
   sources: readonly LoadedRubric[],
   weights: ReadonlyMap<string, number>,
+  effects: readonly EffectChange[],
   report: {
     method: string;
     cases: number;
@@ -232,6 +241,11 @@ async function writeFittedSet(
     const doc = entry.source.doc.clone();
     const weight = weights.get(entry.rubric.id) ?? entry.rubric.weight;
     doc.set("weight", Math.round(weight * 10_000) / 10_000);
+    for (const change of effects) {
+      if (change.rubricId !== entry.rubric.id) continue;
+      const at = entry.rubric.questions.findIndex((q) => q.id === change.questionId);
+      doc.setIn(["questions", at, ...change.path, "effect", change.outcome], change.to);
+    }
     doc.set("version", `${entry.rubric.version}+fit.${report.casesSha256.slice(0, 8)}`);
     doc.set("calibration", {
       method: report.method,
