@@ -74,6 +74,13 @@ async function loadCases(
   for (const input of inputs) {
     if (input.error) throw new UserError(`${visible(input.path)}: ${input.error}`);
     const text = await readTextFile(input.path);
+    // A file that is no rolefit document (a notes file, a map of verdicts) is passed over, said.
+    if (!/^kind:/m.test(text)) {
+      process.stderr.write(
+        `rolefit: passing over ${visible(input.path)}: no kind: line, not a case\n`,
+      );
+      continue;
+    }
     if (/^kind:\s*RubricTest\b/m.test(text)) {
       for (const parsed of parseRubricTests(text, input.path)) {
         if (!parsed.value) {
