@@ -69,31 +69,21 @@ const baseFolder = (rubric: LoadedRubric): string | undefined => {
  */
 export async function withBases(
   own: readonly LoadedRubric[],
+  also: readonly string[] = [],
 ): Promise<{ rubrics: LoadedRubric[]; diagnostics: Diagnostic[] }> {
   const rubrics = [...own];
   const diagnostics: Diagnostic[] = [];
   const read = new Set<string>();
   const pending = [...own];
-  for (let next = pending.shift(); next; next = pending.shift()) {
-    const folder = baseFolder(next);
-    if (folder === undefined || read.has(folder)) continue;
+  /** A base folder's rubrics joined to the set; false when it holds no rubric files. */
+  const joinBase = async (folder: string): Promise<boolean> => {
+    if (read.has(folder)) return true;
     read.add(folder);
-    let paths: string[];
-    try {
-      paths = await expandYamlPath(folder);
-    } catch {
-      paths = [];
-    }
-    if (paths.length === 0) {
-      diagnostics.push({
-        ...locate(next.source, ["extends"]),
-        code: "unknown-base",
-        severity: "error",
-        message: `extends: no rubric files in ${folder}; give "builtin" or a folder of rubric files, relative to this file`,
-      });
-      continue;
-    }
+    const paths = await expandYamlPath(folder).catch(() => [] as string[]);
+    const given = new Set(own.map((entry) => resolve(entry.source.file)));
     for (const path of paths) {
+      // A file given as its own is not its base too.
+      if (given.has(resolve(path))) continue;
       const result = parseRubric(await readTextFile(path), path);
       diagnostics.push(...result.diagnostics);
       const base = result.value;
@@ -101,6 +91,18 @@ export async function withBases(
       rubrics.push(base);
       pending.push(base);
     }
+    return paths.length > 0;
+  };
+  for (const folder of also) await joinBase(resolve(folder));
+  for (let next = pending.shift(); next; next = pending.shift()) {
+    const folder = baseFolder(next);
+    if (folder === undefined || (await joinBase(folder))) continue;
+    diagnostics.push({
+      ...locate(next.source, ["extends"]),
+      code: "unknown-base",
+      severity: "error",
+      message: `extends: no rubric files in ${folder}; give "builtin" or a folder of rubric files, relative to this file`,
+    });
   }
   return { rubrics, diagnostics };
 }

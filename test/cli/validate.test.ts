@@ -136,6 +136,14 @@ describe("rolefit validate", () => {
       ),
     );
     expect(rolefit(["validate", dir]).status).toBe(0);
+    // Without `extends`, --rubrics names the set a firm's rubric is checked with.
+    const standalone = join(tmp(), "firm.yaml");
+    writeFileSync(
+      standalone,
+      readFileSync(join(firm, "firm-practice.yaml"), "utf8").replace(/^extends: builtin\n/m, ""),
+    );
+    expect(rolefit(["validate", standalone]).status).toBe(1);
+    expect(rolefit(["validate", standalone, "--rubrics", RUBRICS_DIR]).status).toBe(0);
     // A base that is not there is an error at the `extends` line.
     writeFileSync(
       join(dir, "own-maturity.yaml"),

@@ -108,7 +108,8 @@ export async function runValidate(
     if (result.value) rubrics.push(result.value);
   }
   // Rubrics that extend a set are checked with it: references resolve against its questions.
-  const based = await withBases(rubrics);
+  // With --rubrics, rubric files are checked as part of that set (as if they extended it).
+  const based = await withBases(rubrics, options.rubrics);
   const given = new Set(rubrics.map((entry) => entry.source.file));
   diagnostics.push(
     ...based.diagnostics.filter(
