@@ -82,6 +82,11 @@ function buildProgram(): Command {
       ),
     )
     .option("--out <file>", "write the result to this file (atomically) instead of standard output")
+    .option(
+      "--columns <columns>",
+      "csv: summary (default), full, or a comma-separated list (see the README's Batches)",
+    )
+    .option("--bom", "csv: start with a byte-order mark, so Excel opens it as UTF-8")
     .option("--summary", "print only the one-screen summary of the result (text)")
     .option("--details", "print the full text report, without the summary and its menu")
     .option("--prepared-for <name>", "the handout's client, on its cover (else the org file's)")

@@ -2,6 +2,7 @@ import { BoundedMap, keyed, LIMITS } from "../cache/memo.js";
 import type { Assessment, FiredRule, MechanismAdvice, Reason } from "../result/assessment.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { cut, safeJson, visible } from "../text/visible.js";
+import type { CsvColumn } from "./csv-columns.js";
 
 /** A batch failure: the error record of the results' contract, with every problem found when there are several. */
 export interface FailedRecord {
@@ -93,63 +94,27 @@ export function csvField(value: string | number | null | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const CSV_HEADER = [
-  "source",
-  "name",
-  "recommendation",
-  "runnerUp",
-  "confidence",
-  "margin",
-  ...OUTCOMES,
-  "topReason",
-  "document",
-  "error",
-  // Last, so scripts that read columns by position keep working.
-  "conditions",
-];
+const csvLine = (fields: readonly Cell[]) => `${fields.map(csvField).join(",")}\r\n`;
 
-const csvLine = (fields: Array<string | number | null | undefined>) =>
-  `${fields.map(csvField).join(",")}\r\n`;
+type Cell = string | number | null | undefined;
 
-export function csvHeader(): string {
-  return csvLine(CSV_HEADER);
+export function csvHeader(columns: readonly CsvColumn[]): string {
+  return csvLine(columns.map((column) => column.name));
 }
 
-function csvRow(record: BatchRecord): string {
+function csvRow(record: BatchRecord, columns: readonly CsvColumn[]): string {
   if (!record.ok) {
     const { failure } = record;
     const where =
       failure.error.line === null ? "" : `${failure.error.line}:${failure.error.column}: `;
-    return csvLine([
-      failure.source,
-      "",
-      "",
-      "",
-      "",
-      "",
-      "",
-      "",
-      "",
-      "",
-      failure.document,
-      `${where}${failure.error.message}`,
-      "",
-    ]);
+    const failed = {
+      source: failure.source,
+      ...(failure.document === undefined ? {} : { document: failure.document }),
+      message: `${where}${failure.error.message}`,
+    };
+    return csvLine(columns.map((column) => column.failed?.(failed) ?? ""));
   }
-  const a = record.assessment;
-  return csvLine([
-    a.source,
-    a.organization,
-    a.recommendation,
-    a.runnerUp,
-    a.confidence,
-    a.margin,
-    ...OUTCOMES.map((o) => a.scores[o]),
-    a.reasons[0]?.text ?? "",
-    record.document,
-    "",
-    a.conditions.map((condition) => condition.mechanism).join("; "),
-  ]);
+  return csvLine(columns.map((column) => column.cell(record.assessment, record.document)));
 }
 
 /** How a batch counts and shows an organisation with no recommendation yet. */
@@ -189,12 +154,13 @@ export function renderRecord(
   record: BatchRecord,
   format: BatchFormat,
   nameWidth: number,
+  columns: readonly CsvColumn[] = [],
 ): RenderedRecord {
   const text =
     format === "jsonl"
       ? jsonlLine(record)
       : format === "csv"
-        ? csvRow(record)
+        ? csvRow(record, columns)
         : format === "text"
           ? textRow(record, nameWidth)
           : jsonlLine(record).trimEnd();

@@ -115,13 +115,13 @@ describe("batch assessments", () => {
     const run = rolefit(["assess", "--org", join(dir, "units"), "--format", "csv"]);
     const rows = run.stdout.split("\r\n");
     expect(rows[0]).toBe(
-      "source,name,recommendation,runnerUp,confidence,margin,combine,separate,matrix,topReason,document,error,conditions",
+      "source,name,recommendation,runnerUp,confidence,margin,combine,separate,matrix,topReason,document,error,conditions,decidedBy",
     );
     expect(rows[1]).toMatch(
       /^.*a\.yaml,Ledgerline,combine,matrix,high,[\d.]+,[\d.]+,[\d.]+,[\d.]+,"With 60% or more of revenue/,
     );
     expect(rows[2]).toMatch(
-      /broken\.yaml,,,,,,,,,,,"?5:10: stage: ""scalup"" is not an allowed answer.*",$/,
+      /broken\.yaml,,,,,,,,,,,"?5:10: stage: ""scalup"" is not an allowed answer.*",,$/,
     );
     // Control characters are shown escaped, so a cell never breaks a row.
     expect(csvField('say "hi", then\nleave')).toBe('"say ""hi"", then\\nleave"');

@@ -36,6 +36,8 @@ export interface AssessOptions {
   preparedBy?: string;
   askSkipped?: boolean;
   adaptive?: boolean;
+  columns?: string;
+  bom?: boolean;
 }
 
 const SINGLE_FORMATS: readonly string[] = ASSESSMENT_FORMATS;
@@ -118,6 +120,8 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
     format: options.format,
     overrides,
     ...(options.out ? { out: options.out } : {}),
+    ...(options.columns !== undefined ? { columns: options.columns } : {}),
+    ...(options.bom ? { bom: true } : {}),
   });
 }
 

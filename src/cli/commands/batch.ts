@@ -16,6 +16,7 @@ import {
   textHeader,
   textSummary,
 } from "../../report/batch.js";
+import { type CsvColumn, csvColumns } from "../../report/csv-columns.js";
 import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
 import { parseOrganizationsFast } from "../../rubric/fast-organizations.js";
 import { visible } from "../../text/visible.js";
@@ -28,6 +29,17 @@ export interface BatchOptions {
   format: string;
   out?: string;
   overrides: Overrides;
+  /** CSV: `summary`, `full` or a list of columns. */
+  columns?: string;
+  /** CSV: start with a byte-order mark, so Excel reads it as UTF-8. */
+  bom?: boolean;
+}
+
+/** How each record is written: the format, the text table's name width, the CSV's columns. */
+interface Layout {
+  format: BatchFormat;
+  nameWidth: number;
+  columns: readonly CsvColumn[];
 }
 
 interface Job {
@@ -82,9 +94,9 @@ function processJob(
   job: Job,
   rubrics: RubricSet,
   overrides: Overrides,
-  format: BatchFormat,
-  nameWidth: number,
+  layout: Layout,
 ): RenderedRecord[] {
+  const { format, nameWidth, columns } = layout;
   const read = readJob(job);
   if ("error" in read) {
     const problem: Diagnostic = {
@@ -95,7 +107,14 @@ function processJob(
       severity: "error",
       message: read.error,
     };
-    return [renderRecord({ ok: false, failure: failure(job.path, [problem]) }, format, nameWidth)];
+    return [
+      renderRecord(
+        { ok: false, failure: failure(job.path, [problem]) },
+        format,
+        nameWidth,
+        columns,
+      ),
+    ];
   }
   const orgs = parseOrganizationsFast(read.text, job.path, rubrics.index);
   return orgs.map((parsed, index) => {
@@ -105,6 +124,7 @@ function processJob(
         { ok: false, failure: failure(job.path, parsed.diagnostics, document) },
         format,
         nameWidth,
+        columns,
       );
     const assessment = assess(rubrics.compiled, {
       organization: parsed.value.name,
@@ -116,6 +136,7 @@ function processJob(
       document === undefined ? { ok: true, assessment } : { ok: true, assessment, document },
       format,
       nameWidth,
+      columns,
     );
   });
 }
@@ -141,6 +162,14 @@ export async function runBatch(
     );
   }
   const nameWidth = nameColumnWidth(terminalWidth());
+  if (format !== "csv" && (options.columns !== undefined || options.bom))
+    throw new UsageError("--columns and --bom shape CSV: add --format csv");
+  const chosen = csvColumns(
+    options.columns ?? "summary",
+    rubrics.compiled.questions.map((entry) => entry.question.id),
+  );
+  if ("error" in chosen) throw new UsageError(chosen.error);
+  const layout: Layout = { format, nameWidth, columns: chosen.columns };
   const sink = await RecordStream.open(options.out);
   const progress = Progress.enabled() ? new Progress(inputs.length) : undefined;
   const counts: Record<BatchOutcome, number> = {
@@ -181,7 +210,7 @@ export async function runBatch(
   try {
     await sink.write(
       format === "csv"
-        ? csvHeader()
+        ? `${options.bom ? "\uFEFF" : ""}${csvHeader(chosen.columns)}`
         : format === "text"
           ? textHeader(nameWidth)
           : format === "json"
@@ -190,7 +219,7 @@ export async function runBatch(
     );
     let lastTurn = performance.now();
     for (let seq = 0; seq < inputs.length && stopSignal === undefined; seq++) {
-      await write(processJob(await jobFor(seq), rubrics, options.overrides, format, nameWidth));
+      await write(processJob(await jobFor(seq), rubrics, options.overrides, layout));
       // Output to a file or /dev/null is written synchronously, so the loop would never let the
       // event loop run: give it a turn now and then, or Ctrl-C waits for the whole batch.
       if (performance.now() - lastTurn > EVENT_LOOP_TURN_MS) {
