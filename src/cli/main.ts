@@ -87,6 +87,14 @@ function buildProgram(): Command {
       "csv: summary (default), full, or a comma-separated list (see the README's Batches)",
     )
     .option("--bom", "csv: start with a byte-order mark, so Excel opens it as UTF-8")
+    .addOption(
+      new Option(
+        "--detail <level>",
+        "json, jsonl: full records, or summary ones without the rubrics' prose",
+      )
+        .choices(["summary", "full"])
+        .default("full"),
+    )
     .option("--summary", "print only the one-screen summary of the result (text)")
     .option("--details", "print the full text report, without the summary and its menu")
     .option("--prepared-for <name>", "the handout's client, on its cover (else the org file's)")

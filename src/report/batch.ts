@@ -1,5 +1,6 @@
 import { BoundedMap, keyed, LIMITS } from "../cache/memo.js";
 import type { Assessment, FiredRule, MechanismAdvice, Reason } from "../result/assessment.js";
+import { summaryRecord } from "../result/lean.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { cut, safeJson, visible } from "../text/visible.js";
 import type { CsvColumn } from "./csv-columns.js";
@@ -150,20 +151,31 @@ function textRow(record: BatchRecord, nameWidth: number): string {
 }
 
 /** One record in a batch format; for json, the bare object (the writer adds the commas). */
-export function renderRecord(
-  record: BatchRecord,
-  format: BatchFormat,
-  nameWidth: number,
-  columns: readonly CsvColumn[] = [],
-): RenderedRecord {
+/** How each record of a batch is written. */
+export interface RecordLayout {
+  format: BatchFormat;
+  /** The text table's name column. */
+  nameWidth: number;
+  /** The CSV's columns. */
+  columns: readonly CsvColumn[];
+  /** json, jsonl: whole records, or summaries without the rubrics' prose. */
+  detail: "summary" | "full";
+}
+
+export function renderRecord(record: BatchRecord, layout: RecordLayout): RenderedRecord {
+  const { format } = layout;
+  const line = () =>
+    layout.detail === "summary" && record.ok
+      ? `${asciiJson(summaryRecord(record.assessment, record.document))}\n`
+      : jsonlLine(record);
   const text =
     format === "jsonl"
-      ? jsonlLine(record)
+      ? line()
       : format === "csv"
-        ? csvRow(record, columns)
+        ? csvRow(record, layout.columns)
         : format === "text"
-          ? textRow(record, nameWidth)
-          : jsonlLine(record).trimEnd();
+          ? textRow(record, layout.nameWidth)
+          : line().trimEnd();
   return record.ok
     ? { text, outcome: record.assessment.recommendation ?? UNDECIDED }
     : { text, outcome: "failed", failure: record.failure };

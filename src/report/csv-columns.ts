@@ -1,4 +1,5 @@
 import type { Assessment } from "../result/assessment.js";
+import { decidedBy } from "../result/lean.js";
 import { OUTCOMES } from "../rubric/outcomes.js";
 import type { AnswerValue } from "../rubric/schema.js";
 
@@ -10,18 +11,6 @@ export interface CsvColumn {
   cell(assessment: Assessment, document: number | undefined): Cell;
   /** For a record that could not be assessed; empty when not given. */
   failed?: (failure: { source: string; document?: number; message: string }) => Cell;
-}
-
-/** Why the result is what it is: the scores, the hard rules, a conflict between them, or nothing yet. */
-export function decidedBy(a: Assessment): "scores" | "rules" | "conflict" | "undecided" {
-  if (a.recommendation === null) return "undecided";
-  if (a.confidenceFactors.rulesConflict) return "conflict";
-  // The rules chose, or kept the top scorer out: the margin may then be negative.
-  return a.confidenceFactors.decidedByRule ||
-    a.margin < 0 ||
-    a.rules.some((rule) => rule.effect === "forbid" && rule.outcome === a.runnerUp)
-    ? "rules"
-    : "scores";
 }
 
 const answerCell = (value: AnswerValue | undefined): Cell =>

@@ -174,10 +174,51 @@ const resultSchema = z.strictObject({
   document: z.number().optional().describe("in a batch: which YAML document of the file"),
 });
 
+const briefReason = z.strictObject({
+  questionId: z.string(),
+  answer,
+  outcome,
+  contribution: number,
+});
+
+/** `--detail summary`: a result without the rubrics' prose, marked by `detail`. */
+const summarySchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  detail: z
+    .literal("summary")
+    .describe("a summary record (--detail summary); full records have no `detail`"),
+  organization: z.string(),
+  source: z.string().nullable(),
+  recommendation: outcome.nullable(),
+  runnerUp: outcome.nullable(),
+  undecided: z
+    .strictObject({
+      reason: z.enum(["too-little-answered", "tied"]),
+      answerFirst: z.array(z.string()),
+    })
+    .optional(),
+  decidedBy: z
+    .enum(["scores", "rules", "conflict", "undecided"])
+    .describe("why the result is what it is; `rules` where the margin may be negative"),
+  scores,
+  margin: number,
+  confidence,
+  robustness: scores,
+  unanswered: z.array(z.string()),
+  rules: z.array(z.string()).describe("the ids of the hard rules that fired"),
+  conditions: z.array(z.string()).describe("the ids of the condition rules that hold"),
+  reasons: z.array(briefReason).max(3),
+  counterReasons: z.array(briefReason).max(3),
+  whatWouldChange: z.array(
+    z.strictObject({ questionId: z.string(), kind, to: answer, recommendation: outcome }),
+  ),
+  document: z.number().optional(),
+});
+
 /** The JSON Schema of results, from the zod schema the tests check real results with. */
 export function resultJsonSchema(): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(resultSchema),
+    ...z.toJSONSchema(z.union([resultSchema, summarySchema])),
     $id: "https://rolefit.dev/schema/result.schema.json",
     title: "rolefit result",
   };

@@ -9,6 +9,7 @@ import { renderHtml } from "../../src/report/html.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
 import { renderText } from "../../src/report/text.js";
 import type { Assessment } from "../../src/result/assessment.js";
+import { summaryRecord } from "../../src/result/lean.js";
 import { resultJsonSchema } from "../../src/result/schema.js";
 import type { Answers, Question } from "../../src/rubric/schema.js";
 import { builtInCompiled, loadOrg, ROOT, yamlFiles } from "../helpers/rubrics.js";
@@ -120,6 +121,20 @@ describe("the results' JSON Schema", () => {
   it("accepts every result: decided, conflicting and undecided", () => {
     for (const a of cases)
       expect(validate(JSON.parse(JSON.stringify(a))), ajv.errorsText(validate.errors)).toBe(true);
+  });
+
+  it("accepts every summary record, each at least five times smaller than the full one", () => {
+    let full = 0;
+    let brief = 0;
+    for (const a of cases) {
+      const summary = JSON.parse(JSON.stringify(summaryRecord(a)));
+      expect(validate(summary), ajv.errorsText(validate.errors)).toBe(true);
+      // No rubric prose: no reason texts, labels or statements.
+      expect(JSON.stringify(summary)).not.toMatch(/"(text|answerLabel|statement|title|because)":"/);
+      full += JSON.stringify(a).length;
+      brief += JSON.stringify(summary).length;
+    }
+    expect(full / brief).toBeGreaterThanOrEqual(5);
   });
 });
 

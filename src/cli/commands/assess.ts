@@ -7,8 +7,9 @@ import { refuseOutputOverInput } from "../../io/write.js";
 import { assess, assessRoom } from "../../narrate/assess.js";
 import type { HandoutInfo } from "../../narrate/document.js";
 import type { Assessment } from "../../result/assessment.js";
+import { summaryRecord } from "../../result/lean.js";
 import { parseOrganizationsFast } from "../../rubric/fast-organizations.js";
-import { visible } from "../../text/visible.js";
+import { jsonDocument, visible } from "../../text/visible.js";
 import { inputError, loadOrganization, loadRubricSet } from "../load.js";
 import { emit, type GlobalOptions, terminalWidth, wantsColor } from "../output.js";
 import {
@@ -38,6 +39,8 @@ export interface AssessOptions {
   adaptive?: boolean;
   columns?: string;
   bom?: boolean;
+  /** json, jsonl: `full` (the default) or `summary`, a record without the rubrics' prose. */
+  detail?: "summary" | "full";
 }
 
 const SINGLE_FORMATS: readonly string[] = ASSESSMENT_FORMATS;
@@ -83,6 +86,10 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
     return runInterviewCommand({ ...options, org: orgArgs[0] }, global);
   }
 
+  if (options.detail === "summary" && !["json", "jsonl"].includes(options.format))
+    throw new UsageError(
+      "--detail summary shapes JSON records: use it with --format json or jsonl",
+    );
   const { inputs, batch } = await expandInputs(orgArgs);
   await refuseOutputOverInput(options.out, [
     ...inputs.map((input) => input.path),
@@ -122,6 +129,7 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
     ...(options.out ? { out: options.out } : {}),
     ...(options.columns !== undefined ? { columns: options.columns } : {}),
     ...(options.bom ? { bom: true } : {}),
+    detail: options.detail ?? "full",
   });
 }
 
@@ -187,6 +195,8 @@ async function present(
     throw new UsageError("give --summary or --details, not both");
   if ((options.summary || options.details) && options.format !== "text")
     throw new UsageError(`--summary and --details are text views; drop --format ${options.format}`);
+  if (options.detail === "summary" && options.format === "json")
+    return emit(jsonDocument(summaryRecord(assessment)), options.out);
   const color = !options.out && wantsColor(process.stdout, global);
   const handout = handoutInfo(options, from);
   const render = { color, width: terminalWidth(), compiled, handout };

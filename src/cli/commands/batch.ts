@@ -11,12 +11,13 @@ import {
   csvHeader,
   type FailedRecord,
   nameColumnWidth,
+  type RecordLayout,
   type RenderedRecord,
   renderRecord,
   textHeader,
   textSummary,
 } from "../../report/batch.js";
-import { type CsvColumn, csvColumns } from "../../report/csv-columns.js";
+import { csvColumns } from "../../report/csv-columns.js";
 import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
 import { parseOrganizationsFast } from "../../rubric/fast-organizations.js";
 import { visible } from "../../text/visible.js";
@@ -33,13 +34,8 @@ export interface BatchOptions {
   columns?: string;
   /** CSV: start with a byte-order mark, so Excel reads it as UTF-8. */
   bom?: boolean;
-}
-
-/** How each record is written: the format, the text table's name width, the CSV's columns. */
-interface Layout {
-  format: BatchFormat;
-  nameWidth: number;
-  columns: readonly CsvColumn[];
+  /** json, jsonl: whole records, or summaries without the rubrics' prose. */
+  detail?: "summary" | "full";
 }
 
 interface Job {
@@ -94,9 +90,8 @@ function processJob(
   job: Job,
   rubrics: RubricSet,
   overrides: Overrides,
-  layout: Layout,
+  layout: RecordLayout,
 ): RenderedRecord[] {
-  const { format, nameWidth, columns } = layout;
   const read = readJob(job);
   if ("error" in read) {
     const problem: Diagnostic = {
@@ -107,14 +102,7 @@ function processJob(
       severity: "error",
       message: read.error,
     };
-    return [
-      renderRecord(
-        { ok: false, failure: failure(job.path, [problem]) },
-        format,
-        nameWidth,
-        columns,
-      ),
-    ];
+    return [renderRecord({ ok: false, failure: failure(job.path, [problem]) }, layout)];
   }
   const orgs = parseOrganizationsFast(read.text, job.path, rubrics.index);
   return orgs.map((parsed, index) => {
@@ -122,9 +110,7 @@ function processJob(
     if (!parsed.value)
       return renderRecord(
         { ok: false, failure: failure(job.path, parsed.diagnostics, document) },
-        format,
-        nameWidth,
-        columns,
+        layout,
       );
     const assessment = assess(rubrics.compiled, {
       organization: parsed.value.name,
@@ -134,9 +120,7 @@ function processJob(
     });
     return renderRecord(
       document === undefined ? { ok: true, assessment } : { ok: true, assessment, document },
-      format,
-      nameWidth,
-      columns,
+      layout,
     );
   });
 }
@@ -169,7 +153,12 @@ export async function runBatch(
     rubrics.compiled.questions.map((entry) => entry.question.id),
   );
   if ("error" in chosen) throw new UsageError(chosen.error);
-  const layout: Layout = { format, nameWidth, columns: chosen.columns };
+  const layout: RecordLayout = {
+    format,
+    nameWidth,
+    columns: chosen.columns,
+    detail: options.detail ?? "full",
+  };
   const sink = await RecordStream.open(options.out);
   const progress = Progress.enabled() ? new Progress(inputs.length) : undefined;
   const counts: Record<BatchOutcome, number> = {
