@@ -21,8 +21,9 @@ await build({
   sourcemap: "external",
   legalComments: "none",
   define: { __ROLEFIT_VERSION__: JSON.stringify(version), "import.meta.url": "undefined" },
-  // The solver finds its .wasm next to its own script: it is loaded from node_modules.
-  external: ["highs"],
+  // Loaded from node_modules only when asked for: the solver finds its .wasm next to its own
+  // script, and the workbook library is large.
+  external: ["highs", "exceljs"],
   logLevel: "warning",
 });
 

@@ -77,8 +77,8 @@ function buildProgram(): Command {
     .addOption(rubricsOption())
     .addOption(
       formatOption(
-        [...ASSESSMENT_FORMATS, "jsonl", "csv"],
-        "output format (html is one self-contained page; jsonl and csv for batches)",
+        [...ASSESSMENT_FORMATS, "jsonl", "csv", "xlsx"],
+        "output format (html is one self-contained page; jsonl, csv and xlsx for batches)",
       ),
     )
     .option("--out <file>", "write the result to this file (atomically) instead of standard output")

@@ -57,7 +57,10 @@ export class RecordStream {
    * Takes one whole record. Records are gathered into chunks of about 64 KiB, each written at
    * once (a terminal gets every record as it comes); resolves once the stream can take more.
    */
-  write(text: string): Promise<void> | undefined {
+  write(text: string | Buffer): Promise<void> | undefined {
+    // Bytes (a workbook) go out as they are, after what is gathered.
+    if (typeof text !== "string")
+      return this.flush()?.then(() => this.send(text)) ?? this.send(text);
     // A UTF-16 unit never takes more than three bytes of UTF-8.
     if (this.used + text.length * 3 > this.buffer.length) {
       const waiting = this.flush();
@@ -141,7 +144,7 @@ export class RecordStream {
  * flushed, renamed), anything else directly; any failure is one message naming the file and the
  * reason, with the old file untouched.
  */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Buffer): Promise<void> {
   const sink = await RecordStream.open(path);
   try {
     await sink.write(content);

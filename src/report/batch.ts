@@ -3,7 +3,7 @@ import type { Assessment, FiredRule, MechanismAdvice, Reason } from "../result/a
 import { summaryRecord } from "../result/lean.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { cut, safeJson, visible } from "../text/visible.js";
-import type { CsvColumn } from "./csv-columns.js";
+import { type CsvColumn, spreadsheetText } from "./csv-columns.js";
 
 /** A batch failure: the error record of the results' contract, with every problem found when there are several. */
 export interface FailedRecord {
@@ -14,7 +14,7 @@ export interface FailedRecord {
   errors?: Array<{ message: string; line: number | null; column: number | null }>;
 }
 
-type BatchRecord =
+export type BatchRecord =
   | { ok: true; assessment: Assessment; document?: number }
   | { ok: false; failure: FailedRecord };
 
@@ -90,8 +90,7 @@ export function jsonlLine(record: BatchRecord): string {
 export function csvField(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number") return String(value);
-  const shown = visible(value);
-  const text = /^[=+\-@\t\r]/.test(shown) ? `'${shown}` : shown;
+  const text = spreadsheetText(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -124,14 +123,16 @@ export const UNDECIDED = "undecided";
 /** What each record of a batch came to, for the summary line. */
 export type BatchOutcome = Outcome | typeof UNDECIDED | "failed";
 
-export type BatchFormat = "jsonl" | "csv" | "text" | "json";
-export const BATCH_FORMATS: readonly BatchFormat[] = ["jsonl", "csv", "text", "json"];
+export type BatchFormat = "jsonl" | "csv" | "text" | "json" | "xlsx";
+export const BATCH_FORMATS: readonly BatchFormat[] = ["jsonl", "csv", "text", "json", "xlsx"];
 
 /** One record made ready to write: its text, and what the summary needs to know of it. */
 export interface RenderedRecord {
   text: string;
   outcome: BatchOutcome;
   failure?: FailedRecord;
+  /** For a workbook, written once every record is in: the record itself. */
+  kept?: BatchRecord;
 }
 
 /** Width of the organisation column in the text table, from the terminal width. */
@@ -168,6 +169,10 @@ export function renderRecord(record: BatchRecord, layout: RecordLayout): Rendere
     layout.detail === "summary" && record.ok
       ? `${asciiJson(summaryRecord(record.assessment, record.document))}\n`
       : jsonlLine(record);
+  if (format === "xlsx")
+    return record.ok
+      ? { text: "", outcome: record.assessment.recommendation ?? UNDECIDED, kept: record }
+      : { text: "", outcome: "failed", failure: record.failure, kept: record };
   const text =
     format === "jsonl"
       ? line()

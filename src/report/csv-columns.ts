@@ -2,8 +2,19 @@ import type { Assessment } from "../result/assessment.js";
 import { decidedBy } from "../result/lean.js";
 import { OUTCOMES } from "../rubric/outcomes.js";
 import type { AnswerValue } from "../rubric/schema.js";
+import { visible } from "../text/visible.js";
 
 type Cell = string | number | null | undefined;
+
+/**
+ * Text as a spreadsheet cell may hold it: control characters escaped, and text a spreadsheet
+ * would run as a formula (starting with =, +, -, @, a tab or a carriage return) given a leading
+ * ' as OWASP recommends. For CSV and workbooks alike.
+ */
+export function spreadsheetText(value: string): string {
+  const shown = visible(value);
+  return /^[=+\-@\t\r]/.test(shown) ? `'${shown}` : shown;
+}
 
 /** A column of the CSV: its header, and its cell for an assessment or a failed record. */
 export interface CsvColumn {

@@ -142,7 +142,7 @@ describe("batch assessments", () => {
   it("refuses one-page formats for a batch with exit 2", () => {
     const run = rolefit(["assess", "--org", EXAMPLES, "--format", "html"]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/for several use jsonl, csv, json or text/);
+    expect(run.stderr).toMatch(/for several use jsonl, csv, xlsx, json or text/);
   });
 
   it("ends quietly when the reader stops early (| head -1)", () => {

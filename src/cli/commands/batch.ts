@@ -1,6 +1,10 @@
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import type ExcelJS from "exceljs";
 import { EXIT, FileError, UsageError } from "../../io/errors.js";
 import type { Input } from "../../io/inputs.js";
+import { PACKAGE_ROOT } from "../../io/package.js";
 import { readStdin, readTextFileSync } from "../../io/read.js";
 import { RecordStream } from "../../io/stream.js";
 import { assess } from "../../narrate/assess.js";
@@ -8,6 +12,7 @@ import {
   BATCH_FORMATS,
   type BatchFormat,
   type BatchOutcome,
+  type BatchRecord,
   csvHeader,
   type FailedRecord,
   nameColumnWidth,
@@ -17,7 +22,7 @@ import {
   textHeader,
   textSummary,
 } from "../../report/batch.js";
-import { csvColumns } from "../../report/csv-columns.js";
+import { type CsvColumn, csvColumns } from "../../report/csv-columns.js";
 import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
 import { parseOrganizationsFast } from "../../rubric/fast-organizations.js";
 import { visible } from "../../text/visible.js";
@@ -142,14 +147,17 @@ export async function runBatch(
   const format = options.format as BatchFormat;
   if (!BATCH_FORMATS.includes(format)) {
     throw new UsageError(
-      `--format ${options.format} makes one report per organisation; for several use jsonl, csv, json or text`,
+      `--format ${options.format} makes one report per organisation; for several use jsonl, csv, xlsx, json or text`,
     );
   }
   const nameWidth = nameColumnWidth(terminalWidth());
-  if (format !== "csv" && (options.columns !== undefined || options.bom))
-    throw new UsageError("--columns and --bom shape CSV: add --format csv");
+  if (format !== "csv" && format !== "xlsx" && options.columns !== undefined)
+    throw new UsageError("--columns shapes CSV and workbooks: add --format csv or xlsx");
+  if (format !== "csv" && options.bom) throw new UsageError("--bom is for CSV: add --format csv");
+  if (format === "xlsx" && !options.out && process.stdout.isTTY)
+    throw new UsageError("a workbook is binary: write it to a file with --out results.xlsx");
   const chosen = csvColumns(
-    options.columns ?? "summary",
+    options.columns ?? (format === "xlsx" ? "full" : "summary"),
     rubrics.compiled.questions.map((entry) => entry.question.id),
   );
   if ("error" in chosen) throw new UsageError(chosen.error);
@@ -177,10 +185,16 @@ export async function runBatch(
 
   let written = 0;
   let filesDone = 0;
+  const kept: BatchRecord[] = [];
   const write = async (records: readonly RenderedRecord[]) => {
     for (const record of records) {
       counts[record.outcome]++;
       if (record.failure) reportFailure(record.failure);
+      if (record.kept) {
+        kept.push(record.kept);
+        written++;
+        continue;
+      }
       await sink.write(
         format === "json" ? `${written === 0 ? "" : ",\n"}${record.text}` : record.text,
       );
@@ -216,6 +230,7 @@ export async function runBatch(
         lastTurn = performance.now();
       }
     }
+    if (format === "xlsx") await sink.write(await workbookOf(kept, chosen.columns));
     await sink.write(
       format === "json"
         ? `${written === 0 ? "" : "\n"}]\n`
@@ -240,4 +255,20 @@ export async function runBatch(
   } else if (counts.failed > 0) {
     process.exitCode = EXIT.input;
   }
+}
+
+/** The records as a workbook, with exceljs loaded from the installed package only when asked for. */
+async function workbookOf(
+  records: readonly BatchRecord[],
+  columns: readonly CsvColumn[],
+): Promise<Buffer> {
+  const excel = createRequire(join(PACKAGE_ROOT, "package.json"))("exceljs") as typeof ExcelJS;
+  const { renderWorkbook } = await import("../../report/xlsx.js");
+  return renderWorkbook(excel, {
+    results: records.flatMap((record) =>
+      record.ok ? [{ assessment: record.assessment, document: record.document }] : [],
+    ),
+    failures: records.flatMap((record) => (record.ok ? [] : [record.failure])),
+    columns,
+  });
 }
