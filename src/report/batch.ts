@@ -123,8 +123,18 @@ export const UNDECIDED = "undecided";
 /** What each record of a batch came to, for the summary line. */
 export type BatchOutcome = Outcome | typeof UNDECIDED | "failed";
 
-export type BatchFormat = "jsonl" | "csv" | "text" | "json" | "xlsx";
-export const BATCH_FORMATS: readonly BatchFormat[] = ["jsonl", "csv", "text", "json", "xlsx"];
+export type BatchFormat = "jsonl" | "csv" | "text" | "json" | "xlsx" | "html" | "markdown";
+export const BATCH_FORMATS: readonly BatchFormat[] = [
+  "jsonl",
+  "csv",
+  "text",
+  "json",
+  "xlsx",
+  "html",
+  "markdown",
+];
+/** Formats written once every record is in: a workbook, a portfolio report. */
+export const WHOLE_BATCH_FORMATS: ReadonlySet<BatchFormat> = new Set(["xlsx", "html", "markdown"]);
 
 /** One record made ready to write: its text, and what the summary needs to know of it. */
 export interface RenderedRecord {
@@ -169,7 +179,7 @@ export function renderRecord(record: BatchRecord, layout: RecordLayout): Rendere
     layout.detail === "summary" && record.ok
       ? `${asciiJson(summaryRecord(record.assessment, record.document))}\n`
       : jsonlLine(record);
-  if (format === "xlsx")
+  if (WHOLE_BATCH_FORMATS.has(format))
     return record.ok
       ? { text: "", outcome: record.assessment.recommendation ?? UNDECIDED, kept: record }
       : { text: "", outcome: "failed", failure: record.failure, kept: record };

@@ -139,10 +139,11 @@ describe("batch assessments", () => {
     expect(list[1]?.error).toBeDefined();
   });
 
-  it("refuses one-page formats for a batch with exit 2", () => {
+  it("makes one portfolio report of a batch in HTML or Markdown, never one page per unit", () => {
     const run = rolefit(["assess", "--org", EXAMPLES, "--format", "html"]);
-    expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/for several use jsonl, csv, xlsx, json or text/);
+    expect(run.status).toBe(0);
+    expect(run.stdout.match(/<!doctype html>/g)).toHaveLength(1);
+    expect(run.stdout).toContain("<title>Portfolio: ");
   });
 
   it("ends quietly when the reader stops early (| head -1)", () => {

@@ -8,6 +8,7 @@ import { PACKAGE_ROOT } from "../../io/package.js";
 import { readStdin, readTextFileSync } from "../../io/read.js";
 import { RecordStream } from "../../io/stream.js";
 import { assess } from "../../narrate/assess.js";
+import { ruleTitle, wordingOf } from "../../narrate/wording.js";
 import {
   BATCH_FORMATS,
   type BatchFormat,
@@ -23,6 +24,11 @@ import {
   textSummary,
 } from "../../report/batch.js";
 import { type CsvColumn, csvColumns } from "../../report/csv-columns.js";
+import {
+  buildPortfolio,
+  renderPortfolioHtml,
+  renderPortfolioMarkdown,
+} from "../../report/portfolio.js";
 import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
 import { parseOrganizationsFast } from "../../rubric/fast-organizations.js";
 import { visible } from "../../text/visible.js";
@@ -147,7 +153,7 @@ export async function runBatch(
   const format = options.format as BatchFormat;
   if (!BATCH_FORMATS.includes(format)) {
     throw new UsageError(
-      `--format ${options.format} makes one report per organisation; for several use jsonl, csv, xlsx, json or text`,
+      `--format ${options.format} is not a batch format; use jsonl, csv, xlsx, json, text, html or markdown`,
     );
   }
   const nameWidth = nameColumnWidth(terminalWidth());
@@ -231,6 +237,8 @@ export async function runBatch(
       }
     }
     if (format === "xlsx") await sink.write(await workbookOf(kept, chosen.columns));
+    if (format === "html" || format === "markdown")
+      await sink.write(portfolioOf(kept, format, rubrics));
     await sink.write(
       format === "json"
         ? `${written === 0 ? "" : "\n"}]\n`
@@ -271,4 +279,25 @@ async function workbookOf(
     failures: records.flatMap((record) => (record.ok ? [] : [record.failure])),
     columns,
   });
+}
+
+/** Several organisations as one report: the portfolio, in HTML or Markdown. */
+function portfolioOf(
+  records: readonly BatchRecord[],
+  format: "html" | "markdown",
+  rubrics: RubricSet,
+): string {
+  const portfolio = buildPortfolio(
+    records.flatMap((record) => (record.ok ? [record.assessment] : [])),
+    records.flatMap((record) => (record.ok ? [] : [record.failure])),
+    {
+      rule: (id) => ruleTitle(rubrics.compiled, id),
+      question: (id) => wordingOf(rubrics.compiled).question(id),
+      answer: (id, value) => wordingOf(rubrics.compiled).answer(id, value),
+    },
+  );
+  const title = `Portfolio: ${portfolio.units.length} organisations`;
+  return format === "html"
+    ? renderPortfolioHtml(portfolio, title)
+    : renderPortfolioMarkdown(portfolio, title);
 }
