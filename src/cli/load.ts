@@ -145,6 +145,15 @@ async function readRubricCache(paths: readonly string[]): Promise<RubricEntry[] 
   }
 }
 
+/**
+ * Whether the built-in rubrics are as the build checked them (every file's hash matches the
+ * cache): then validating them again would find nothing new.
+ */
+export async function builtInRubricsChecked(): Promise<number | undefined> {
+  const paths = await expandYamlPath(BUILT_IN_RUBRICS);
+  return (await readRubricCache(paths)) ? paths.length : undefined;
+}
+
 /** Build step: the built-in rubrics, parsed and checked, written where every run reads them. */
 export async function writeBuiltInRubricCache(): Promise<void> {
   const paths = await expandYamlPath(BUILT_IN_RUBRICS);

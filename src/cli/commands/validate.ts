@@ -19,7 +19,7 @@ import {
 import { insideBroken, type Salvaged, salvageRubric } from "../../rubric/salvage.js";
 import { parseYaml } from "../../rubric/yaml.js";
 import { jsonDocument } from "../../text/visible.js";
-import { BUILT_IN_RUBRICS, loadRubricSet, withBases } from "../load.js";
+import { BUILT_IN_RUBRICS, builtInRubricsChecked, loadRubricSet, withBases } from "../load.js";
 import { type GlobalOptions, wantsColor } from "../output.js";
 
 export interface ValidateOptions {
@@ -55,6 +55,9 @@ export async function runValidate(
   options: ValidateOptions,
   global: GlobalOptions,
 ): Promise<void> {
+  // The built-in rubrics, unchanged since the build checked them: nothing to find again.
+  const checked = paths.length === 0 ? await builtInRubricsChecked() : undefined;
+  if (checked !== undefined) return report([], options, global, new Map(), checked);
   const { inputs } = await expandInputs(paths.length > 0 ? paths : [BUILT_IN_RUBRICS]);
   const files = inputs.map((input) => input.path);
   const sources = new Map<string, string>();
@@ -159,6 +162,17 @@ export async function runValidate(
     }
   }
   diagnostics.sort(byPosition);
+  report(diagnostics, options, global, sources, files.length);
+}
+
+/** The findings in the format asked for; exit 1 when any is at or past the failing severity. */
+function report(
+  diagnostics: readonly Diagnostic[],
+  options: ValidateOptions,
+  global: GlobalOptions,
+  sources: ReadonlyMap<string, string>,
+  filesChecked: number,
+): void {
   const color = wantsColor(process.stdout, global);
   const output =
     options.format === "json"
@@ -169,7 +183,7 @@ export async function runValidate(
           ? renderSarif(diagnostics, VERSION, (file) =>
               relative(process.cwd(), file).split(sep).join("/"),
             )
-          : renderDiagnosticsText(diagnostics, { color, sources, filesChecked: files.length });
+          : renderDiagnosticsText(diagnostics, { color, sources, filesChecked });
   process.stdout.write(output);
   const failing =
     options.failSeverity === "warning"
