@@ -57,6 +57,21 @@ function linearScores(compiled: CompiledRubrics, answers: Answers) {
   return perShare;
 }
 
+/**
+ * What a fit asks of a case: the verdicts the rules leave open, those the firm accepts among
+ * them, and the one to fit (of several accepted, the one that scores best now). Undefined when
+ * the rules decide the case, or leave no accepted verdict open: weights cannot move it.
+ */
+function fitGoal(compiled: CompiledRubrics, entry: CalibrationCase) {
+  const { scores } = scoreAnswers(compiled, entry.answers);
+  const decision = decide(compiled, entry.answers, scores);
+  const open = decision.conflict ? [] : decision.allowed;
+  const wanted = entry.expect.filter((e): e is Outcome => e !== "undecided" && open.includes(e));
+  if (wanted.length === 0 || open.length < 2) return undefined;
+  const target = wanted.reduce((best, e) => (scores[e] > scores[best] ? e : best));
+  return { scores, open, wanted, target };
+}
+
 export interface Fit {
   status: string;
   /** Fitted weights, by rubric id, on the same total as before. */
@@ -80,13 +95,9 @@ export function fitWeights(
   const rows: string[] = [];
   const slacks: string[] = [];
   cases.forEach((entry, c) => {
-    const { scores } = scoreAnswers(compiled, entry.answers);
-    const decision = decide(compiled, entry.answers, scores);
-    const open = decision.conflict ? [] : decision.allowed;
-    const wanted = entry.expect.filter((e): e is Outcome => e !== "undecided" && open.includes(e));
-    if (wanted.length === 0 || open.length < 2) return;
-    // Of several accepted verdicts, the one that scores best now is the one to fit.
-    const target = wanted.reduce((best, e) => (scores[e] > scores[best] ? e : best));
+    const goal = fitGoal(compiled, entry);
+    if (!goal) return;
+    const { open, wanted, target } = goal;
     const perShare = linearScores(compiled, entry.answers);
     const slack = `e${c}`;
     slacks.push(slack);
@@ -268,13 +279,10 @@ export function fitEffects(
   const rows: string[] = [];
   const slacks: string[] = [];
   cases.forEach((entry, c) => {
+    const goal = fitGoal(compiled, entry);
+    if (!goal) return;
+    const { scores, open, wanted, target } = goal;
     const counting = applicableAnswers(compiled, entry.answers);
-    const { scores } = scoreAnswers(compiled, entry.answers);
-    const decision = decide(compiled, entry.answers, scores);
-    const open = decision.conflict ? [] : decision.allowed;
-    const wanted = entry.expect.filter((e): e is Outcome => e !== "undecided" && open.includes(e));
-    if (wanted.length === 0 || open.length < 2) return;
-    const target = wanted.reduce((best, e) => (scores[e] > scores[best] ? e : best));
     const multipliers = multipliersOf(compiled, counting);
     // Per variable, how much one point of it moves each outcome's score for this case.
     const slope = new Map<number, number>();
