@@ -1,5 +1,5 @@
-import { createWriteStream } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
+import { createWriteStream, writeSync } from "node:fs";
+import { type FileHandle, open, rename, rm } from "node:fs/promises";
 import { UserError } from "./errors.js";
 import { cannotWrite, openTemp, resolveWriteTarget } from "./write.js";
 
@@ -18,12 +18,51 @@ interface Target {
   path: string;
 }
 
+/**
+ * A temporary file written with synchronous writes: nobody reads it until it is renamed, so
+ * there is no reader to wait for, and a batch spends nothing on stream machinery (the measured
+ * lever: about a fifth of a batch's time). Just what RecordStream uses of a stream.
+ */
+class SyncFileSink {
+  private closed = false;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  write(chunk: Buffer): boolean {
+    let done = 0;
+    while (done < chunk.length) done += writeSync(this.handle.fd, chunk, done);
+    return true;
+  }
+
+  end(callback: (error?: Error | null) => void): void {
+    this.closed = true;
+    this.handle.close().then(() => callback(), callback);
+  }
+
+  destroy(): void {
+    if (this.closed) return;
+    this.closed = true;
+    void this.handle.close().catch(() => undefined);
+  }
+
+  // Errors come back from write() itself; nothing is ever emitted.
+  on(): this {
+    return this;
+  }
+  once(): this {
+    return this;
+  }
+  off(): this {
+    return this;
+  }
+}
+
 export class RecordStream {
   /** The first write error of the stream, reported once the batch next writes or closes. */
   private failure: unknown;
 
   private constructor(
-    private readonly stream: NodeJS.WritableStream,
+    private readonly stream: NodeJS.WritableStream | SyncFileSink,
     private readonly target?: Target,
   ) {
     if (target) stream.on("error", (error) => (this.failure ??= error));
@@ -46,7 +85,7 @@ export class RecordStream {
     const { temp, handle } = await openTemp(target).catch((error) => {
       throw cannotWrite(out, error, target.path);
     });
-    return new RecordStream(handle.createWriteStream(), { given: out, temp, path: target.path });
+    return new RecordStream(new SyncFileSink(handle), { given: out, temp, path: target.path });
   }
 
   /** Records are encoded straight into this buffer: no joined string, no second copy. */
@@ -84,7 +123,14 @@ export class RecordStream {
 
   private send(chunk: Buffer): Promise<void> | undefined {
     this.throwIfFailed();
-    if (this.stream.write(chunk)) return undefined;
+    let accepted: boolean;
+    try {
+      accepted = this.stream.write(chunk);
+    } catch (error) {
+      // A file written synchronously fails here, at once.
+      throw this.target ? cannotWrite(this.target.given, error, this.target.path) : error;
+    }
+    if (accepted) return undefined;
     return new Promise((resolve, reject) => {
       const drained = () => {
         this.stream.off("error", failed);
