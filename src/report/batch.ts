@@ -173,6 +173,22 @@ export interface RecordLayout {
   detail: "summary" | "full";
 }
 
+/**
+ * A summary record made straight from the engine's facts: `--detail summary` needs no words,
+ * so a batch of them skips the narration.
+ */
+export function renderSummaryRecord(
+  facts: Parameters<typeof summaryRecord>[0],
+  document: number | undefined,
+  format: "json" | "jsonl",
+): RenderedRecord {
+  const json = asciiJson(summaryRecord(facts, document));
+  return {
+    text: format === "jsonl" ? `${json}\n` : json,
+    outcome: facts.recommendation ?? UNDECIDED,
+  };
+}
+
 export function renderRecord(record: BatchRecord, layout: RecordLayout): RenderedRecord {
   const { format } = layout;
   const line = () =>

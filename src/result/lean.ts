@@ -1,10 +1,34 @@
-import type { Assessment } from "./assessment.js";
+import type { Evaluation } from "../engine/facts.js";
+import { SCHEMA_VERSION } from "./assessment.js";
+
+/**
+ * What a summary record and `decidedBy` read: facts the engine finds, so a batch of summaries
+ * need not word anything. A full assessment has them too.
+ */
+type Facts = { conditions: ReadonlyArray<{ ruleId: string }> } & Pick<
+  Evaluation,
+  | "organization"
+  | "source"
+  | "recommendation"
+  | "runnerUp"
+  | "undecided"
+  | "scores"
+  | "margin"
+  | "confidence"
+  | "confidenceFactors"
+  | "robustness"
+  | "unanswered"
+  | "rules"
+  | "reasons"
+  | "counterReasons"
+  | "whatWouldChange"
+>;
 
 /** How many reasons each way a summary record keeps. */
 const REASONS = 3;
 
 /** Why the result is what it is: the scores, the hard rules, a conflict between them, or nothing yet. */
-export function decidedBy(a: Assessment): "scores" | "rules" | "conflict" | "undecided" {
+export function decidedBy(a: Facts): "scores" | "rules" | "conflict" | "undecided" {
   if (a.recommendation === null) return "undecided";
   if (a.confidenceFactors.rulesConflict) return "conflict";
   // The rules chose, or kept the top scorer out: the margin may then be negative.
@@ -20,20 +44,15 @@ export function decidedBy(a: Assessment): "scores" | "rules" | "conflict" | "und
  * robustness, what is unanswered, the rules by id, the top reasons and what would change it by
  * question id and value. Every text stays one `rolefit explain` away.
  */
-export function summaryRecord(a: Assessment, document?: number) {
-  const reason = ({
-    questionId,
-    answer,
-    outcome,
-    contribution,
-  }: Assessment["reasons"][number]) => ({
+export function summaryRecord(a: Facts, document?: number) {
+  const reason = ({ questionId, answer, outcome, contribution }: Facts["reasons"][number]) => ({
     questionId,
     answer,
     outcome,
     contribution,
   });
   return {
-    schemaVersion: a.schemaVersion,
+    schemaVersion: SCHEMA_VERSION,
     detail: "summary" as const,
     organization: a.organization,
     source: a.source,

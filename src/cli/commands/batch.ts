@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type ExcelJS from "exceljs";
+import { evaluate } from "../../engine/evaluate.js";
 import { EXIT, FileError, UsageError } from "../../io/errors.js";
 import type { Input } from "../../io/inputs.js";
 import { PACKAGE_ROOT } from "../../io/package.js";
@@ -20,6 +21,7 @@ import {
   type RecordLayout,
   type RenderedRecord,
   renderRecord,
+  renderSummaryRecord,
   textHeader,
   textSummary,
 } from "../../report/batch.js";
@@ -123,6 +125,14 @@ function processJob(
         { ok: false, failure: failure(job.path, parsed.diagnostics, document) },
         layout,
       );
+    if (layout.detail === "summary" && (layout.format === "json" || layout.format === "jsonl")) {
+      const facts = evaluate(rubrics.compiled, {
+        organization: parsed.value.name,
+        source: job.path,
+        answers: applyOverrides(parsed.value.answers, overrides),
+      });
+      return renderSummaryRecord(facts, document, layout.format);
+    }
     const assessment = assess(rubrics.compiled, {
       organization: parsed.value.name,
       source: job.path,
