@@ -140,6 +140,9 @@ compare(
   "rolefit assess --org <file> --format json",
 );
 
+// 1b. Validating the built-in rubrics, which the build checked already.
+compare("validate", ["-e", "0"], [bin, "validate"], "node -e 0", "rolefit validate");
+
 // 2. Batch: the same files read and parsed by `yaml` alone, against the full assessment to JSON Lines.
 const parseOnly = join(dir, "parse-only.mjs");
 writeFileSync(
@@ -166,6 +169,21 @@ compare(
   "rolefit assess --format jsonl",
   1,
 );
+// The same batch into a file, as HR scripts run it, with full records and with summaries.
+const outFile = join(tmpdir(), `rolefit-bench-${process.pid}.jsonl`);
+for (const [label, extra] of [
+  ["full records", []],
+  ["summary records", ["--detail", "summary"]],
+])
+  compare(
+    `batch of ${batchFiles} files to a file, ${label}`,
+    [parseOnly, dir],
+    [bin, "assess", "--org", dir, "--format", "jsonl", ...extra, "--out", outFile],
+    "read + yaml.parse only",
+    `rolefit assess --format jsonl ${extra.join(" ")} --out FILE`.replace("  ", " "),
+    1,
+  );
+rmSync(outFile, { force: true });
 rmSync(dir, { recursive: true, force: true });
 
 // 3. Memory: peak resident set size over a large batch, streamed to /dev/null.
