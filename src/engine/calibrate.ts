@@ -143,13 +143,6 @@ export function fitWeights(
   return { status: solution.status, weights };
 }
 
-/** The rubrics with new weights, compiled. */
-export function withWeights(rubrics: readonly Rubric[], weights: ReadonlyMap<string, number>) {
-  return compileRubrics(
-    rubrics.map((rubric) => ({ ...rubric, weight: weights.get(rubric.id) ?? rubric.weight })),
-  );
-}
-
 /** What the rubrics recommend for a case, as a verdict: an outcome or `undecided`. */
 export const verdictOf = (compiled: CompiledRubrics, entry: CalibrationCase) =>
   recommendationFor(compiled, entry.answers) ?? "undecided";

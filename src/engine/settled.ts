@@ -21,8 +21,6 @@ export type Settlement =
       leads: Array<{ rival: Outcome; atLeast: number }>;
       /** The rules that fire now and in every completion (for `rules`, those that decide). */
       rules: string[];
-      /** How many open questions the proof covered. */
-      open: number;
     }
   | { settled: false; why: UnsettledReason; rule?: string; rival?: Outcome };
 
@@ -92,7 +90,7 @@ export function settleVerdict(
     const fired = [...must, ...may.filter((_, i) => subset & (1 << i))];
     const left = outcomesLeftBy(fired);
     if (left.conflict || !left.allowed.includes(recommendation)) {
-      const culprit = may.find((rule, i) => subset & (1 << i) && fired.includes(rule));
+      const culprit = may.find((_, i) => subset & (1 << i));
       return {
         settled: false,
         why: "rule-could-fire",
@@ -109,7 +107,6 @@ export function settleVerdict(
       by: "rules",
       leads: [],
       rules: decidingRules,
-      open: open.size,
     };
 
   if (leastAnsweredWeight(compiled, answers, possible) < GROUNDS.minAnsweredWeight)
@@ -134,7 +131,6 @@ export function settleVerdict(
     by: "scores",
     leads,
     rules: decidingRules,
-    open: open.size,
   };
 }
 

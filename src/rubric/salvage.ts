@@ -15,7 +15,10 @@ export interface Salvaged {
 
 const ID = /^[a-z][a-z0-9_-]*$/;
 
-/** Stand-ins for top-level fields the schema refused, so the rest can still be checked. */
+/**
+ * Stand-ins for required top-level fields the schema refused, so the rest can still be checked;
+ * any other refused field (order, guidance, families…) is dropped.
+ */
 const PLACEHOLDERS: Record<string, unknown> = {
   apiVersion: "rolefit/v1",
   kind: "Rubric",
@@ -25,10 +28,7 @@ const PLACEHOLDERS: Record<string, unknown> = {
   weight: 1,
   questions: [],
   rules: [],
-  families: [],
 };
-/** Stand-ins whose absence is fine. */
-const DROPPABLE = new Set(["order", "guidance", "sources", "families"]);
 
 /**
  * A rubric the schema refused, made checkable for the checks across files (duplicate ids,
@@ -101,7 +101,7 @@ export function salvageRubric(
     if (key in (original as Record<string, unknown>)) markBroken([key]);
     // Each file's stand-in id is its own, or two broken files would be "duplicates".
     if (key === "id") data.id = `unreadable-rubric-${contentHash(source.file).slice(0, 12)}`;
-    else if (key in PLACEHOLDERS && !DROPPABLE.has(key)) data[key] = PLACEHOLDERS[key];
+    else if (key in PLACEHOLDERS) data[key] = PLACEHOLDERS[key];
     else delete data[key];
   }
   const result = rubricSchema.safeParse(data);

@@ -50,12 +50,14 @@ function judgedOrgs(count: number): { dir: string; files: string[] } {
   return { dir, files };
 }
 
+/** `rolefit calibrate` on the consultant profiles, as JSON, with the flags given. */
+const calibrate = <T = Report>(...flags: string[]) =>
+  json<T>(rolefit(["calibrate", "--cases", PROFILES, ...flags, "--format", "json"]));
+
 describe("rolefit calibrate", () => {
   it("fits the built-in consultant profiles and reports the leave-one-out figure", () => {
     const out = join(tmp(), "fitted");
-    const report = json<Report>(
-      rolefit(["calibrate", "--cases", PROFILES, "--out", out, "--format", "json"]),
-    );
+    const report = calibrate<Report>("--out", out);
     expect(report.cases).toBe(24);
     for (const figure of [report.before, report.after, report.leaveOneOut]) {
       expect(figure.agreement).toBeGreaterThanOrEqual(0);
@@ -81,19 +83,7 @@ describe("rolefit calibrate", () => {
   it("moves skewed weights back until the profiles agree, and rubric diff shows what moved", () => {
     const rubrics = skewed();
     const out = join(tmp(), "fitted");
-    const report = json<Report>(
-      rolefit([
-        "calibrate",
-        "--cases",
-        PROFILES,
-        "--rubrics",
-        rubrics,
-        "--out",
-        out,
-        "--format",
-        "json",
-      ]),
-    );
+    const report = calibrate<Report>("--rubrics", rubrics, "--out", out);
     expect(report.before.agreement).toBeLessThan(1);
     expect(report.after.agreement).toBeGreaterThan(report.before.agreement);
     const rights = report.weights.find((w) => w.rubricId === "decision-rights");
@@ -131,19 +121,7 @@ describe("rolefit calibrate", () => {
         );
       writeFileSync(file, text);
     }
-    const weightsOnly = json<Report>(
-      rolefit([
-        "calibrate",
-        "--cases",
-        PROFILES,
-        "--rubrics",
-        dir,
-        "--out",
-        join(tmp(), "w"),
-        "--format",
-        "json",
-      ]),
-    );
+    const weightsOnly = calibrate<Report>("--rubrics", dir, "--out", join(tmp(), "w"));
     const out = join(tmp(), "e");
     const report = json<Report & { effects: Array<{ from: number; to: number }> }>(
       rolefit([

@@ -33,20 +33,13 @@ describe("CSV for spreadsheets", () => {
     );
   });
 
+  /** `assess` over the units as CSV, with the flags given. */
+  const csv = (...flags: string[]) =>
+    rolefit(["assess", "--org", units, "--format", "csv", ...flags]);
+
   it("writes the full columns, with a byte-order mark for Excel, that a CSV parser reads back", () => {
     const out = join(dir, "full.csv");
-    const run = rolefit([
-      "assess",
-      "--org",
-      units,
-      "--format",
-      "csv",
-      "--columns",
-      "full",
-      "--bom",
-      "--out",
-      out,
-    ]);
+    const run = csv("--columns", "full", "--bom", "--out", out);
     expect(run.status).toBe(1); // the broken file
     const bytes = readFileSync(out);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -80,26 +73,10 @@ describe("CSV for spreadsheets", () => {
   });
 
   it("takes a list of columns, and refuses an unknown one or CSV flags on other formats", () => {
-    const run = rolefit([
-      "assess",
-      "--org",
-      units,
-      "--format",
-      "csv",
-      "--columns",
-      "name,margin,decidedBy,answer.stage",
-    ]);
+    const run = csv("--columns", "name,margin,decidedBy,answer.stage");
     const rows = parseCsv(run.stdout, { columns: true }) as Array<Record<string, string>>;
     expect(Object.keys(rows[0] ?? {})).toEqual(["name", "margin", "decidedBy", "answer.stage"]);
-    const unknown = rolefit([
-      "assess",
-      "--org",
-      units,
-      "--format",
-      "csv",
-      "--columns",
-      "name,nope",
-    ]);
+    const unknown = csv("--columns", "name,nope");
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown column "nope"');
     const notCsv = rolefit(["assess", "--org", units, "--format", "jsonl", "--bom"]);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, join, resolve } from "node:path";
 import {
@@ -28,7 +28,7 @@ import {
   rubricTestAnswers,
 } from "../../rubric/parse.js";
 import { jsonDocument, visible } from "../../text/visible.js";
-import { BUILT_IN_RUBRICS, inputError, loadRubricSet } from "../load.js";
+import { BUILT_IN_RUBRICS, inputError, loadRubricSet, withBases } from "../load.js";
 import type { GlobalOptions } from "../output.js";
 
 export interface CalibrateOptions {
@@ -135,14 +135,24 @@ export async function runCalibrate(
   const out = resolve(options.out ?? "rolefit-calibrated");
   if (rubricDirs.some((dir) => resolve(dir) === out))
     throw new UsageError("--out names the rubrics being fitted: the fit goes to a new folder");
-  if (existsSync(out) && readdirSync(out).length > 0)
-    throw new UsageError(`--out ${visible(out)} is not empty: the fit goes to a new folder`);
+  if (existsSync(out)) {
+    const what = !statSync(out).isDirectory()
+      ? "a file"
+      : readdirSync(out).length > 0
+        ? "not empty"
+        : "";
+    if (what)
+      throw new UsageError(`--out ${visible(out)} is ${what}: the fit goes to a new folder`);
+  }
   const set = await loadRubricSet(options.rubrics);
-  const sources: LoadedRubric[] = [];
+  // The files to rewrite with their fitted weights, with those of any set they extend: a
+  // fitted base rubric written next to them replaces the base's by id.
+  const own: LoadedRubric[] = [];
   for (const path of (await Promise.all(rubricDirs.map(expandYamlPath))).flat()) {
     const parsed = parseRubric(await readTextFile(path), path);
-    if (parsed.value) sources.push(parsed.value);
+    if (parsed.value) own.push(parsed.value);
   }
+  const sources = (await withBases(own)).rubrics;
   const cases = await loadCases(options.cases, set.index);
   if (cases.length === 0)
     throw new UserError(
@@ -171,7 +181,7 @@ export async function runCalibrate(
   const casesSha256 = contentHash(
     cases.map((entry) => ({ answers: { ...entry.answers }, expect: entry.expect })),
   );
-  const report = {
+  const report: CalibrationReport = {
     method: methodOf(effects),
     cases: cases.length,
     casesSha256,
@@ -201,6 +211,27 @@ export async function runCalibrate(
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
+
+/** What calibrate reports: the JSON, and what the text and the fitted files are made from. */
+interface CalibrationReport {
+  method: string;
+  cases: number;
+  casesSha256: string;
+  before: { agreement: number };
+  after: { agreement: number };
+  leaveOneOut: { agreement: number };
+  confusion: Record<string, Record<string, number>>;
+  weights: Array<{ rubricId: string; from: number; to: number }>;
+  effects: Array<Omit<EffectChange, "path"> & { path: string }>;
+  wrong: Array<{
+    source: string;
+    name: string;
+    expected: readonly string[];
+    got: string;
+    decidedBy: string;
+  }>;
+  out: string;
+}
 
 /** Expected (the first accepted verdict) against predicted, counted. */
 function confusion(compiled: ReturnType<typeof compileRubrics>, cases: readonly CalibrationCase[]) {
@@ -236,12 +267,7 @@ async function writeFittedSet(
   sources: readonly LoadedRubric[],
   weights: ReadonlyMap<string, number>,
   effects: readonly EffectChange[],
-  report: {
-    method: string;
-    cases: number;
-    casesSha256: string;
-    leaveOneOut: { agreement: number };
-  },
+  report: Pick<CalibrationReport, "method" | "cases" | "casesSha256" | "leaveOneOut">,
 ) {
   mkdirSync(out, { recursive: true });
   for (const entry of sources) {
@@ -264,23 +290,7 @@ async function writeFittedSet(
   }
 }
 
-function renderText(report: {
-  cases: number;
-  before: { agreement: number };
-  after: { agreement: number };
-  leaveOneOut: { agreement: number };
-  confusion: Record<string, Record<string, number>>;
-  weights: Array<{ rubricId: string; from: number; to: number }>;
-  wrong: Array<{
-    source: string;
-    name: string;
-    expected: readonly string[];
-    got: string;
-    decidedBy: string;
-  }>;
-  out: string;
-  method: string;
-}): string {
+function renderText(report: CalibrationReport): string {
   const percent = (share: number) => `${(share * 100).toFixed(0)}%`;
   const labels = [...OUTCOMES, "undecided"];
   const lines = [

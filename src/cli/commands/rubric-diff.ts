@@ -4,15 +4,16 @@ import {
   type FlipCause,
   type OrganizationDiff,
 } from "../../engine/rubric-diff.js";
-import { UsageError } from "../../io/errors.js";
+import { FileError, UsageError } from "../../io/errors.js";
 import { expandInputs } from "../../io/inputs.js";
-import { readTextFile } from "../../io/read.js";
+import { readStdin, readTextFile } from "../../io/read.js";
 import { ruleTitle, wordingOf } from "../../narrate/wording.js";
 import { escapeData, escapeProperty } from "../../report/findings.js";
 import { checkAnswers, type QuestionIndex } from "../../rubric/answers.js";
 import { formatDiagnostic } from "../../rubric/diagnostic.js";
 import { parseOrganizationsFast } from "../../rubric/fast-organizations.js";
 import type { Answers } from "../../rubric/schema.js";
+import { markdownText } from "../../text/markdown-escape.js";
 import { jsonDocument, visible } from "../../text/visible.js";
 import { loadRubricSet, type RubricSet } from "../load.js";
 import type { GlobalOptions } from "../output.js";
@@ -68,7 +69,15 @@ export async function runRubricDiff(
       errors.push({ source: input.path, message: input.error });
       continue;
     }
-    const text = input.path === "-" ? "" : await readTextFile(input.path);
+    let text: string;
+    try {
+      text = input.path === "-" ? await readStdin() : await readTextFile(input.path);
+    } catch (error) {
+      // One unreadable file is one error in the report, as in a batch; the rest still count.
+      if (!(error instanceof FileError)) throw error;
+      errors.push({ source: input.path, message: error.reason });
+      continue;
+    }
     for (const parsed of parseOrganizationsFast(text, input.path, index)) {
       if (!parsed.value) {
         const [first] = parsed.diagnostics;
@@ -209,11 +218,12 @@ function renderText(report: Report, after: RubricSet): string {
 
 /** Markdown for a pull-request comment: the flips as a table, the rest in short. */
 function renderMarkdown(report: Report, after: RubricSet): string {
-  const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  // Names and paths come from input: literal text in a comment, never markup or a new cell.
+  const cell = (text: string) => markdownText(visible(text));
   const lines = [
     `### Rubric change: ${report.summary.flipped} flip${report.summary.flipped === 1 ? "" : "s"} over ${report.organizations} organisations`,
     "",
-    `\`${cell(report.old.spec)}\` → \`${cell(report.new.spec)}\`: ${report.summary.confidenceChanged} confidence change(s), ${report.summary.unchanged} unchanged${report.errors.length > 0 ? `, ${report.errors.length} unreadable` : ""}.`,
+    `${cell(report.old.spec)} → ${cell(report.new.spec)}: ${report.summary.confidenceChanged} confidence change(s), ${report.summary.unchanged} unchanged${report.errors.length > 0 ? `, ${report.errors.length} unreadable` : ""}.`,
   ];
   if (report.flips.length > 0) {
     lines.push(

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import type { CompiledRubrics } from "../../engine/compile.js";
@@ -74,6 +74,10 @@ export class RoomStore {
   ): Promise<RoomStore> {
     const folder = roomFolder(orgPath);
     const statePath = join(folder, "room.json");
+    if (existsSync(folder) && !statSync(folder).isDirectory())
+      throw new UserError(
+        `${visible(folder)} is a file, not a room's folder: move it away, or name the org file otherwise`,
+      );
     if (!existsSync(statePath)) {
       mkdirSync(folder, { recursive: true, mode: 0o700 });
       const state: RoomState = {
