@@ -4,6 +4,7 @@ import { VERSION } from "../io/package.js";
 import { setMaxFileSize } from "../io/read.js";
 import { writeFailure } from "../io/write.js";
 import { visible } from "../text/visible.js";
+import { SHELLS, type Shell } from "./completion.js";
 import { ASSESSMENT_FORMATS } from "./render.js";
 import { sourceMapped } from "./stack.js";
 
@@ -20,10 +21,34 @@ const rubricsOption = () =>
 const formatOption = (choices: readonly string[], description = "output format") =>
   new Option("--format <format>", description).choices(choices).default("text");
 
+/** Commander's internal handler for an unknown flag: it finds the "did you mean". */
+type UnknownOptionHandler = { unknownOption(flag: string): never };
+
+class Program extends Command {
+  override createCommand(name?: string): Command {
+    return new Program(name);
+  }
+
+  /** Commander suggests a flag for `--formt json`; `--formt=json` deserves the same. */
+  unknownOption(flag: string): never {
+    const handler = Command.prototype as unknown as UnknownOptionHandler;
+    return handler.unknownOption.call(
+      this,
+      flag.startsWith("--") ? (flag.split("=")[0] ?? flag) : flag,
+    );
+  }
+}
+
 function buildProgram(): Command {
-  const program = new Command("rolefit")
+  const program = new Program("rolefit")
     .description("Assess whether to combine, separate or matrix the CTO and CIO roles.")
-    .version(VERSION, "-V, --version")
+    .version(VERSION, "-v, --version")
+    // -V as well: commander's own default, which scripts may already use.
+    .addOption(new Option("-V").hideHelp())
+    .on("option:V", () => {
+      process.stdout.write(`${VERSION}\n`);
+      throw new CommanderError(0, "commander.version", VERSION);
+    })
     .option("--no-color", "plain output, without colour")
     .option("--debug", "show stack traces for internal errors")
     .option(
@@ -260,6 +285,21 @@ function buildProgram(): Command {
     .action(async (oldPath: string, newPath: string, options) =>
       (await import("./commands/diff.js")).runDiff(oldPath, newPath, options),
     );
+
+  program
+    .command("completion")
+    .description("print a shell completion script: commands, flags, formats and question ids")
+    .addArgument(new Argument("<shell>", "the shell").choices(SHELLS))
+    .addOption(rubricsOption())
+    .addHelpText(
+      "after",
+      '\nExamples:\n  source <(rolefit completion bash)                 bash, this shell only\n  rolefit completion zsh > "${fpath[1]}/_rolefit"   zsh, kept\n  rolefit completion fish > ~/.config/fish/completions/rolefit.fish',
+    )
+    .action(async (shell: Shell, options: { rubrics: string[] }) => {
+      const { completionScript } = await import("./completion.js");
+      const { compiled } = await (await import("./load.js")).loadRubricSet(options.rubrics);
+      process.stdout.write(completionScript(shell, program, compiled));
+    });
 
   program
     .command("explain")

@@ -349,11 +349,26 @@ describe("rolefit assess errors", () => {
     const help = rolefit(["assess", "--help"]);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/--set <question=value>/);
-    const version = rolefit(["--version"]);
-    expect(version.status).toBe(0);
-    expect(version.stdout.trim()).toBe(
-      JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version,
-    );
+    const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    for (const flag of ["--version", "-v", "-V"]) {
+      const run = rolefit([flag]);
+      expect(run.status, flag).toBe(0);
+      expect(run.stdout).toBe(`${version}\n`);
+    }
+  });
+
+  it("suggests the flag meant, whether its value follows after a space or an =", () => {
+    for (const args of [
+      ["assess", "--formt", "json"],
+      ["assess", "--formt=json"],
+    ]) {
+      const run = rolefit(args);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/unknown option '--formt'\n\(Did you mean --format\?\)/);
+    }
+    const explain = rolefit(["explain", "major_incident_12m"]);
+    expect(explain.status).toBe(2);
+    expect(explain.stderr).toMatch(/did you mean "major_incidents_12m"\?/);
   });
 });
 
