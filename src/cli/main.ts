@@ -293,7 +293,12 @@ function buildProgram(): Command {
     .addOption(rubricsOption())
     .addHelpText(
       "after",
-      '\nExamples:\n  source <(rolefit completion bash)                 bash, this shell only\n  rolefit completion zsh > "${fpath[1]}/_rolefit"   zsh, kept\n  rolefit completion fish > ~/.config/fish/completions/rolefit.fish',
+      [
+        "\nExamples:",
+        "  source <(rolefit completion bash)                bash, this shell only",
+        "  rolefit completion zsh > ~/.zfunc/_rolefit        zsh, with ~/.zfunc in fpath",
+        "  rolefit completion fish > ~/.config/fish/completions/rolefit.fish",
+      ].join("\n"),
     )
     .action(async (shell: Shell, options: { rubrics: string[] }) => {
       const { completionScript } = await import("./completion.js");
