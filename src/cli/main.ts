@@ -295,8 +295,8 @@ function buildProgram(): Command {
       "after",
       [
         "\nExamples:",
-        "  source <(rolefit completion bash)                bash, this shell only",
-        "  rolefit completion zsh > ~/.zfunc/_rolefit        zsh, with ~/.zfunc in fpath",
+        "  source <(rolefit completion bash)           bash, this shell only",
+        "  rolefit completion zsh > ~/.zfunc/_rolefit  zsh, with ~/.zfunc in fpath",
         "  rolefit completion fish > ~/.config/fish/completions/rolefit.fish",
       ].join("\n"),
     )
