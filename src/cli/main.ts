@@ -1,3 +1,4 @@
+import { isMainThread } from "node:worker_threads";
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT, UserError } from "../io/errors.js";
 import { VERSION } from "../io/package.js";
@@ -119,6 +120,16 @@ function buildProgram(): Command {
       )
         .choices(["summary", "full"])
         .default("full"),
+    )
+    .option(
+      "--jobs <count>",
+      "batches: worker threads to assess on (default: one per core but one, from 200 files)",
+      (value: string) => {
+        const count = Number(value);
+        if (!Number.isInteger(count) || count < 1 || count > 64)
+          throw new InvalidArgumentError("expected a whole number from 1 to 64");
+        return count;
+      },
     )
     .option("--summary", "print only the one-screen summary of the result (text)")
     .option("--details", "print the full text report, without the summary and its menu")
@@ -366,13 +377,17 @@ function exitCodeFor(error: unknown, debug: boolean): number {
   return EXIT.input;
 }
 
-// A closed pipe (`rolefit … | head`) is the reader's choice, not an error.
-// Any other failure (a full disk behind `> file`) is one line and exit 1, never a stack trace.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  process.stderr.write(`rolefit: cannot write to standard output: ${writeFailure(error, "-")}\n`);
-  process.exit(EXIT.input);
-});
-
-// Not a top-level await: the bundle is CommonJS, so V8 can cache its compiled code.
-void main(process.argv);
+if (isMainThread) {
+  // A closed pipe (`rolefit … | head`) is the reader's choice, not an error.
+  // Any other failure (a full disk behind `> file`) is one line and exit 1, never a stack trace.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    process.stderr.write(`rolefit: cannot write to standard output: ${writeFailure(error, "-")}\n`);
+    process.exit(EXIT.input);
+  });
+  // Not a top-level await: the bundle is CommonJS, so V8 can cache its compiled code.
+  void main(process.argv);
+} else {
+  // A batch's worker thread (see batch/pool.ts) runs the same bundle.
+  void import("./batch/pool.js").then((pool) => pool.serveBatchJobs());
+}

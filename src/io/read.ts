@@ -14,6 +14,9 @@ export function setMaxFileSize(bytes: number): void {
   maxFileSize = bytes;
 }
 
+/** The limit in force, for worker threads that must apply the same. */
+export const currentMaxFileSize = (): number => maxFileSize;
+
 function describeFsError(path: string, error: unknown): FileError {
   const code = (error as NodeJS.ErrnoException).code;
   const why =

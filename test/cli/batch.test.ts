@@ -169,6 +169,47 @@ describe("batch assessments", () => {
   });
 });
 
+describe("a batch on worker threads (--jobs)", () => {
+  it("writes the same bytes, errors and exit code as on one thread, for every streamed format", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rolefit-jobs-"));
+    const examples = ["seed-startup.yaml", "regulated-bank.yaml", "northwind-payments.yaml"];
+    for (let n = 0; n < 90; n++) {
+      const sub = join(dir, `unit-${Math.floor(n / 30)}`);
+      mkdirSync(sub, { recursive: true });
+      const text = readFileSync(join(EXAMPLES, examples[n % 3] as string), "utf8");
+      writeFileSync(
+        join(sub, `org-${String(n).padStart(3, "0")}.yaml`),
+        n === 41
+          ? text.replace(/stage: \w+/, "stage: scalup")
+          : text.replace(/employees: \d+/, `employees: ${50 + n * 97}`),
+      );
+    }
+    for (const args of [
+      ["--format", "jsonl"],
+      ["--format", "jsonl", "--detail", "summary", "--set", "major_incidents_12m=5"],
+      ["--format", "json"],
+      ["--format", "csv", "--columns", "full"],
+      ["--format", "text"],
+    ]) {
+      const one = rolefit(["assess", "--org", dir, ...args, "--jobs", "1"]);
+      const three = rolefit(["assess", "--org", dir, ...args, "--jobs", "3"]);
+      expect(one.status, one.stderr).toBe(1);
+      expect(three.status).toBe(1);
+      expect(three.stdout).toBe(one.stdout);
+      expect(three.stderr).toBe(one.stderr);
+      expect(one.stderr).toMatch(/org-041\.yaml:\d+:\d+: stage: "scalup"/);
+    }
+  });
+
+  it("refuses a --jobs that is not a whole number from 1 to 64", () => {
+    const run = rolefit(["assess", "--org", EXAMPLES, "--jobs", "0"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(
+      /--jobs <count>' argument '0' is invalid. expected a whole number from 1 to 64/,
+    );
+  });
+});
+
 describe("stopping a batch", () => {
   it.each([
     ["SIGTERM", 143],

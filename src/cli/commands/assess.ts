@@ -41,6 +41,8 @@ export interface AssessOptions {
   bom?: boolean;
   /** json, jsonl: `full` (the default) or `summary`, a record without the rubrics' prose. */
   detail?: "summary" | "full";
+  /** Batches: worker threads to assess on. */
+  jobs?: number;
 }
 
 const SINGLE_FORMATS: readonly string[] = ASSESSMENT_FORMATS;
@@ -130,6 +132,8 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
     ...(options.columns !== undefined ? { columns: options.columns } : {}),
     ...(options.bom ? { bom: true } : {}),
     detail: options.detail ?? "full",
+    rubricArgs: options.rubrics,
+    ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
   });
 }
 

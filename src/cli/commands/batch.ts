@@ -2,13 +2,11 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type ExcelJS from "exceljs";
-import { evaluate } from "../../engine/evaluate.js";
-import { EXIT, FileError, UsageError } from "../../io/errors.js";
+import { EXIT, UsageError } from "../../io/errors.js";
 import type { Input } from "../../io/inputs.js";
 import { PACKAGE_ROOT } from "../../io/package.js";
-import { readStdin, readTextFileSync } from "../../io/read.js";
+import { currentMaxFileSize, readStdin } from "../../io/read.js";
 import { RecordStream } from "../../io/stream.js";
-import { assess } from "../../narrate/assess.js";
 import { ruleTitle, wordingOf } from "../../narrate/wording.js";
 import {
   BATCH_FORMATS,
@@ -20,10 +18,9 @@ import {
   nameColumnWidth,
   type RecordLayout,
   type RenderedRecord,
-  renderRecord,
-  renderSummaryRecord,
   textHeader,
   textSummary,
+  WHOLE_BATCH_FORMATS,
 } from "../../report/batch.js";
 import { type CsvColumn, csvColumns } from "../../report/csv-columns.js";
 import {
@@ -31,13 +28,13 @@ import {
   renderPortfolioHtml,
   renderPortfolioMarkdown,
 } from "../../report/portfolio.js";
-import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
-import { parseOrganizationsFast } from "../../rubric/fast-organizations.js";
 import { visible } from "../../text/visible.js";
+import { type Job, processJob } from "../batch/job.js";
+import { BatchPool, CHUNK_FILES, defaultJobs } from "../batch/pool.js";
 import type { RubricSet } from "../load.js";
 import { terminalWidth } from "../output.js";
 import { Progress } from "../progress.js";
-import { applyOverrides, type Overrides } from "../set-answers.js";
+import type { Overrides } from "../set-answers.js";
 
 export interface BatchOptions {
   format: string;
@@ -49,33 +46,10 @@ export interface BatchOptions {
   bom?: boolean;
   /** json, jsonl: whole records, or summaries without the rubrics' prose. */
   detail?: "summary" | "full";
-}
-
-interface Job {
-  seq: number;
-  path: string;
-  text?: string;
-  error?: string;
-}
-
-function failure(
-  source: string,
-  diagnostics: readonly Diagnostic[],
-  document?: number,
-): FailedRecord {
-  const errors = [...diagnostics].sort(byPosition).map((d) => ({
-    message: d.message,
-    line: d.line > 0 ? d.line : null,
-    column: d.line > 0 ? d.column : null,
-  }));
-  const record: FailedRecord = {
-    schemaVersion: 1,
-    source,
-    error: errors[0] ?? { message: "unknown problem", line: null, column: null },
-  };
-  if (document !== undefined) record.document = document;
-  if (errors.length > 1) record.errors = errors;
-  return record;
+  /** The `--rubrics` arguments, for worker threads to load the same set. */
+  rubricArgs: string[];
+  /** Worker threads (`--jobs`); by default one per core for large batches. */
+  jobs?: number;
 }
 
 /** One stderr line per problem, `FILE:LINE:COL: message`, as for a single file. */
@@ -85,65 +59,6 @@ function reportFailure(record: FailedRecord): void {
     const where = error.line === null ? source : `${source}:${error.line}:${error.column}`;
     process.stderr.write(`${where}: ${visible(error.message)}\n`);
   }
-}
-
-function readJob(job: Job): { text: string } | { error: string } {
-  if (job.error !== undefined) return { error: job.error };
-  if (job.text !== undefined) return { text: job.text };
-  try {
-    return { text: readTextFileSync(job.path) };
-  } catch (error) {
-    if (error instanceof FileError) return { error: error.reason };
-    throw error;
-  }
-}
-
-/** Every organisation of one input, assessed and rendered: the unit of work of a batch. */
-function processJob(
-  job: Job,
-  rubrics: RubricSet,
-  overrides: Overrides,
-  layout: RecordLayout,
-): RenderedRecord[] {
-  const read = readJob(job);
-  if ("error" in read) {
-    const problem: Diagnostic = {
-      file: job.path,
-      line: 0,
-      column: 0,
-      code: "unreadable",
-      severity: "error",
-      message: read.error,
-    };
-    return [renderRecord({ ok: false, failure: failure(job.path, [problem]) }, layout)];
-  }
-  const orgs = parseOrganizationsFast(read.text, job.path, rubrics.index);
-  return orgs.map((parsed, index) => {
-    const document = orgs.length > 1 ? index + 1 : undefined;
-    if (!parsed.value)
-      return renderRecord(
-        { ok: false, failure: failure(job.path, parsed.diagnostics, document) },
-        layout,
-      );
-    if (layout.detail === "summary" && (layout.format === "json" || layout.format === "jsonl")) {
-      const facts = evaluate(rubrics.compiled, {
-        organization: parsed.value.name,
-        source: job.path,
-        answers: applyOverrides(parsed.value.answers, overrides),
-      });
-      return renderSummaryRecord(facts, document, layout.format);
-    }
-    const assessment = assess(rubrics.compiled, {
-      organization: parsed.value.name,
-      source: job.path,
-      answers: applyOverrides(parsed.value.answers, overrides),
-      provenance: rubrics.provenance,
-    });
-    return renderRecord(
-      document === undefined ? { ok: true, assessment } : { ok: true, assessment, document },
-      layout,
-    );
-  });
 }
 
 /** How long a batch may run before letting signals and timers through. */
@@ -236,14 +151,46 @@ export async function runBatch(
             ? "[\n"
             : "",
     );
-    let lastTurn = performance.now();
-    for (let seq = 0; seq < inputs.length && stopSignal === undefined; seq++) {
-      await write(processJob(await jobFor(seq), rubrics, options.overrides, layout));
-      // Output to a file or /dev/null is written synchronously, so the loop would never let the
-      // event loop run: give it a turn now and then, or Ctrl-C waits for the whole batch.
-      if (performance.now() - lastTurn > EVENT_LOOP_TURN_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        lastTurn = performance.now();
+    // Workbooks and portfolios keep every assessment whole: those stay on this thread.
+    const jobs = options.jobs ?? defaultJobs(inputs.length);
+    if (jobs > 1 && !WHOLE_BATCH_FORMATS.has(format)) {
+      const pool = new BatchPool(jobs, {
+        rubrics: options.rubricArgs,
+        maxFileSize: currentMaxFileSize(),
+        overrides: [...options.overrides],
+        format,
+        nameWidth,
+        columns: options.columns ?? "summary",
+        detail: layout.detail,
+      });
+      try {
+        // Two chunks per worker in flight: one being worked on, one waiting.
+        const inFlight: Promise<RenderedRecord[][]>[] = [];
+        let seq = 0;
+        while (seq < inputs.length || inFlight.length > 0) {
+          while (seq < inputs.length && inFlight.length < jobs * 2 && stopSignal === undefined) {
+            const chunk: Job[] = [];
+            for (const end = Math.min(seq + CHUNK_FILES, inputs.length); seq < end; seq++)
+              chunk.push(await jobFor(seq));
+            inFlight.push(pool.run(chunk));
+          }
+          const done = inFlight.shift();
+          if (!done) break;
+          for (const records of await done) await write(records);
+        }
+      } finally {
+        await pool.close();
+      }
+    } else {
+      let lastTurn = performance.now();
+      for (let seq = 0; seq < inputs.length && stopSignal === undefined; seq++) {
+        await write(processJob(await jobFor(seq), rubrics, options.overrides, layout));
+        // Output to a file or /dev/null is written synchronously, so the loop would never let
+        // the event loop run: give it a turn now and then, or Ctrl-C waits for the whole batch.
+        if (performance.now() - lastTurn > EVENT_LOOP_TURN_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastTurn = performance.now();
+        }
       }
     }
     if (format === "xlsx") await sink.write(await workbookOf(kept, chosen.columns));
