@@ -137,8 +137,19 @@ function answersGiven(compiled: CompiledRubrics, answers: Answers): Record<strin
   return given;
 }
 
+/**
+ * How much to work out: `all` the facts, or those a summary record shows, which leaves
+ * `changePairs` and `rulesToWatch` empty (the pair search and the triggers are most of the
+ * cost of an assessment, and neither moves the recommendation or its confidence).
+ */
+export type EvaluationScope = "all" | "summary";
+
 /** Rubrics and answers in, every fact of the assessment out. Pure: the same input, the same output. */
-export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluation {
+export function evaluate(
+  compiled: CompiledRubrics,
+  input: AssessInput,
+  scope: EvaluationScope = "all",
+): Evaluation {
   const { answers } = input;
   const scored = scoreAnswers(compiled, answers);
   const { scores } = scored;
@@ -205,12 +216,13 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
     ...change,
     margin: round(change.margin),
   }));
-  const changePairs = whatWouldChange.some((change) => change.from !== null)
-    ? []
-    : findChangePairs(whatIf, recommendation).map((pair) => ({
-        ...pair,
-        margin: round(pair.margin),
-      }));
+  const changePairs =
+    scope === "summary" || whatWouldChange.some((change) => change.from !== null)
+      ? []
+      : findChangePairs(whatIf, recommendation).map((pair) => ({
+          ...pair,
+          margin: round(pair.margin),
+        }));
   const stability = weightStability(
     compiled,
     scored,
@@ -245,7 +257,7 @@ export function evaluate(compiled: CompiledRubrics, input: AssessInput): Evaluat
     counterReasons,
     whatWouldChange,
     changePairs,
-    rulesToWatch: findRulesToWatch(whatIf),
+    rulesToWatch: scope === "summary" ? [] : findRulesToWatch(whatIf),
     stability: {
       weightTolerance: round(tolerance),
       rubrics: stability.rubrics.map((range) => ({

@@ -6,6 +6,7 @@ import type { CompiledQuestion, CompiledRubrics, HardRule, ScoringGroup } from "
 import { applies, type Change, factorsOf, pointsOf, ZERO } from "./points.js";
 import {
   applicableAnswers,
+  BIT,
   bestOutcome,
   type Decision,
   decideFromRules,
@@ -23,11 +24,21 @@ import {
  */
 function swapInto(favour: Scores, against: Scores, before: Scores, after: Scores): void {
   for (const outcome of OUTCOMES) {
-    favour[outcome] = favour[outcome] - Math.max(before[outcome], 0) + Math.max(after[outcome], 0);
-    against[outcome] =
-      against[outcome] - Math.min(before[outcome], 0) + Math.min(after[outcome], 0);
+    favour[outcome] = swapFavour(favour[outcome], before[outcome], after[outcome]);
+    against[outcome] = swapAgainst(against[outcome], before[outcome], after[outcome]);
   }
 }
+
+const swapFavour = (sum: number, before: number, after: number) =>
+  sum - Math.max(before, 0) + Math.max(after, 0);
+const swapAgainst = (sum: number, before: number, after: number) =>
+  sum - Math.min(before, 0) + Math.min(after, 0);
+
+/**
+ * How far below the current recommendation a rival must stay, by the sum of two changes' score
+ * deltas, for the pair to be passed over unchecked: far above any rounding in the sum.
+ */
+const CLEAR_MARGIN = 1e-6;
 
 /** A change with what pairing it needs worked out (see WhatIf.prepare). */
 export interface PreparedChange {
@@ -38,6 +49,11 @@ export interface PreparedChange {
   points?: Scores;
   /** Its multipliers with the change made, for a precondition that counts. */
   factors?: Scores;
+  /**
+   * How it moves each score, for a change that touches no rule, gate or precondition: then two
+   * such changes in different groups move the scores by the sum of their deltas.
+   */
+  delta?: Scores;
 }
 
 export { pointsOf };
@@ -276,9 +292,31 @@ export class WhatIf {
         : this.ready.rulesOf.has(id)
           ? this.firedFor(this.maskWith(id, value))
           : this.baseFired;
-    const scores = this.scoresWithPoints(entry, points);
+    // scoresWithPoints without its objects: the same sums, for the hottest what-if.
+    const before = this.points.get(entry.group) ?? ZERO;
+    const after = applies(entry, this.answers) ? points : ZERO;
+    const { favour, against, multipliers } = this;
     const { mask } = outcomesLeftBy(fired);
-    return bestOutcome(scores.combine, scores.separate, scores.matrix, mask) ?? "combine";
+    return (
+      bestOutcome(
+        scoreFrom(
+          swapFavour(favour.combine, before.combine, after.combine),
+          swapAgainst(against.combine, before.combine, after.combine),
+          multipliers.combine,
+        ),
+        scoreFrom(
+          swapFavour(favour.separate, before.separate, after.separate),
+          swapAgainst(against.separate, before.separate, after.separate),
+          multipliers.separate,
+        ),
+        scoreFrom(
+          swapFavour(favour.matrix, before.matrix, after.matrix),
+          swapAgainst(against.matrix, before.matrix, after.matrix),
+          multipliers.matrix,
+        ),
+        mask,
+      ) ?? "combine"
+    );
   }
 
   /**
@@ -289,14 +327,37 @@ export class WhatIf {
     const [id] = change;
     const entry = this.compiled.byId.get(id);
     if (!entry || this.compiled.gates.has(id)) return { change };
-    return {
-      change,
-      entry,
-      points: groupPoints(this.compiled, entry.group, this.answers, undefined, [change]),
-      ...(entry.precondition && applies(entry, this.answers)
-        ? { factors: factorsOf(entry, change[1]) }
-        : {}),
+    const points = groupPoints(this.compiled, entry.group, this.answers, undefined, [change]);
+    if (entry.precondition && applies(entry, this.answers))
+      return { change, entry, points, factors: factorsOf(entry, change[1]) };
+    if (this.ready.rulesOf.has(id)) return { change, entry, points };
+    const after = this.swapped(this.points.get(entry.group) ?? ZERO, points, this.multipliers);
+    const delta = {
+      combine: after.combine - this.base.combine,
+      separate: after.separate - this.base.separate,
+      matrix: after.matrix - this.base.matrix,
     };
+    return { change, entry, points, delta };
+  }
+
+  /**
+   * Whether two prepared changes clearly leave `current` on top, judged by the sum of their score
+   * deltas with today's rules: a shortcut past the exact check for the many pairs that fall far
+   * short. Near a tie, or for changes with no delta, it says no and the exact check decides.
+   */
+  pairClearlyKeeps(a: PreparedChange, b: PreparedChange, current: Outcome): boolean {
+    if (!a.delta || !b.delta || a.entry?.group === b.entry?.group) return false;
+    const { mask } = outcomesLeftBy(this.baseFired);
+    for (const outcome of OUTCOMES) {
+      if (outcome === current || (mask & BIT[outcome]) === 0) continue;
+      const gap =
+        this.base[outcome] -
+        this.base[current] +
+        (a.delta[outcome] - a.delta[current]) +
+        (b.delta[outcome] - b.delta[current]);
+      if (gap > -CLEAR_MARGIN) return false;
+    }
+    return true;
   }
 
   /** The recommendation with two prepared changes made. */

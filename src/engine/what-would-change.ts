@@ -346,7 +346,8 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
       [a.question.id, a.candidate.to],
       [b.question.id, b.candidate.to],
     ] as const;
-    // The cheap check first; the full evaluation only for the pairs that do flip it.
+    // The cheap checks first; the full evaluation only for the pairs that do flip it.
+    if (w.pairClearlyKeeps(a.prepared, b.prepared, current)) continue;
     if (w.recommendationWithPair(a.prepared, b.prepared) === current) continue;
     const after = w.evaluate(changes);
     if (!firm(changes, after)) continue;

@@ -81,11 +81,15 @@ export function processJob(
         layout,
       );
     if (layout.detail === "summary" && (layout.format === "json" || layout.format === "jsonl")) {
-      const facts = evaluate(rubrics.compiled, {
-        organization: parsed.value.name,
-        source: job.path,
-        answers: applyOverrides(parsed.value.answers, overrides),
-      });
+      const facts = evaluate(
+        rubrics.compiled,
+        {
+          organization: parsed.value.name,
+          source: job.path,
+          answers: applyOverrides(parsed.value.answers, overrides),
+        },
+        "summary",
+      );
       return renderSummaryRecord(facts, document, layout.format);
     }
     const assessment = assess(rubrics.compiled, {
