@@ -56,11 +56,6 @@ export interface CompiledRubrics {
   groups: ScoringGroup[];
   /** Per question, the questions whose `appliesWhen` tests it. */
   gates: ReadonlyMap<string, readonly CompiledQuestion[]>;
-  /**
-   * Questions whose change can move other questions' points (family members, questions others'
-   * applicability tests, preconditions): a what-if on them re-scores everything.
-   */
-  entangled: ReadonlySet<string>;
   guidance: Record<Outcome, Guidance>;
   totalWeight: number;
 }
@@ -163,11 +158,6 @@ export function compileRubrics(input: readonly Rubric[]): CompiledRubrics {
     for (const { leaf } of conditionLeaves(entry.question.appliesWhen))
       gates.set(leaf.question, [...(gates.get(leaf.question) ?? []), entry]);
   }
-  const entangled = new Set(
-    questions
-      .filter((q) => q.group.members.length > 1 || gates.has(q.question.id) || q.precondition)
-      .map((q) => q.question.id),
-  );
   return {
     rubrics,
     questions,
@@ -176,7 +166,6 @@ export function compileRubrics(input: readonly Rubric[]): CompiledRubrics {
     conditions,
     groups,
     gates,
-    entangled,
     guidance,
     totalWeight,
   };

@@ -8,6 +8,7 @@ import {
   applicableAnswers,
   BIT,
   bestOutcome,
+  capGroup,
   type Decision,
   decideFromRules,
   groupPoints,
@@ -112,12 +113,15 @@ export class WhatIf {
   /** The fired rules as a bitmask (bit i: rule i), when there are few enough rules for one. */
   private readonly baseMask: number;
   private readonly baseFired: HardRule[];
+  /** Whether each question (by compiled order) applies with today's answers: asked often. */
+  private readonly applicable: boolean[];
 
   constructor(
     readonly compiled: CompiledRubrics,
     readonly answers: Answers,
   ) {
     this.ready = prepare(compiled);
+    this.applicable = compiled.questions.map((entry) => applies(entry, answers));
     this.counting = applicableAnswers(compiled, answers);
     this.multipliers = multipliersOf(compiled, answers);
     for (const group of compiled.groups) {
@@ -161,8 +165,12 @@ export class WhatIf {
       const [id, value] = changes[0] as Change;
       const entry = this.compiled.byId.get(id);
       if (!entry) return { ...this.base };
-      if (!this.compiled.entangled.has(id))
-        return this.scoresWithPoints(entry, pointsOf(this.compiled, entry, value));
+      if (!this.compiled.gates.has(id))
+        return this.swapped(
+          this.points.get(entry.group) ?? ZERO,
+          this.groupPointsWith(entry, pointsOf(this.compiled, entry, value)),
+          entry.precondition ? this.multipliersWith(entry, value) : this.multipliers,
+        );
     }
     // Changes that decide no one's applicability touch their own groups only; others re-score
     // every group whose applicability they decide.
@@ -195,14 +203,50 @@ export class WhatIf {
     return this.scoresFrom(favour, against, multipliers);
   }
 
+  private appliesNow(entry: CompiledQuestion): boolean {
+    return this.applicable[entry.order] === true;
+  }
+
   /**
-   * The scores with one question's points replaced, for a question that moves no other's
-   * points: a question alone in its group, no gate, no precondition.
+   * A question's group points with its own answer's points replaced by `points`: groupPoints
+   * with the same sums in the same order, for a change that decides no one's applicability.
    */
-  private scoresWithPoints(entry: CompiledQuestion, points: Scores): Scores {
-    const before = this.points.get(entry.group) ?? ZERO;
-    const after = applies(entry, this.answers) ? points : ZERO;
-    return this.swapped(before, after, this.multipliers);
+  private groupPointsWith(entry: CompiledQuestion, points: Scores): Scores {
+    const { group } = entry;
+    if (group.members.length === 1) return this.appliesNow(entry) ? points : ZERO;
+    const net = { combine: 0, separate: 0, matrix: 0 };
+    for (const member of group.members) {
+      if (!this.appliesNow(member)) continue;
+      let own = points;
+      if (member !== entry) {
+        const value = this.answers[member.question.id];
+        if (value === undefined) continue;
+        own = pointsOf(this.compiled, member, value);
+      }
+      net.combine += own.combine;
+      net.separate += own.separate;
+      net.matrix += own.matrix;
+    }
+    return capGroup(this.compiled, group, net);
+  }
+
+  /** The multipliers with one precondition question's answer changed: multipliersOf's products. */
+  private multipliersWith(entry: CompiledQuestion, value: AnswerValue | undefined): Scores {
+    if (!this.appliesNow(entry)) return this.multipliers;
+    const product = { combine: 1, separate: 1, matrix: 1 };
+    for (const other of preconditionQuestions(this.compiled)) {
+      const factors =
+        other === entry
+          ? value === undefined
+            ? undefined
+            : factorsOf(entry, value)
+          : this.factors.get(other);
+      if (!factors) continue;
+      product.combine *= factors.combine;
+      product.separate *= factors.separate;
+      product.matrix *= factors.matrix;
+    }
+    return product;
   }
 
   /** The scores with one group's points swapped for others, under these multipliers. */
@@ -243,7 +287,7 @@ export class WhatIf {
     const overlay: Record<string, AnswerValue | undefined> = Object.create(this.counting);
     for (const [id, value] of changes) {
       const entry = this.compiled.byId.get(id);
-      if (!entry || applies(entry, this.answers)) overlay[id] = value;
+      if (!entry || this.appliesNow(entry)) overlay[id] = value;
     }
     return overlay as Answers;
   }
@@ -253,7 +297,7 @@ export class WhatIf {
     let mask = this.baseMask;
     const entry = this.compiled.byId.get(id);
     // An answer to a question that does not apply counts for no rule.
-    if (entry && !applies(entry, this.answers)) return mask;
+    if (entry && !this.appliesNow(entry)) return mask;
     const { predicates } = this.ready;
     for (const index of this.ready.rulesOf.get(id) ?? []) {
       if (predicates[index]?.(this.counting, id, value)) mask |= 1 << index;
@@ -284,18 +328,18 @@ export class WhatIf {
    */
   recommendationWithPoints(id: string, value: AnswerValue | undefined, points: Scores): Outcome {
     const entry = this.compiled.byId.get(id);
-    if (!entry || this.compiled.entangled.has(id))
-      return this.recommendationWithChanges([[id, value]]);
+    if (!entry || this.compiled.gates.has(id)) return this.recommendationWithChanges([[id, value]]);
     const fired =
       this.compiled.rules.length > 31
         ? this.firedWith([[id, value]])
         : this.ready.rulesOf.has(id)
           ? this.firedFor(this.maskWith(id, value))
           : this.baseFired;
-    // scoresWithPoints without its objects: the same sums, for the hottest what-if.
+    // scores() without its objects: the same sums, for the hottest what-if.
     const before = this.points.get(entry.group) ?? ZERO;
-    const after = applies(entry, this.answers) ? points : ZERO;
-    const { favour, against, multipliers } = this;
+    const after = this.groupPointsWith(entry, points);
+    const multipliers = entry.precondition ? this.multipliersWith(entry, value) : this.multipliers;
+    const { favour, against } = this;
     const { mask } = outcomesLeftBy(fired);
     return (
       bestOutcome(
@@ -328,7 +372,7 @@ export class WhatIf {
     const entry = this.compiled.byId.get(id);
     if (!entry || this.compiled.gates.has(id)) return { change };
     const points = groupPoints(this.compiled, entry.group, this.answers, undefined, [change]);
-    if (entry.precondition && applies(entry, this.answers))
+    if (entry.precondition && this.appliesNow(entry))
       return { change, entry, points, factors: factorsOf(entry, change[1]) };
     if (this.ready.rulesOf.has(id)) return { change, entry, points };
     const after = this.swapped(this.points.get(entry.group) ?? ZERO, points, this.multipliers);
@@ -422,7 +466,7 @@ export class WhatIf {
   /** Whether a question counts with today's answers: its `appliesWhen` holds, or it has none. */
   applies(id: string): boolean {
     const entry = this.compiled.byId.get(id);
-    return entry !== undefined && applies(entry, this.answers);
+    return entry !== undefined && this.appliesNow(entry);
   }
 
   /** Scores and the decision with these answers changed (undefined: unanswered). */
