@@ -46,8 +46,16 @@ export interface PreparedChange {
   change: Change;
   /** Absent for a change that decides others' applicability: it is re-scored in full. */
   entry?: CompiledQuestion;
+  /** The question's own points with the change made, before its family's cap. */
+  own?: Scores;
   /** Its group's points with the change made. */
   points?: Scores;
+  /**
+   * With at most 31 rules: the rules that test it (as bits; none when it does not apply), and
+   * the fired-rule bits with the change made.
+   */
+  rules?: number;
+  fired?: number;
   /** Its multipliers with the change made, for a precondition that counts. */
   factors?: Scores;
   /**
@@ -208,17 +216,23 @@ export class WhatIf {
   }
 
   /**
-   * A question's group points with its own answer's points replaced by `points`: groupPoints
-   * with the same sums in the same order, for a change that decides no one's applicability.
+   * A question's group points with its own answer's points replaced by `points` (and a second
+   * member's by `otherPoints`): groupPoints with the same sums in the same order, for changes
+   * that decide no one's applicability.
    */
-  private groupPointsWith(entry: CompiledQuestion, points: Scores): Scores {
+  private groupPointsWith(
+    entry: CompiledQuestion,
+    points: Scores,
+    other?: CompiledQuestion,
+    otherPoints?: Scores,
+  ): Scores {
     const { group } = entry;
     if (group.members.length === 1) return this.appliesNow(entry) ? points : ZERO;
     const net = { combine: 0, separate: 0, matrix: 0 };
     for (const member of group.members) {
       if (!this.appliesNow(member)) continue;
-      let own = points;
-      if (member !== entry) {
+      let own = member === entry ? points : member === other ? otherPoints : undefined;
+      if (!own) {
         const value = this.answers[member.question.id];
         if (value === undefined) continue;
         own = pointsOf(this.compiled, member, value);
@@ -368,20 +382,37 @@ export class WhatIf {
    * out once, so each pair costs a few sums (findChangePairs tries hundreds).
    */
   prepare(change: Change): PreparedChange {
-    const [id] = change;
+    const [id, value] = change;
     const entry = this.compiled.byId.get(id);
     if (!entry || this.compiled.gates.has(id)) return { change };
-    const points = groupPoints(this.compiled, entry.group, this.answers, undefined, [change]);
-    if (entry.precondition && this.appliesNow(entry))
-      return { change, entry, points, factors: factorsOf(entry, change[1]) };
-    if (this.ready.rulesOf.has(id)) return { change, entry, points };
-    const after = this.swapped(this.points.get(entry.group) ?? ZERO, points, this.multipliers);
-    const delta = {
-      combine: after.combine - this.base.combine,
-      separate: after.separate - this.base.separate,
-      matrix: after.matrix - this.base.matrix,
+    const own = pointsOf(this.compiled, entry, value);
+    const prepared: PreparedChange = {
+      change,
+      entry,
+      own,
+      points: this.groupPointsWith(entry, own),
     };
-    return { change, entry, points, delta };
+    if (this.compiled.rules.length <= 31) {
+      let rules = 0;
+      if (this.appliesNow(entry))
+        for (const index of this.ready.rulesOf.get(id) ?? []) rules |= 1 << index;
+      prepared.rules = rules;
+      prepared.fired = this.maskWith(id, value);
+    }
+    if (entry.precondition && this.appliesNow(entry)) prepared.factors = factorsOf(entry, value);
+    else if (!this.ready.rulesOf.has(id)) {
+      const after = this.swapped(
+        this.points.get(entry.group) ?? ZERO,
+        prepared.points as Scores,
+        this.multipliers,
+      );
+      prepared.delta = {
+        combine: after.combine - this.base.combine,
+        separate: after.separate - this.base.separate,
+        matrix: after.matrix - this.base.matrix,
+      };
+    }
+    return prepared;
   }
 
   /**
@@ -406,12 +437,38 @@ export class WhatIf {
 
   /** The recommendation with two prepared changes made. */
   recommendationWithPair(a: PreparedChange, b: PreparedChange): Outcome {
-    const changes = [a.change, b.change] as const;
-    const scores =
-      a.entry && b.entry && a.entry.group !== b.entry.group
-        ? this.scoresOfPair(a, b)
-        : this.scores(changes);
-    return this.bestWith(scores, changes);
+    if (!a.entry || !b.entry) {
+      const changes = [a.change, b.change] as const;
+      return this.bestWith(this.scores(changes), changes);
+    }
+    const scores = this.scoresOfPair(a, b);
+    const fired =
+      a.rules === undefined || b.rules === undefined
+        ? this.firedWith([a.change, b.change])
+        : this.firedFor(this.firedMaskOfPair(a, b));
+    const { mask } = outcomesLeftBy(fired);
+    return bestOutcome(scores.combine, scores.separate, scores.matrix, mask) ?? "combine";
+  }
+
+  /**
+   * The fired-rule bits with two prepared changes made: a rule that tests one of them only fires
+   * as it does with that change alone; only rules testing both are checked again.
+   */
+  private firedMaskOfPair(a: PreparedChange, b: PreparedChange): number {
+    const aRules = a.rules ?? 0;
+    const bRules = b.rules ?? 0;
+    let mask =
+      (this.baseMask & ~(aRules | bRules)) |
+      ((a.fired ?? 0) & aRules & ~bRules) |
+      ((b.fired ?? 0) & bRules & ~aRules);
+    const both = aRules & bRules;
+    if (both !== 0) {
+      const overlay = this.countingOverlay([a.change, b.change]);
+      const { predicates } = this.ready;
+      for (let index = 0; index < predicates.length; index++)
+        if ((both & (1 << index)) !== 0 && predicates[index]?.(overlay)) mask |= 1 << index;
+    }
+    return mask;
   }
 
   /** The best outcome for these scores among those the hard rules leave open after the changes. */
@@ -423,12 +480,24 @@ export class WhatIf {
     return bestOutcome(scores.combine, scores.separate, scores.matrix, mask) ?? "combine";
   }
 
-  /** Two prepared changes in different groups: both groups swapped, multipliers re-multiplied. */
+  /**
+   * Two prepared changes: their groups swapped (one group, both answers in it, for two members
+   * of a family), the multipliers re-multiplied in the full scoring's order.
+   */
   private scoresOfPair(a: PreparedChange, b: PreparedChange): Scores {
     const favour = { ...this.favour };
     const against = { ...this.against };
-    for (const { entry, points } of [a, b])
-      if (entry && points) swapInto(favour, against, this.points.get(entry.group) ?? ZERO, points);
+    if (a.entry && b.entry && a.entry.group === b.entry.group)
+      swapInto(
+        favour,
+        against,
+        this.points.get(a.entry.group) ?? ZERO,
+        this.groupPointsWith(a.entry, a.own ?? ZERO, b.entry, b.own ?? ZERO),
+      );
+    else
+      for (const { entry, points } of [a, b])
+        if (entry && points)
+          swapInto(favour, against, this.points.get(entry.group) ?? ZERO, points);
     let multipliers = this.multipliers;
     if (a.factors || b.factors) {
       // The same products in the same order as a full scoring, one or two factors replaced.
