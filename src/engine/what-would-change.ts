@@ -24,6 +24,8 @@ interface Candidate {
   /** -1 below the current answer, +1 above; 0 where order means nothing. */
   direction: number;
   range?: ValueRange;
+  /** The recommendation with the change made, where finding the candidate already told it. */
+  recommendation?: Outcome;
 }
 
 type Outcomes = { scores: Scores; decision: Decision };
@@ -100,18 +102,26 @@ function numericCandidates(w: WhatIf, question: NumericQuestion): Candidate[] {
 }
 
 /** Each range but the one holding today's answer, as the value of it nearest that answer. */
-function rangeCandidates(ranges: readonly ValueRange[], current: number | undefined): Candidate[] {
+function rangeCandidates(
+  ranges: ReadonlyArray<ValueRange & { recommendation?: Outcome }>,
+  current: number | undefined,
+): Candidate[] {
   const at =
     current === undefined
       ? -1
       : ranges.findIndex((r) => current >= r.min && (r.next === null || current < r.next));
   return ranges
-    .map((range, index) => ({
-      to: nearestIn(range, current),
-      distance: at < 0 ? 1 : Math.abs(index - at),
-      direction: at < 0 ? 0 : Math.sign(index - at),
-      range: { min: range.min, next: range.next },
-    }))
+    .map((range, index) => {
+      const candidate: Candidate = {
+        to: nearestIn(range, current),
+        distance: at < 0 ? 1 : Math.abs(index - at),
+        direction: at < 0 ? 0 : Math.sign(index - at),
+        range: { min: range.min, next: range.next },
+      };
+      // Every value of a merged range decides alike, the one chosen included.
+      if (range.recommendation) candidate.recommendation = range.recommendation;
+      return candidate;
+    })
     .filter((_, index) => index !== at);
 }
 
@@ -205,7 +215,8 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
     for (const candidate of candidatesFor(w, question)) {
       if (!withinReach(question, from, candidate)) continue;
       // The cheap check first; the full evaluation only for the changes that do flip it.
-      if (w.recommendationWith(question.id, candidate.to) === current) continue;
+      const quick = candidate.recommendation ?? w.recommendationWith(question.id, candidate.to);
+      if (quick === current) continue;
       const after = w.evaluate([[question.id, candidate.to]]);
       const { recommendation } = after.decision;
       // A change that leaves no recommendation (a tie, or rules that no longer decide so little

@@ -1,11 +1,22 @@
 import { FAILSAFE_SCHEMA, loadAll, Type } from "js-yaml";
 import { checkAnswers, type QuestionIndex } from "./answers.js";
+import {
+  CORE_BOOL,
+  CORE_FLOAT,
+  CORE_INT,
+  CORE_NULL,
+  coreBool,
+  coreFloat,
+  coreInt,
+  readFlatYaml,
+} from "./flat-yaml.js";
 import { type Organization, type Parsed, parseOrganizations } from "./parse.js";
 import { API_VERSION } from "./schema.js";
 
 /*
- * The batch's fast path for organisation files: js-yaml and a hand check that mirrors
- * organizationSchema (schema.ts). Whatever it is unsure of goes to the careful parse (parse.ts).
+ * The batch's fast path for organisation files: a reader for flat files, else js-yaml, and a hand
+ * check that mirrors organizationSchema (schema.ts). Whatever it is unsure of goes to the careful
+ * parse (parse.ts).
  */
 
 /**
@@ -18,50 +29,33 @@ const NOWHERE = () => ({ file: "", line: 0, column: 0 });
 
 // The YAML 1.2 core schema's numbers, as the careful parser reads them. js-yaml's own core schema
 // also takes `0b11`, `1_000` and `+0x10`, which the careful parser reads as text.
-const CORE_INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
-const CORE_FLOAT =
-  /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-
-const coreInt = new Type("tag:yaml.org,2002:int", {
+const intType = new Type("tag:yaml.org,2002:int", {
   kind: "scalar",
   resolve: (text: string | null) => text !== null && CORE_INT.test(text),
-  construct: (text: string) =>
-    text.startsWith("0o")
-      ? Number.parseInt(text.slice(2), 8)
-      : text.startsWith("0x")
-        ? Number.parseInt(text.slice(2), 16)
-        : Number.parseInt(text, 10),
+  construct: coreInt,
 });
 
-const coreFloat = new Type("tag:yaml.org,2002:float", {
+const floatType = new Type("tag:yaml.org,2002:float", {
   kind: "scalar",
   resolve: (text: string | null) => text !== null && CORE_FLOAT.test(text) && !CORE_INT.test(text),
-  construct: (text: string) =>
-    /inf/i.test(text)
-      ? text.startsWith("-")
-        ? Number.NEGATIVE_INFINITY
-        : Number.POSITIVE_INFINITY
-      : /nan/i.test(text)
-        ? Number.NaN
-        : Number(text),
+  construct: coreFloat,
 });
 
-const coreNull = new Type("tag:yaml.org,2002:null", {
+const nullType = new Type("tag:yaml.org,2002:null", {
   kind: "scalar",
-  resolve: (text: string | null) => text === null || /^(?:~|null|Null|NULL|)$/.test(text),
+  resolve: (text: string | null) => text === null || CORE_NULL.test(text),
   construct: () => null,
 });
 
-const coreBool = new Type("tag:yaml.org,2002:bool", {
+const boolType = new Type("tag:yaml.org,2002:bool", {
   kind: "scalar",
-  resolve: (text: string | null) =>
-    text !== null && /^(?:true|True|TRUE|false|False|FALSE)$/.test(text),
-  construct: (text: string) => /^t/i.test(text),
+  resolve: (text: string | null) => text !== null && CORE_BOOL.test(text),
+  construct: coreBool,
 });
 
 /** The YAML 1.2 core schema exactly, for js-yaml: both readers take the same scalars. */
 const STRICT_CORE_SCHEMA = FAILSAFE_SCHEMA.extend({
-  implicit: [coreNull, coreBool, coreInt, coreFloat],
+  implicit: [nullType, boolType, intType, floatType],
 });
 
 /**
@@ -75,9 +69,13 @@ export function parseOrganizationsFast(
   questions: QuestionIndex,
 ): Array<Parsed<Organization>> {
   if (NEEDS_CAREFUL_PARSE.test(text)) return parseOrganizations(text, file, questions);
+  // The plainest files need no YAML parser at all; the rest go to js-yaml first.
+  const flat = readFlatYaml(text);
   let documents: unknown[];
   try {
-    documents = loadAll(text, undefined, { schema: STRICT_CORE_SCHEMA, json: false });
+    documents = flat
+      ? [flat]
+      : loadAll(text, undefined, { schema: STRICT_CORE_SCHEMA, json: false });
   } catch {
     return parseOrganizations(text, file, questions);
   }

@@ -1,0 +1,136 @@
+/*
+ * A reader for the plainest org files, as most of a batch is: top-level `key: value` lines, one
+ * level of nested mappings (`answers:`, `respondent:`), plain or simply quoted scalars, flow
+ * lists of plain scalars, and comments. It reads them as a YAML 1.2 core-schema parser does;
+ * whatever it is not sure of, it refuses (undefined), and a full parser reads the file instead.
+ */
+
+// The YAML 1.2 core schema's scalars, as the careful parser reads them.
+export const CORE_NULL = /^(?:~|null|Null|NULL|)$/;
+export const CORE_BOOL = /^(?:true|True|TRUE|false|False|FALSE)$/;
+export const CORE_INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
+export const CORE_FLOAT =
+  /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+export const coreInt = (text: string): number =>
+  text.startsWith("0o")
+    ? Number.parseInt(text.slice(2), 8)
+    : text.startsWith("0x")
+      ? Number.parseInt(text.slice(2), 16)
+      : Number.parseInt(text, 10);
+
+export const coreFloat = (text: string): number =>
+  /inf/i.test(text)
+    ? text.startsWith("-")
+      ? Number.NEGATIVE_INFINITY
+      : Number.POSITIVE_INFINITY
+    : /nan/i.test(text)
+      ? Number.NaN
+      : Number(text);
+
+export const coreBool = (text: string): boolean => /^t/i.test(text);
+
+/** A plain scalar's value under the core schema. */
+function coreScalar(text: string): unknown {
+  if (CORE_NULL.test(text)) return null;
+  if (CORE_BOOL.test(text)) return coreBool(text);
+  if (CORE_INT.test(text)) return coreInt(text);
+  if (CORE_FLOAT.test(text)) return coreFloat(text);
+  return text;
+}
+
+/** `key:` then the value after spaces, or nothing. */
+const KEY = /^([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?$/;
+/** Characters that may not open a plain scalar here (`-` may, before a non-space: `-20`). */
+const INDICATOR = /^[?:,[\]{}#&*!|>'"%@`]|^-(?:\s|$)/;
+/** Inside a block plain scalar: `: ` or a final `:` would be a mapping. */
+const MAPPING_INSIDE = /:(?:\s|$)/;
+/** Inside a flow list item: the flow indicators too. */
+const FLOW_INSIDE = /[:,[\]{}'"]/;
+const DOUBLE_QUOTED = /^"([\x20\x21\x23-\x5b\x5d-\x7e\u00a0-\ud7ff\ue000-\ufffd]*)"$/;
+const SINGLE_QUOTED = /^'([\x20-\x26\x28-\x7e\u00a0-\ud7ff\ue000-\ufffd]*)'$/;
+/** Printable text this reader takes (no controls, no characters outside the basic plane). */
+const PRINTABLE = /^[\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]*$/;
+
+/** YAML's white space is spaces (tabs never reach here); JavaScript's trim takes more. */
+const LEADING_SPACES = /^ +/;
+const LONE_CR = /\r(?!\n)/;
+const trimSpaces = (text: string) => text.replace(/^ +| +$/g, "");
+
+/** The value after `key: `, its comment cut; undefined when unsure. */
+function valueOf(raw: string): unknown {
+  // A comment starts at a `#` after a space; `a#b` is text.
+  const comment = raw.search(/ #/);
+  const text = trimSpaces(comment >= 0 ? raw.slice(0, comment) : raw);
+  if (text === "") return null;
+  if (!PRINTABLE.test(text)) return undefined;
+  const first = text.charAt(0);
+  if (first === '"') return DOUBLE_QUOTED.exec(text)?.[1];
+  if (first === "'") return SINGLE_QUOTED.exec(text)?.[1];
+  if (first === "[") {
+    if (!text.endsWith("]")) return undefined;
+    const inner = trimSpaces(text.slice(1, -1));
+    if (inner === "") return [];
+    const items = inner.split(",").map(trimSpaces);
+    for (const item of items)
+      if (item === "" || INDICATOR.test(item) || FLOW_INSIDE.test(item) || item.includes("#"))
+        return undefined;
+    return items.map(coreScalar);
+  }
+  if (INDICATOR.test(text) || MAPPING_INSIDE.test(text)) return undefined;
+  return coreScalar(text);
+}
+
+/**
+ * The one document of a flat org file as plain data; undefined for anything else (several
+ * documents, block lists, multi-line or escaped strings, deeper nesting, duplicate keys).
+ */
+export function readFlatYaml(text: string): Record<string, unknown> | undefined {
+  // A byte-order mark, or a carriage return that does not end a line, is for a full parser.
+  if (text.charCodeAt(0) === 0xfeff || LONE_CR.test(text)) return undefined;
+  const top: Record<string, unknown> = {};
+  /** The mapping being filled under a top-level key, and its indentation once known. */
+  let nested: Record<string, unknown> | undefined;
+  let indent = 0;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    let line = text.slice(start, end);
+    start = end + 1;
+    if (line.endsWith("\r")) line = line.slice(0, -1);
+    const content = line.replace(LEADING_SPACES, "");
+    if (content === "" || content.charAt(0) === "#") continue;
+    const lead = line.length - content.length;
+    if (lead === 0) nested = undefined;
+    else if (!nested || (indent !== 0 && lead !== indent)) return undefined;
+    const match = KEY.exec(content);
+    if (!match) return undefined;
+    const key = match[1] as string;
+    // `true:` or `null:` is a key that is not text.
+    if (CORE_BOOL.test(key) || CORE_NULL.test(key)) return undefined;
+    const target = nested ?? top;
+    if (Object.hasOwn(target, key)) return undefined;
+    const rest = trimSpaces(match[2] ?? "");
+    if (lead === 0 && (rest === "" || rest.charAt(0) === "#")) {
+      // Nothing after the key: a nested mapping follows, or the value is null.
+      nested = {};
+      indent = 0;
+      top[key] = nested;
+      continue;
+    }
+    if (lead > 0) indent = lead;
+    const value = valueOf(rest);
+    if (value === undefined) return undefined;
+    target[key] = value;
+  }
+  // No keys at all is an empty document (null): not this reader's to say.
+  if (Object.keys(top).length === 0) return undefined;
+  for (const key of Object.keys(top)) {
+    const value = top[key];
+    // A key whose nested mapping never got a key was null (`answers:` alone).
+    if (typeof value === "object" && value !== null && !Array.isArray(value))
+      if (Object.keys(value).length === 0) top[key] = null;
+  }
+  return top;
+}
