@@ -46,6 +46,11 @@ export interface PreparedChange {
   change: Change;
   /** Absent for a change that decides others' applicability: it is re-scored in full. */
   entry?: CompiledQuestion;
+  /**
+   * For a change that decides others' applicability: the what-ifs from the answers with it made,
+   * so each pair with it is one single change there.
+   */
+  after?: WhatIf;
   /** The question's own points with the change made, before its family's cap. */
   own?: Scores;
   /** Its group's points with the change made. */
@@ -384,7 +389,13 @@ export class WhatIf {
   prepare(change: Change): PreparedChange {
     const [id, value] = change;
     const entry = this.compiled.byId.get(id);
-    if (!entry || this.compiled.gates.has(id)) return { change };
+    if (!entry) return { change };
+    if (this.compiled.gates.has(id)) {
+      const answers: Record<string, AnswerValue> = { ...this.answers };
+      if (value === undefined) delete answers[id];
+      else answers[id] = value;
+      return { change, after: new WhatIf(this.compiled, answers) };
+    }
     const own = pointsOf(this.compiled, entry, value);
     const prepared: PreparedChange = {
       change,
@@ -437,6 +448,8 @@ export class WhatIf {
 
   /** The recommendation with two prepared changes made. */
   recommendationWithPair(a: PreparedChange, b: PreparedChange): Outcome {
+    if (a.after && !b.after) return a.after.recommendationWith(...b.change);
+    if (b.after && !a.after) return b.after.recommendationWith(...a.change);
     if (!a.entry || !b.entry) {
       const changes = [a.change, b.change] as const;
       return this.bestWith(this.scores(changes), changes);
