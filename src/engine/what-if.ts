@@ -184,6 +184,7 @@ export class WhatIf {
           this.groupPointsWith(entry, pointsOf(this.compiled, entry, value)),
           entry.precondition ? this.multipliersWith(entry, value) : this.multipliers,
         );
+      return this.scoresWithGate(entry, value);
     }
     // Changes that decide no one's applicability touch their own groups only; others re-score
     // every group whose applicability they decide.
@@ -276,10 +277,100 @@ export class WhatIf {
     return this.scoresFrom(favour, against, multipliers);
   }
 
+  /**
+   * One change to a question others' `appliesWhen` tests: its group and every group it gates
+   * re-summed, with the applicability the change gives, in the order and with the sums of the
+   * general path below, without an overlay of the answers.
+   */
+  private scoresWithGate(entry: CompiledQuestion, value: AnswerValue | undefined): Scores {
+    const id = entry.question.id;
+    const gated = this.compiled.gates.get(id) ?? [];
+    const flips = this.flipsOf(id, value);
+    const counts = (member: CompiledQuestion) =>
+      flips.includes(member) ? !this.appliesNow(member) : this.appliesNow(member);
+    const answerOf = (member: CompiledQuestion) =>
+      member === entry ? value : this.answers[member.question.id];
+    const groups: ScoringGroup[] = [entry.group];
+    let preconditions = entry.precondition;
+    for (const member of gated) {
+      if (!groups.includes(member.group)) groups.push(member.group);
+      if (member.precondition) preconditions = true;
+    }
+    const favour = { ...this.favour };
+    const against = { ...this.against };
+    for (const group of groups) {
+      const net = { combine: 0, separate: 0, matrix: 0 };
+      for (const member of group.members) {
+        const answer = answerOf(member);
+        if (answer === undefined || !counts(member)) continue;
+        const points = pointsOf(this.compiled, member, answer);
+        net.combine += points.combine;
+        net.separate += points.separate;
+        net.matrix += points.matrix;
+      }
+      swapInto(
+        favour,
+        against,
+        this.points.get(group) ?? ZERO,
+        capGroup(this.compiled, group, net),
+      );
+    }
+    let multipliers = this.multipliers;
+    if (preconditions) {
+      multipliers = { combine: 1, separate: 1, matrix: 1 };
+      for (const member of preconditionQuestions(this.compiled)) {
+        const answer = answerOf(member);
+        if (answer === undefined || !counts(member)) continue;
+        const factors = factorsOf(member, answer);
+        for (const outcome of OUTCOMES) multipliers[outcome] *= factors[outcome];
+      }
+    }
+    return this.scoresFrom(favour, against, multipliers);
+  }
+
+  /** The questions a change to a gate turns on or off. */
+  private flipsOf(id: string, value: AnswerValue | undefined): readonly CompiledQuestion[] {
+    let flips: CompiledQuestion[] | undefined;
+    for (const gated of this.compiled.gates.get(id) ?? []) {
+      const applies = gated.applies === undefined || gated.applies(this.answers, id, value);
+      if (applies !== this.appliesNow(gated)) (flips ??= []).push(gated);
+    }
+    return flips ?? [];
+  }
+
+  /**
+   * The fired-rule bits with one gate changed: the rules testing it, or a question it turns on
+   * or off, checked again on the counting answers as the change leaves them.
+   */
+  private maskWithGate(entry: CompiledQuestion, value: AnswerValue | undefined): number {
+    const id = entry.question.id;
+    const overlay: Record<string, AnswerValue | undefined> = Object.create(this.counting);
+    if (this.appliesNow(entry)) overlay[id] = value;
+    const tested = [id];
+    for (const flipped of this.flipsOf(id, value)) {
+      const flippedId = flipped.question.id;
+      overlay[flippedId] = this.appliesNow(flipped) ? undefined : this.answers[flippedId];
+      tested.push(flippedId);
+    }
+    const { predicates, rulesOf } = this.ready;
+    let mask = this.baseMask;
+    for (const questionId of tested)
+      for (const index of rulesOf.get(questionId) ?? []) {
+        if (predicates[index]?.(overlay as Answers)) mask |= 1 << index;
+        else mask &= ~(1 << index);
+      }
+    return mask;
+  }
+
   private firedWith(changes: readonly Change[]): HardRule[] {
     const { rules } = this.compiled;
     const { predicates } = this.ready;
     const gates = changes.some(([id]) => this.compiled.gates.has(id));
+    if (changes.length === 1 && gates && rules.length <= 31) {
+      const [id, value] = changes[0] as Change;
+      const entry = this.compiled.byId.get(id);
+      if (entry) return this.firedFor(this.maskWithGate(entry, value));
+    }
     if (rules.length > 31 || gates) {
       const counting = applicableAnswers(this.compiled, this.overlay(changes));
       return rules.filter((_, index) => predicates[index]?.(counting));
