@@ -72,6 +72,12 @@ export interface PreparedChange {
 
 export { pointsOf };
 
+/** The least and the most a group's points can be for each outcome, whatever the answers. */
+export interface PointRange {
+  lo: Scores;
+  hi: Scores;
+}
+
 /** What the what-if machinery precomputes once per compiled rubric set. */
 interface Prepared {
   /** Per question, the indexes of the rules that test it. */
@@ -634,6 +640,33 @@ export class WhatIf {
     return (
       outcomesLeftBy(this.firedWith([[id, value]])).mask !== outcomesLeftBy(this.baseFired).mask
     );
+  }
+
+  /**
+   * Whether no answer to this question could put a rival on top, for a question that no rule
+   * tests and that moves no other's points: its group's points stay within `range` whatever the
+   * answer, so each score can swing only so far. Near a tie it says no.
+   */
+  clearlyKeepsWhateverAnswer(
+    entry: CompiledQuestion,
+    range: PointRange,
+    current: Outcome,
+  ): boolean {
+    const id = entry.question.id;
+    if (entry.precondition || this.compiled.gates.has(id) || this.ready.rulesOf.has(id))
+      return false;
+    const today = this.points.get(entry.group) ?? ZERO;
+    const { multipliers, base } = this;
+    const counted = (outcome: Outcome, points: number) =>
+      multipliers[outcome] * Math.max(points, 0) + Math.min(points, 0);
+    const currentLoses = counted(current, today[current]) - counted(current, range.lo[current]);
+    const { mask } = outcomesLeftBy(this.baseFired);
+    for (const outcome of OUTCOMES) {
+      if (outcome === current || (mask & BIT[outcome]) === 0) continue;
+      const rivalGains = counted(outcome, range.hi[outcome]) - counted(outcome, today[outcome]);
+      if (base[outcome] + rivalGains - (base[current] - currentLoses) > -CLEAR_MARGIN) return false;
+    }
+    return true;
   }
 
   /** Whether a question counts with today's answers: its `appliesWhen` holds, or it has none. */

@@ -3,7 +3,7 @@ import { conditionLeaves, predicateOf, questionsTestedBy } from "../rubric/condi
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { allowedValues, bandFor, numericDomain, optionOrder } from "../rubric/question.js";
 import type { AnswerValue, NumericQuestion, Question } from "../rubric/schema.js";
-import type { CompiledRubrics } from "./compile.js";
+import type { CompiledRubrics, ScoringGroup } from "./compile.js";
 import type {
   ChangeFact,
   ChangeKind,
@@ -12,8 +12,9 @@ import type {
   WatchFact,
 } from "./facts.js";
 import { answeredWeight, missingGrounds } from "./grounds.js";
+import { scalesOf } from "./scales.js";
 import { applicableAnswers, type Decision, type Scores } from "./score.js";
-import { pointsOf, type WhatIf } from "./what-if.js";
+import { type PointRange, pointsOf, type WhatIf } from "./what-if.js";
 
 export type { ChangeFact, PairFact, WatchFact };
 
@@ -207,9 +208,13 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
   const { compiled, answers } = w;
   const firm = firmness(w);
   const found: Array<ChangeFact & { distance: number; order: number }> = [];
-  for (const { question, order } of compiled.questions) {
+  const ranges = pointRanges(compiled);
+  for (const entry of compiled.questions) {
+    const { question, order } = entry;
     // A question that does not apply is no change anyone could make.
     if (!w.applies(question.id)) continue;
+    const range = ranges.get(entry.group);
+    if (range && w.clearlyKeepsWhateverAnswer(entry, range, current)) continue;
     const from = answers[question.id];
     const nearest = new Map<string, ChangeFact & { distance: number; order: number }>();
     for (const candidate of candidatesFor(w, question)) {
@@ -250,6 +255,65 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
         b.margin - a.margin,
     )
     .map(({ distance: _distance, order: _order, ...change }) => change);
+}
+
+/**
+ * Per group, the least and most its points can be for each outcome whatever the answers (an
+ * unanswered question gives nothing): each member's extremes summed, within a family's cap.
+ */
+const pointRanges = keyed("group point ranges", (compiled: CompiledRubrics) => {
+  const scales = scalesOf(compiled);
+  const ranges = new Map<ScoringGroup, PointRange>();
+  for (const group of compiled.groups) {
+    const scale = scales.get(group.rubricId) ?? 0;
+    const lo = { combine: 0, separate: 0, matrix: 0 };
+    const hi = { combine: 0, separate: 0, matrix: 0 };
+    for (const { question } of group.members) {
+      const own = effectRange(question);
+      for (const outcome of OUTCOMES) {
+        lo[outcome] += own.lo[outcome] * scale;
+        hi[outcome] += own.hi[outcome] * scale;
+      }
+    }
+    if (group.family) {
+      const cap = group.cap * scale;
+      for (const outcome of OUTCOMES) {
+        lo[outcome] = Math.max(lo[outcome], -cap);
+        hi[outcome] = Math.min(hi[outcome], cap);
+      }
+    }
+    ranges.set(group, { lo, hi });
+  }
+  return ranges;
+});
+
+/** A question's least and most raw points per outcome, none (unanswered) included. */
+function effectRange(question: Question): PointRange {
+  const lo = { combine: 0, separate: 0, matrix: 0 };
+  const hi = { combine: 0, separate: 0, matrix: 0 };
+  const widen = (effect: Partial<Scores>) => {
+    for (const outcome of OUTCOMES) {
+      lo[outcome] = Math.min(lo[outcome], effect[outcome] ?? 0);
+      hi[outcome] = Math.max(hi[outcome], effect[outcome] ?? 0);
+    }
+  };
+  if (question.type === "multi") {
+    // Any selection: every option that takes away, or every one that adds, or none.
+    const most = { combine: 0, separate: 0, matrix: 0 };
+    const least = { combine: 0, separate: 0, matrix: 0 };
+    for (const { effect } of question.options)
+      for (const outcome of OUTCOMES) {
+        const value = effect[outcome] ?? 0;
+        if (value > 0) most[outcome] += value;
+        else least[outcome] += value;
+      }
+    widen(most);
+    widen(least);
+    if (question.none) widen(question.none.effect);
+  } else if (question.type === "integer" || question.type === "percent")
+    for (const band of question.bands) widen(band.effect);
+  else for (const answer of question.answers) widen(answer.effect);
+  return { lo, hi };
 }
 
 const kindOf = (question: Question): ChangeKind => (question.lever ? "lever" : "circumstance");
