@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import "../dist/launch.js";
+// CommonJS (bin/package.json): no ES-module loader on the way to the bundle.
+require("../dist/launch.js");

@@ -1,7 +1,7 @@
 // Builds dist/rolefit.cjs: the whole CLI as one CommonJS bundle, so Node reads and compiles one
 // file instead of hundreds of modules, then writes a V8 code cache for it (see bin/rolefit.js).
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -9,6 +9,24 @@ const root = fileURLToPath(new URL("../", import.meta.url));
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
+
+/**
+ * commander loads child_process (and with it net and dgram) on every start, for executable
+ * subcommands rolefit never has: loaded on first use instead, a few milliseconds off each run.
+ */
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(plugin) {
+    plugin.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const eager = "const childProcess = require('node:child_process');";
+      if (!source.includes(eager)) throw new Error("commander changed: review lazyChildProcess");
+      const lazy =
+        "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { contents: source.replace(eager, lazy), loader: "js" };
+    });
+  },
+};
 await build({
   entryPoints: [`${root}src/cli/main.ts`],
   outfile: `${root}dist/rolefit.cjs`,
@@ -24,18 +42,22 @@ await build({
   // Loaded from node_modules only when asked for: the solver finds its .wasm next to its own
   // script, and the workbook library is large.
   external: ["highs", "exceljs"],
+  plugins: [lazyChildProcess],
   logLevel: "warning",
 });
 
+// The launcher is CommonJS too (dist/package.json says so, as bin/package.json does for the bin
+// script): starting through the ES-module loader costs every run a few milliseconds.
 await build({
   entryPoints: [`${root}src/launch.ts`],
   outfile: `${root}dist/launch.js`,
   bundle: true,
   platform: "node",
-  format: "esm",
+  format: "cjs",
   target: "node20",
   logLevel: "warning",
 });
+writeFileSync(`${root}dist/package.json`, '{ "type": "commonjs" }\n');
 
 // The caches every run reads, written by the build: the built-in rubrics parsed and checked
 // (dist/rubrics.cache.json), then the V8 code cache of a typical assessment, recorded with that

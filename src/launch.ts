@@ -5,11 +5,11 @@
  * The build writes the cache (scripts/build.mjs); this file only reads it.
  */
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { bundleScript, runBundle } from "./launch/script.js";
 
-const bundle = join(dirname(fileURLToPath(import.meta.url)), "rolefit.cjs");
+// Built as CommonJS (scripts/build.mjs): the bundle sits next to this file.
+const bundle = join(__dirname, "rolefit.cjs");
 let cachedData: Buffer | undefined;
 try {
   cachedData = readFileSync(`${bundle}.cache`);

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { type CompiledRubrics, compileRubrics } from "../engine/compile.js";
@@ -9,16 +8,14 @@ import { writeFileAtomic } from "../io/stream.js";
 import type { Provenance } from "../result/assessment.js";
 import { indexQuestions, type QuestionIndex } from "../rubric/answers.js";
 import { byPosition, type Diagnostic, formatDiagnostic } from "../rubric/diagnostic.js";
-import { checkRubricSet } from "../rubric/lint.js";
-import {
-  contentHash,
-  type LoadedRubric,
-  type LocatedOrganization,
-  parseOrganization,
-  parseRubric,
-} from "../rubric/parse.js";
+import type { LoadedRubric, LocatedOrganization } from "../rubric/parse.js";
 import type { Rubric } from "../rubric/schema.js";
-import { locate } from "../rubric/yaml.js";
+
+/*
+ * The careful parser, the checks and the YAML locator are loaded only when a run reads YAML: a
+ * run on the built-in rubrics' cache never builds the parser's schemas.
+ */
+const careful = () => import("../rubric/parse.js");
 
 /** The rubrics shipped with rolefit, next to `dist/` in the package. */
 export const BUILT_IN_RUBRICS = join(PACKAGE_ROOT, "rubrics");
@@ -43,6 +40,7 @@ export function inputError(
 async function parseRubricFiles(
   paths: readonly string[],
 ): Promise<{ loaded: LoadedRubric[]; diagnostics: Diagnostic[] }> {
+  const { parseRubric } = await careful();
   const own: LoadedRubric[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const path of paths) {
@@ -51,6 +49,7 @@ async function parseRubricFiles(
     if (result.value) own.push(result.value);
   }
   const based = await withBases(own);
+  const { checkRubricSet } = await import("../rubric/lint.js");
   diagnostics.push(...based.diagnostics, ...checkRubricSet(based.rubrics));
   return { loaded: based.rubrics, diagnostics };
 }
@@ -71,6 +70,7 @@ export async function withBases(
   own: readonly LoadedRubric[],
   also: readonly string[] = [],
 ): Promise<{ rubrics: LoadedRubric[]; diagnostics: Diagnostic[] }> {
+  const { parseRubric } = await careful();
   const rubrics = [...own];
   const diagnostics: Diagnostic[] = [];
   const read = new Set<string>();
@@ -97,6 +97,7 @@ export async function withBases(
   for (let next = pending.shift(); next; next = pending.shift()) {
     const folder = baseFolder(next);
     if (folder === undefined || (await joinBase(folder))) continue;
+    const { locate } = await import("../rubric/yaml.js");
     diagnostics.push({
       ...locate(next.source, ["extends"]),
       code: "unknown-base",
@@ -114,32 +115,37 @@ interface RubricEntry {
 }
 
 /**
- * The built-in rubrics, parsed and checked at build time. Each entry records the SHA-256 of its
- * file's bytes: if any file changed since, the cache is ignored and the YAML read again. A hash,
- * not a size and time, so an installed copy (whose packer resets every file's time) still hits.
+ * The built-in rubrics, parsed and checked at build time. Each entry records its file's text: if
+ * any file changed since, the cache is ignored and the YAML read again. The content, not a size
+ * and time, so an installed copy (whose packer resets every file's time) still hits.
  */
 const RUBRIC_CACHE = join(PACKAGE_ROOT, "dist", "rubrics.cache.json");
 
-interface RubricCacheEntry extends RubricEntry {
-  file: string;
-  fileSha256: string;
+interface RubricCache {
+  /** The rubric set's content hash, for every result's provenance. */
+  setSha256: string;
+  entries: RubricCacheEntry[];
 }
 
-const fileHash = async (path: string) =>
-  createHash("sha256")
-    .update(await readFile(path))
-    .digest("hex");
+interface RubricCacheEntry extends RubricEntry {
+  file: string;
+  /**
+   * The file's text as the build read it: any edit since makes the cache stale. Compared whole,
+   * which costs less than hashing it (and loading the crypto module to do so) on every start.
+   */
+  text: string;
+}
 
-async function readRubricCache(paths: readonly string[]): Promise<RubricEntry[] | undefined> {
+async function readRubricCache(paths: readonly string[]): Promise<RubricCache | undefined> {
   try {
-    const entries = JSON.parse(await readFile(RUBRIC_CACHE, "utf8")) as RubricCacheEntry[];
-    if (entries.length !== paths.length) return undefined;
-    for (const [i, entry] of entries.entries()) {
+    const cache = JSON.parse(await readFile(RUBRIC_CACHE, "utf8")) as RubricCache;
+    if (cache.entries.length !== paths.length) return undefined;
+    for (const [i, entry] of cache.entries.entries()) {
       const path = paths[i] as string;
-      if (entry.file !== basename(path) || entry.fileSha256 !== (await fileHash(path)))
+      if (entry.file !== basename(path) || entry.text !== (await readFile(path, "utf8")))
         return undefined;
     }
-    return entries.map(({ rubric, sha256 }) => ({ rubric, sha256 }));
+    return cache;
   } catch {
     return undefined;
   }
@@ -164,20 +170,27 @@ export async function writeBuiltInRubricCache(): Promise<void> {
     const path = paths[i] as string;
     entries.push({
       file: basename(path),
-      fileSha256: await fileHash(path),
+      text: await readFile(path, "utf8"),
       rubric: entry.rubric,
       sha256: entry.sha256,
     });
   }
-  await writeFileAtomic(RUBRIC_CACHE, JSON.stringify(entries));
+  const cache: RubricCache = {
+    setSha256: await setHash(compileRubrics(loaded.map((e) => e.rubric)), loaded),
+    entries,
+  };
+  await writeFileAtomic(RUBRIC_CACHE, JSON.stringify(cache));
 }
 
 /** Loads, checks and compiles the rubrics once per run: the built-in set unless dirs are given. */
 export async function loadRubricSet(dirs: readonly string[] = []): Promise<RubricSet> {
   const roots = dirs.length > 0 ? dirs : [BUILT_IN_RUBRICS];
   const paths = (await Promise.all(roots.map(expandYamlPath))).flat();
-  let loaded: RubricEntry[] | undefined =
-    dirs.length === 0 ? await readRubricCache(paths) : undefined;
+  const cache = dirs.length === 0 ? await readRubricCache(paths) : undefined;
+  let loaded: RubricEntry[] | undefined = cache?.entries.map(({ rubric, sha256 }) => ({
+    rubric,
+    sha256,
+  }));
   if (!loaded) {
     const parsed = await parseRubricFiles(paths);
     if (parsed.diagnostics.some((d) => d.severity === "error"))
@@ -185,18 +198,24 @@ export async function loadRubricSet(dirs: readonly string[] = []): Promise<Rubri
     loaded = parsed.loaded;
   }
   const compiled = compileRubrics(loaded.map((entry) => entry.rubric));
-  const hashes = new Map(loaded.map((entry) => [entry.rubric.id, entry.sha256]));
-  const rubrics = compiled.rubrics.map(({ id, version }) => ({
-    id,
-    version,
-    sha256: hashes.get(id) ?? "",
-  }));
   const provenance: Provenance = {
     rolefitVersion: VERSION,
-    rubrics,
-    rubricSetSha256: contentHash(rubrics.map((rubric) => rubric.sha256)),
+    rubrics: rubricHashes(compiled, loaded),
+    rubricSetSha256: cache?.setSha256 ?? (await setHash(compiled, loaded)),
   };
   return { loaded, index: indexQuestions(loaded), compiled, provenance };
+}
+
+/** Each rubric's id, version and content hash, in the compiled order. */
+function rubricHashes(compiled: CompiledRubrics, loaded: readonly RubricEntry[]) {
+  const hashes = new Map(loaded.map((entry) => [entry.rubric.id, entry.sha256]));
+  return compiled.rubrics.map(({ id, version }) => ({ id, version, sha256: hashes.get(id) ?? "" }));
+}
+
+/** The rubric set's content hash: of its rubrics' hashes, in the compiled order. */
+async function setHash(compiled: CompiledRubrics, loaded: readonly RubricEntry[]) {
+  const { contentHash } = await import("../rubric/hash.js");
+  return contentHash(rubricHashes(compiled, loaded).map((rubric) => rubric.sha256));
 }
 
 export async function loadOrganization(
@@ -204,7 +223,7 @@ export async function loadOrganization(
   index: QuestionIndex,
 ): Promise<LocatedOrganization> {
   const text = path === "-" ? await readStdin() : await readTextFile(path);
-  const result = parseOrganization(text, path, index);
+  const result = (await careful()).parseOrganization(text, path, index);
   if (!result.value) throw inputError(result.diagnostics);
   return result.value;
 }

@@ -1,10 +1,10 @@
-import { isMainThread } from "node:worker_threads";
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT, UserError } from "../io/errors.js";
 import { VERSION } from "../io/package.js";
 import { setMaxFileSize } from "../io/read.js";
 import { writeFailure } from "../io/write.js";
 import { visible } from "../text/visible.js";
+import { BATCH_WORKER } from "./batch/worker-flag.js";
 import { SHELLS, type Shell } from "./completion.js";
 import { ASSESSMENT_FORMATS } from "./render.js";
 import { sourceMapped } from "./stack.js";
@@ -377,7 +377,7 @@ function exitCodeFor(error: unknown, debug: boolean): number {
   return EXIT.input;
 }
 
-if (isMainThread) {
+if (process.argv[2] !== BATCH_WORKER) {
   // A closed pipe (`rolefit … | head`) is the reader's choice, not an error.
   // Any other failure (a full disk behind `> file`) is one line and exit 1, never a stack trace.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -388,6 +388,7 @@ if (isMainThread) {
   // Not a top-level await: the bundle is CommonJS, so V8 can cache its compiled code.
   void main(process.argv);
 } else {
-  // A batch's worker thread (see batch/pool.ts) runs the same bundle.
+  // A batch's worker thread (batch/pool.ts) runs the same bundle, told so by its argument: the
+  // worker_threads module is left unloaded on every other start.
   void import("./batch/pool.js").then((pool) => pool.serveBatchJobs());
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { constants, realpathSync, statSync } from "node:fs";
 import {
   access,
@@ -164,13 +163,26 @@ export async function refuseOutputOverInput(
   }
 }
 
+/**
+ * A file beside `path` that did not exist: a name no other run picks (process id, then random
+ * letters), opened exclusively, and another name tried in the rare case one is taken. Not the
+ * crypto module: loading it costs every start a few milliseconds, and most runs never write.
+ */
+async function openNew(path: string): Promise<{ temp: string; handle: FileHandle }> {
+  for (let attempt = 1; ; attempt++) {
+    const unique = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+    const temp = join(dirname(path), `.${basename(path)}.${unique}.tmp`);
+    try {
+      return { temp, handle: await open(temp, "wx", 0o644) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt >= 5) throw error;
+    }
+  }
+}
+
 /** A new temporary file beside the target, with the target's permission bits and owner. */
 export async function openTemp(target: WriteTarget): Promise<{ temp: string; handle: FileHandle }> {
-  const temp = join(
-    dirname(target.path),
-    `.${basename(target.path)}.${randomBytes(6).toString("hex")}.tmp`,
-  );
-  const handle = await open(temp, "wx", 0o644);
+  const { temp, handle } = await openNew(target.path);
   try {
     if (target.existing) {
       await handle.chmod(target.existing.mode);

@@ -1,5 +1,6 @@
 import { FAILSAFE_SCHEMA, loadAll, Type } from "js-yaml";
 import { checkAnswers, type QuestionIndex } from "./answers.js";
+import { API_VERSION } from "./api-version.js";
 import {
   CORE_BOOL,
   CORE_FLOAT,
@@ -10,8 +11,7 @@ import {
   coreInt,
   readFlatYaml,
 } from "./flat-yaml.js";
-import { type Organization, type Parsed, parseOrganizations } from "./parse.js";
-import { API_VERSION } from "./schema.js";
+import type { Organization, Parsed } from "./parse.js";
 
 /*
  * The batch's fast path for organisation files: a reader for flat files, else js-yaml, and a hand
@@ -59,16 +59,16 @@ const STRICT_CORE_SCHEMA = FAILSAFE_SCHEMA.extend({
 });
 
 /**
- * The same as parseOrganizations, faster for a batch of well-formed files: js-yaml reads the
- * happy path several times faster; any file it rejects, or that fails validation, is parsed
- * again the careful way so its problems come with lines and columns.
+ * What parseOrganizations gives for a well-formed file, faster, or undefined for any file it is
+ * not sure of (unusual YAML, a problem to report): the caller then parses it the careful way,
+ * so problems come with lines and columns. It never loads the careful parser itself, which
+ * builds its schemas on loading: a single assessment of a plain file then never pays for them.
  */
 export function parseOrganizationsFast(
   text: string,
-  file: string,
   questions: QuestionIndex,
-): Array<Parsed<Organization>> {
-  if (NEEDS_CAREFUL_PARSE.test(text)) return parseOrganizations(text, file, questions);
+): Array<Parsed<Organization>> | undefined {
+  if (NEEDS_CAREFUL_PARSE.test(text)) return undefined;
   // The plainest files need no YAML parser at all; the rest go to js-yaml first.
   const flat = readFlatYaml(text);
   let documents: unknown[];
@@ -77,23 +77,22 @@ export function parseOrganizationsFast(
       ? [flat]
       : loadAll(text, undefined, { schema: STRICT_CORE_SCHEMA, json: false });
   } catch {
-    return parseOrganizations(text, file, questions);
+    return undefined;
   }
   const orgs: Organization[] = [];
   for (const data of documents) {
     const plain = plainOrganization(data);
-    if (!plain) return parseOrganizations(text, file, questions);
+    if (!plain) return undefined;
     // An unknown key is a problem the careful parse words with its place: go there at once.
-    for (const id in plain.answers)
-      if (!questions.has(id)) return parseOrganizations(text, file, questions);
+    for (const id in plain.answers) if (!questions.has(id)) return undefined;
     const { answers, diagnostics } = checkAnswers(plain.answers, questions, NOWHERE, NOWHERE);
-    if (diagnostics.length > 0) return parseOrganizations(text, file, questions);
+    if (diagnostics.length > 0) return undefined;
     const org: Organization = { name: plain.name, answers };
     if (plain.description !== undefined) org.description = plain.description;
     if (plain.respondent !== undefined) org.respondent = plain.respondent;
     orgs.push(org);
   }
-  if (orgs.length === 0) return parseOrganizations(text, file, questions);
+  if (orgs.length === 0) return undefined;
   return orgs.map((value) => ({ value, diagnostics: [] }));
 }
 

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import type { z } from "zod";
 import { checkAnswers, type QuestionIndex } from "./answers.js";
 import type { Diagnostic } from "./diagnostic.js";
+import { contentHash } from "./hash.js";
 import type { Outcome } from "./outcomes.js";
 import {
   type Answers,
@@ -33,22 +33,6 @@ export interface LoadedRubric {
   source: SourceDocument;
   /** SHA-256 of the rubric's content (not its comments or layout). */
   sha256: string;
-}
-
-/** JSON with sorted keys, so equal content always hashes alike. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export function contentHash(value: unknown): string {
-  return createHash("sha256").update(canonicalJson(value)).digest("hex");
 }
 
 export interface Organization {

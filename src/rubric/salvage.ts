@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Diagnostic } from "./diagnostic.js";
-import { contentHash, type LoadedRubric } from "./parse.js";
+import { contentHash } from "./hash.js";
+import type { LoadedRubric } from "./parse.js";
 import { rubricSchema } from "./schema.js";
 import { locate, type Path, type SourceDocument } from "./yaml.js";
 

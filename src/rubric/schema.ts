@@ -4,7 +4,9 @@ import { OUTCOMES } from "./outcomes.js";
 
 export { OUTCOMES, type Outcome } from "./outcomes.js";
 
-export const API_VERSION = "rolefit/v1";
+import { API_VERSION } from "./api-version.js";
+
+export { API_VERSION };
 
 const id = z
   .string()

@@ -45,7 +45,7 @@ describe("parseOrganization", () => {
       expect(org(`answers:\n  strategic_pivot: ${word}\n`).value?.answers.strategic_pivot).toBe(
         meaning,
       );
-      expect(parseOrganizationsFast(text, "x.yaml", builtInIndex)[0]?.value?.answers).toEqual({
+      expect(parseOrganizationsFast(text, builtInIndex)?.[0]?.value?.answers).toEqual({
         strategic_pivot: meaning,
       });
     }
@@ -226,10 +226,14 @@ describe("parseOrganizationsFast", () => {
     ...yamlFiles(join(ROOT, "test", "fixtures", "calibration")),
   ];
 
-  it("reads every well-formed file exactly as the careful parser does", () => {
+  it("reads every well-formed file it takes exactly as the careful parser does", () => {
+    let taken = 0;
     for (const file of files) {
       const text = readFileSync(file, "utf8");
-      const fast = parseOrganizationsFast(text, file, builtInIndex).map((r) => ({
+      // Files with anchors or an ampersand in a name are left to the careful parser.
+      if (parseOrganizationsFast(text, builtInIndex) === undefined) continue;
+      taken++;
+      const fast = parseOrganizationsFast(text, builtInIndex)?.map((r) => ({
         ...r.value,
         source: undefined,
       }));
@@ -239,6 +243,7 @@ describe("parseOrganizationsFast", () => {
       }));
       expect(fast, file).toEqual(careful);
     }
+    expect(taken).toBeGreaterThan(files.length / 2);
   });
 
   it.each([
@@ -247,10 +252,11 @@ describe("parseOrganizationsFast", () => {
     ["a custom tag", "answers:\n  stage: !!js/function 'x'\n", "5:10 yaml-syntax"],
     ["a duplicate key", "answers:\n  stage: startup\n  stage: growth\n", "6:3 duplicate-key"],
   ])(
-    "falls back to the careful parser for %s, so problems keep their positions",
+    "leaves %s to the careful parser, so problems keep their positions",
     (_name, body, expected) => {
       const text = `apiVersion: rolefit/v1\nkind: Organization\nname: Acme\n${body}`;
-      const [result] = parseOrganizationsFast(text, "org.yaml", builtInIndex);
+      expect(parseOrganizationsFast(text, builtInIndex)).toBeUndefined();
+      const [result] = parseOrganizations(text, "org.yaml", builtInIndex);
       expect(result?.value).toBeUndefined();
       expect(result?.diagnostics.map(where)).toContain(expected);
     },
@@ -262,7 +268,7 @@ describe("answers written as the rubric labels them", () => {
     const text =
       'apiVersion: rolefit/v1\nkind: Organization\nname: L\nanswers:\n  digital_maturity: "3 defined"\n  security_owner: independent ciso\n';
     const careful = parseOrganization(text, "l.yaml", builtInIndex).value?.answers;
-    const fast = parseOrganizationsFast(text, "l.yaml", builtInIndex)[0]?.value?.answers;
+    const fast = parseOrganizationsFast(text, builtInIndex)?.[0]?.value?.answers;
     expect({ ...careful }).toEqual({ digital_maturity: 3, security_owner: "ciso" });
     expect({ ...fast }).toEqual({ ...careful });
   });

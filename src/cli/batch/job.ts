@@ -11,6 +11,7 @@ import {
 } from "../../report/batch.js";
 import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
 import { parseOrganizationsFast } from "../../rubric/fast-organizations.js";
+import { parseOrganizations } from "../../rubric/parse.js";
 import type { RubricSet } from "../load.js";
 import { applyOverrides, type Overrides } from "../set-answers.js";
 
@@ -72,7 +73,9 @@ export function processJob(
     };
     return [renderRecord({ ok: false, failure: failure(job.path, [problem]) }, layout)];
   }
-  const orgs = parseOrganizationsFast(read.text, job.path, rubrics.index);
+  const orgs =
+    parseOrganizationsFast(read.text, rubrics.index) ??
+    parseOrganizations(read.text, job.path, rubrics.index);
   return orgs.map((parsed, index) => {
     const document = orgs.length > 1 ? index + 1 : undefined;
     if (!parsed.value)

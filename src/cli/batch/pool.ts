@@ -14,6 +14,7 @@ import type { AnswerValue } from "../../rubric/schema.js";
 import { loadRubricSet } from "../load.js";
 import type { Overrides } from "../set-answers.js";
 import { type Job, processJob } from "./job.js";
+import { BATCH_WORKER } from "./worker-flag.js";
 
 /** What a worker needs to assess files exactly as the command would. */
 export interface WorkerSetup {
@@ -61,7 +62,12 @@ export class BatchPool {
     // The launcher, not the bundle: it compiles the bundle from its code cache.
     const entry = join(PACKAGE_ROOT, "dist", "launch.js");
     for (let index = 0; index < size; index++) {
-      const worker = new Worker(entry, { workerData: setup, stdout: false, stderr: false });
+      const worker = new Worker(entry, {
+        argv: [BATCH_WORKER],
+        workerData: setup,
+        stdout: false,
+        stderr: false,
+      });
       worker.on("message", (reply: Reply) => this.settle(index, reply));
       worker.on("error", (error) => this.fail(error));
       worker.on("exit", (code) => {

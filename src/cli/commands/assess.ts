@@ -103,7 +103,9 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
   if (!batch && only && SINGLE_FORMATS.includes(options.format)) {
     if (only.error) throw new FileError(only.path, only.error);
     const text = only.path === "-" ? await readStdin() : await readTextFile(only.path);
-    const orgs = parseOrganizationsFast(text, only.path, rubrics.index);
+    const orgs =
+      parseOrganizationsFast(text, rubrics.index) ??
+      (await import("../../rubric/parse.js")).parseOrganizations(text, only.path, rubrics.index);
     if (orgs.length === 1) {
       const [parsed] = orgs;
       if (!parsed?.value) throw inputError(parsed?.diagnostics ?? []);

@@ -18,9 +18,9 @@ import { expandInputs } from "../../io/inputs.js";
 import { PACKAGE_ROOT } from "../../io/package.js";
 import { expandYamlPath, readTextFile } from "../../io/read.js";
 import { writeFileAtomic } from "../../io/stream.js";
+import { contentHash } from "../../rubric/hash.js";
 import { OUTCOMES } from "../../rubric/outcomes.js";
 import {
-  contentHash,
   type LoadedRubric,
   parseOrganizations,
   parseRubric,

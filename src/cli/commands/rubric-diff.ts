@@ -12,6 +12,7 @@ import { escapeData, escapeProperty } from "../../report/findings.js";
 import { checkAnswers, type QuestionIndex } from "../../rubric/answers.js";
 import { formatDiagnostic } from "../../rubric/diagnostic.js";
 import { parseOrganizationsFast } from "../../rubric/fast-organizations.js";
+import { parseOrganizations } from "../../rubric/parse.js";
 import type { Answers } from "../../rubric/schema.js";
 import { markdownText } from "../../text/markdown-escape.js";
 import { jsonDocument, visible } from "../../text/visible.js";
@@ -78,7 +79,8 @@ export async function runRubricDiff(
       errors.push({ source: input.path, message: error.reason });
       continue;
     }
-    for (const parsed of parseOrganizationsFast(text, input.path, index)) {
+    for (const parsed of parseOrganizationsFast(text, index) ??
+      parseOrganizations(text, input.path, index)) {
       if (!parsed.value) {
         const [first] = parsed.diagnostics;
         const more = parsed.diagnostics.length - 1;

@@ -1,0 +1,2 @@
+/** The `apiVersion` every rolefit file carries. */
+export const API_VERSION = "rolefit/v1";
