@@ -1,4 +1,3 @@
-import { parseDocument } from "yaml";
 import { UsageError } from "../io/errors.js";
 import { checkAnswers, type QuestionIndex } from "../rubric/answers.js";
 import type { Answers, AnswerValue } from "../rubric/schema.js";
@@ -13,7 +12,13 @@ export type Overrides = ReadonlyMap<string, AnswerValue | null>;
  * `--set QUESTION=VALUE` flags, VALUE read as a YAML flow value and checked exactly like an
  * answer in an org file. Parsed once per run; later flags win over earlier ones.
  */
-export function parseSetFlags(flags: readonly string[], index: QuestionIndex): Overrides {
+export async function parseSetFlags(
+  flags: readonly string[],
+  index: QuestionIndex,
+): Promise<Overrides> {
+  if (flags.length === 0) return new Map();
+  // The YAML library is loaded only for runs that give --set: a plain run starts without it.
+  const { parseDocument } = await import("yaml");
   const raw: Record<string, unknown> = Object.create(null);
   for (const flag of flags) {
     const at = flag.indexOf("=");

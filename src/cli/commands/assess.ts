@@ -98,7 +98,7 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
     ...options.rubrics,
   ]);
   const rubrics = await loadRubricSet(options.rubrics);
-  const overrides = parseSetFlags(options.set, rubrics.index);
+  const overrides = await parseSetFlags(options.set, rubrics.index);
   const only = inputs[0];
   if (!batch && only && SINGLE_FORMATS.includes(options.format)) {
     if (only.error) throw new FileError(only.path, only.error);
@@ -153,7 +153,7 @@ async function runRoom(
       `--respondents makes one result; use --format ${SINGLE_FORMATS.join(", ")}`,
     );
   const rubrics = await loadRubricSet(options.rubrics);
-  const overrides = parseSetFlags(options.set, rubrics.index);
+  const overrides = await parseSetFlags(options.set, rubrics.index);
   const orgs = await Promise.all(files.map((file) => loadOrganization(file, rubrics.index)));
   const names = [...new Set(orgs.map((org) => org.name))];
   if (names.length > 1)

@@ -223,7 +223,7 @@ export async function runInterviewCommand(
         answered.push({ ...(person ? { respondent: person } : {}), answers, path: file.path });
       }
     }
-    const overrides = parseSetFlags(options.set, rubrics.index);
+    const overrides = await parseSetFlags(options.set, rubrics.index);
     const last = answered[answered.length - 1] as { answers: Answers; path: string };
     const assessment =
       answered.length > 1
