@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { type CompiledRubrics, compileRubrics } from "../engine/compile.js";
 import { EXIT, UserError } from "../io/errors.js";
@@ -138,11 +138,11 @@ interface RubricCacheEntry extends RubricEntry {
 
 async function readRubricCache(paths: readonly string[]): Promise<RubricCache | undefined> {
   try {
-    const cache = JSON.parse(await readFile(RUBRIC_CACHE, "utf8")) as RubricCache;
+    const cache = JSON.parse(readFileSync(RUBRIC_CACHE, "utf8")) as RubricCache;
     if (cache.entries.length !== paths.length) return undefined;
     for (const [i, entry] of cache.entries.entries()) {
       const path = paths[i] as string;
-      if (entry.file !== basename(path) || entry.text !== (await readFile(path, "utf8")))
+      if (entry.file !== basename(path) || entry.text !== readFileSync(path, "utf8"))
         return undefined;
     }
     return cache;
@@ -170,7 +170,7 @@ export async function writeBuiltInRubricCache(): Promise<void> {
     const path = paths[i] as string;
     entries.push({
       file: basename(path),
-      text: await readFile(path, "utf8"),
+      text: readFileSync(path, "utf8"),
       rubric: entry.rubric,
       sha256: entry.sha256,
     });

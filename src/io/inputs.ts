@@ -1,5 +1,4 @@
-import type { Dirent } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { type Dirent, readdirSync, type Stats, statSync } from "node:fs";
 import { join, sep } from "node:path";
 
 /** One input of a run, in the order given; `error` when the argument matched nothing readable. */
@@ -18,6 +17,18 @@ const YAML_FILE = /\.ya?ml$/i;
 const GLOB_CHARS = /[*?[\]{}]/;
 
 const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A path's status, links followed, or undefined when there is nothing there. Synchronous: a
+ * command line waits for it anyway, and the promise API's module costs every start to load.
+ */
+export function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
 
 /** What a directory entry is, when it is not a regular file or a folder. */
 export function oddKind(info: {
@@ -40,7 +51,7 @@ export function oddKind(info: {
 async function walk(dir: string, matches: (path: string) => boolean, into: Input[]): Promise<void> {
   let entries: Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     into.push({
@@ -58,7 +69,7 @@ async function walk(dir: string, matches: (path: string) => boolean, into: Input
     else if (!matches(path)) continue;
     else if (entry.isFile()) into.push({ path });
     else if (entry.isSymbolicLink()) {
-      const target = await stat(path).catch(() => undefined);
+      const target = statOrUndefined(path);
       if (!target) into.push({ path, error: "skipped: a link to nothing" });
       else if (target.isFile()) into.push({ path });
       else if (!target.isDirectory())
@@ -133,7 +144,7 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
       inputs.push({ path: "-" });
       continue;
     }
-    const info = await stat(arg).catch(() => undefined);
+    const info = statOrUndefined(arg);
     if (info?.isDirectory()) {
       batch = true;
       const files: Input[] = [];

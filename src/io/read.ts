@@ -1,8 +1,15 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  type Stats,
+  statSync,
+} from "node:fs";
 import { join } from "node:path";
 import { FileError, UserError } from "./errors.js";
-import { oddKind } from "./inputs.js";
+import { oddKind, statOrUndefined } from "./inputs.js";
 
 /** Files larger than this are refused before they are read into memory. */
 const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
@@ -184,16 +191,16 @@ export async function readStdin(maxBytes = maxFileSize): Promise<string> {
 
 /** A file as given, or every *.yaml / *.yml file of a folder, sorted by name. */
 export async function expandYamlPath(path: string): Promise<string[]> {
-  let info: Awaited<ReturnType<typeof stat>>;
+  let info: Stats;
   try {
-    info = await stat(path);
+    info = statSync(path);
   } catch (error) {
     throw describeFsError(path, error);
   }
   if (!info.isDirectory()) return [path];
   let entries: string[];
   try {
-    entries = await readdir(path);
+    entries = readdirSync(path);
   } catch (error) {
     throw describeFsError(path, error);
   }
@@ -202,7 +209,7 @@ export async function expandYamlPath(path: string): Promise<string[]> {
   // A FIFO would wait forever for a writer: only regular files are read from a folder.
   const files: string[] = [];
   for (const file of names.map((name) => join(path, name))) {
-    const entry = await stat(file).catch(() => undefined);
+    const entry = statOrUndefined(file);
     if (entry?.isDirectory()) continue;
     if (entry && !entry.isFile())
       throw new FileError(file, `${oddKind(entry)}, not a regular file`);

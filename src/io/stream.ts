@@ -1,5 +1,5 @@
-import { createWriteStream, writeSync } from "node:fs";
-import { type FileHandle, open, rename, rm } from "node:fs/promises";
+import { createWriteStream, promises as fsp, writeSync } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import { UserError } from "./errors.js";
 import { cannotWrite, openTemp, resolveWriteTarget } from "./write.js";
 
@@ -77,7 +77,7 @@ export class RecordStream {
       return new RecordStream(stream, { given: out, path: target.path });
     }
     if (target.direct) {
-      const handle = await open(target.path, "w").catch((error) => {
+      const handle = await fsp.open(target.path, "w").catch((error) => {
         throw cannotWrite(out, error);
       });
       return new RecordStream(handle.createWriteStream(), { given: out, path: target.path });
@@ -164,13 +164,13 @@ export class RecordStream {
       );
       this.throwIfFailed();
       if (temp === undefined) return;
-      const handle = await open(temp, "r+");
+      const handle = await fsp.open(temp, "r+");
       try {
         await handle.sync();
       } finally {
         await handle.close();
       }
-      await rename(temp, path);
+      await fsp.rename(temp, path);
     } catch (error) {
       await this.abandon();
       throw error instanceof UserError ? error : failed(error);
@@ -181,7 +181,7 @@ export class RecordStream {
   async abandon(): Promise<void> {
     if (!this.target) return;
     (this.stream as NodeJS.WritableStream & { destroy(): void }).destroy();
-    if (this.target.temp !== undefined) await rm(this.target.temp, { force: true });
+    if (this.target.temp !== undefined) await fsp.rm(this.target.temp, { force: true });
   }
 }
 

@@ -1,14 +1,5 @@
-import { constants, realpathSync, statSync } from "node:fs";
-import {
-  access,
-  type FileHandle,
-  lstat,
-  open,
-  readlink,
-  realpath,
-  rm,
-  stat,
-} from "node:fs/promises";
+import { constants, promises as fsp, realpathSync, statSync } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { visible } from "../text/visible.js";
 import { FileError, UsageError } from "./errors.js";
@@ -68,15 +59,15 @@ async function followLinks(path: string): Promise<string> {
   let current = resolve(path);
   for (let hops = 0; hops < 40; hops++) {
     try {
-      return await realpath(current);
+      return await fsp.realpath(current);
     } catch {
       // A dangling link: follow it by hand to the file it names, which the write creates.
-      const info = await lstat(current).catch(() => undefined);
+      const info = await fsp.lstat(current).catch(() => undefined);
       if (!info?.isSymbolicLink()) {
-        const folder = await realpath(dirname(current)).catch(() => dirname(current));
+        const folder = await fsp.realpath(dirname(current)).catch(() => dirname(current));
         return join(folder, basename(current));
       }
-      current = resolve(dirname(current), await readlink(current));
+      current = resolve(dirname(current), await fsp.readlink(current));
     }
   }
   throw Object.assign(new Error("too many levels of symbolic links"), { code: "ELOOP" });
@@ -98,7 +89,7 @@ function ownDescriptor(path: string): number | undefined {
 }
 
 export async function resolveWriteTarget(given: string): Promise<WriteTarget> {
-  const info = await stat(given).catch(() => undefined);
+  const info = await fsp.stat(given).catch(() => undefined);
   // /dev/stdout and /proc/self/fd/N name whatever the descriptor is: never replace those.
   if ((info && !info.isFile()) || DESCRIPTOR_PATH.test(resolve(given))) {
     if (info?.isDirectory()) throw new FileError(given, "cannot write: is a folder");
@@ -116,7 +107,7 @@ export async function resolveWriteTarget(given: string): Promise<WriteTarget> {
   if (!info) return { given, path, direct: false };
   // As `cp` would: a file the user may not write is refused, not replaced through its folder.
   try {
-    await access(path, constants.W_OK);
+    await fsp.access(path, constants.W_OK);
   } catch (error) {
     throw cannotWrite(given, error);
   }
@@ -138,7 +129,7 @@ export async function refuseOutputOverInput(
 ): Promise<void> {
   if (out === undefined) return;
   if (out === "") throw new UsageError("--out needs a file name");
-  const info = await stat(out).catch(() => undefined);
+  const info = await fsp.stat(out).catch(() => undefined);
   if (info && !info.isFile()) return;
   const target = await followLinks(out).catch(() => resolve(out));
   for (const input of inputs) {
@@ -173,7 +164,7 @@ async function openNew(path: string): Promise<{ temp: string; handle: FileHandle
     const unique = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 10)}`;
     const temp = join(dirname(path), `.${basename(path)}.${unique}.tmp`);
     try {
-      return { temp, handle: await open(temp, "wx", 0o644) };
+      return { temp, handle: await fsp.open(temp, "wx", 0o644) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt >= 5) throw error;
     }
@@ -191,7 +182,7 @@ export async function openTemp(target: WriteTarget): Promise<{ temp: string; han
     }
   } catch (error) {
     await handle.close();
-    await rm(temp, { force: true });
+    await fsp.rm(temp, { force: true });
     throw error;
   }
   return { temp, handle };
