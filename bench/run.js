@@ -8,6 +8,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bin = join(root, "bin", "rolefit.js");
@@ -184,6 +185,27 @@ for (const [label, extra] of [
     1,
   );
 rmSync(outFile, { force: true });
+
+// 2b. Where the batch's time goes: each stage timed on its own, per file (bench/stages.ts, bundled
+// from the sources next to the build so it finds the rubrics).
+const stages = join(root, "dist", ".bench-stages.mjs");
+await build({
+  entryPoints: [join(root, "bench", "stages.ts")],
+  outfile: stages,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  external: ["highs", "exceljs"],
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
+  logLevel: "warning",
+});
+const staged = spawnSync(process.execPath, [stages, dir], { encoding: "utf8" });
+rmSync(stages, { force: true });
+process.stdout.write(staged.stdout);
+if (staged.status !== 0) throw new Error(`bench/stages.ts failed: ${staged.stderr}`);
 rmSync(dir, { recursive: true, force: true });
 
 // 3. Memory: peak resident set size over a large batch, streamed to /dev/null.
