@@ -1,7 +1,7 @@
 import { keyed } from "../cache/memo.js";
 import { conditionHolds } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import { effectsOf } from "../rubric/question.js";
+import { effectsOf, singleAnswerScores } from "../rubric/question.js";
 import type { Answers, AnswerValue, Rule } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics, HardRule, ScoringGroup } from "./compile.js";
 import type { Scores } from "./facts.js";
@@ -179,6 +179,15 @@ function ledgerOfGroup(
   for (const entry of counted) {
     const { question, rubricId, order } = entry;
     const value = answers[question.id] as AnswerValue;
+    // A single answer is its own one entry: its points, without making effectsOf's texts.
+    if (!Array.isArray(value)) {
+      if (!singleAnswerScores(question, value)) continue;
+      const own = pointsOf(compiled, entry, value);
+      const points = zeroScores();
+      for (const outcome of OUTCOMES) points[outcome] = own[outcome] * ratio[outcome];
+      ledger.push({ questionId: question.id, rubricId, order, answer: value, points });
+      continue;
+    }
     for (const scored of effectsOf(question, value)) {
       const single = Array.isArray(value)
         ? Array.isArray(scored.answer)

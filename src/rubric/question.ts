@@ -274,6 +274,17 @@ interface AnswerEffect {
   reason: ReasonText;
 }
 
+/**
+ * Whether a single answer (not a several-of selection) scores: an allowed value, or a number in
+ * a band. effectsOf gives it one entry exactly then; this says so without making the entry.
+ */
+export function singleAnswerScores(question: Question, value: AnswerValue): boolean {
+  if (question.type === "multi") return false;
+  if (question.type === "integer" || question.type === "percent")
+    return typeof value === "number" && bandFor(question, value) !== undefined;
+  return entryOf(question, value) !== undefined;
+}
+
 /** The scoring entries an answer produces: one for most types, one per option for multi. */
 export function effectsOf(question: Question, value: AnswerValue): AnswerEffect[] {
   switch (question.type) {
