@@ -38,6 +38,9 @@ function describeFsError(path: string, error: unknown): FileError {
 }
 
 /** Bytes → text, refusing what is not UTF-8 text so the YAML parser only sees real text. */
+/** One decoder for every file: each new one costs native memory until the collector runs. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 export function decodeText(bytes: Uint8Array, path: string, maxBytes = maxFileSize): string {
   if (bytes.length > maxBytes) {
     throw new FileError(path, `file is ${bytes.length} bytes, over the ${maxBytes}-byte limit`);
@@ -49,7 +52,7 @@ export function decodeText(bytes: Uint8Array, path: string, maxBytes = maxFileSi
     throw new FileError(path, `contains a NUL byte at offset ${nul}; expected a YAML text file`);
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     const offset = firstInvalidUtf8(bytes);
     throw new FileError(

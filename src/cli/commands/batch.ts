@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { setFlagsFromString } from "node:v8";
 import type ExcelJS from "exceljs";
 import { EXIT, UsageError } from "../../io/errors.js";
 import type { Input } from "../../io/inputs.js";
@@ -61,6 +62,9 @@ function reportFailure(record: FailedRecord): void {
   }
 }
 
+/** From this many files a batch trades a little speed for a much smaller heap. */
+const LARGE_BATCH_FILES = 20_000;
+
 /** How long a batch may run before letting signals and timers through. */
 const EVENT_LOOP_TURN_MS = 200;
 
@@ -98,6 +102,9 @@ export async function runBatch(
     columns: chosen.columns,
     detail: options.detail ?? "full",
   };
+  // V8 lets the heap grow with a long run's garbage: over 100,000 files to nearly 200 MB of
+  // resident memory. Asked to favour size, it stays near 100 MB for about 6% more time.
+  if (inputs.length >= LARGE_BATCH_FILES) setFlagsFromString("--optimize-for-size");
   const sink = await RecordStream.open(options.out);
   const progress = Progress.enabled() ? new Progress(inputs.length) : undefined;
   const counts: Record<BatchOutcome, number> = {
