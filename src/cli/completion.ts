@@ -139,6 +139,41 @@ function commandKeyScan(specs: CommandSpec[], words: string, first: number, last
   ].join("\n");
 }
 
+/**
+ * The `case "$key:$prev"` branches of bash and zsh: for each command's flag that takes a value,
+ * what completes that value, then `return`.
+ */
+function valueCases(specs: CommandSpec[], candidates: (completes: Completes) => string) {
+  return specs.flatMap((spec) =>
+    spec.flags.flatMap((flag) =>
+      flag.value
+        ? [
+            `    ${quoted(spec.key)}:${flag.names.join(`|${quoted(spec.key)}:`)}) ${candidates(flag.value)}; return ;;`,
+          ]
+        : [],
+    ),
+  );
+}
+
+/**
+ * The body bash and zsh share: find the command typed so far, then complete a flag's value, or
+ * the command's flags, subcommands or argument.
+ */
+function dispatch(
+  specs: CommandSpec[],
+  [words, first, last]: [string, number, string],
+  flagCases: string[],
+  commandCases: string[],
+): string {
+  return `${commandKeyScan(specs, words, first, last)}
+  case "$key:$prev" in
+${flagCases.join("\n")}
+  esac
+  case "$key" in
+${commandCases.join("\n")}
+  esac`;
+}
+
 function bashScript(specs: CommandSpec[], words: Vocabulary): string {
   const candidates = (completes: Completes): string => {
     switch (completes.kind) {
@@ -156,14 +191,7 @@ function bashScript(specs: CommandSpec[], words: Vocabulary): string {
         return "COMPREPLY=()";
     }
   };
-  const flagCases = specs.flatMap((spec) =>
-    spec.flags
-      .filter((flag) => flag.value)
-      .map(
-        (flag) =>
-          `    ${quoted(spec.key)}:${flag.names.join(`|${quoted(spec.key)}:`)}) ${candidates(flag.value as Completes)}; return ;;`,
-      ),
-  );
+  const flagCases = valueCases(specs, candidates);
   const commandCases = specs.map((spec) => {
     const flags = spec.flags.flatMap((flag) => flag.names).join(" ");
     const rest = spec.subcommands.length
@@ -173,7 +201,7 @@ function bashScript(specs: CommandSpec[], words: Vocabulary): string {
         : "COMPREPLY=()";
     return `    ${quoted(spec.key)}) if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W ${quoted(flags)} -- "$cur")); else ${rest}; fi ;;`;
   });
-  const valueCases = words.values.map(
+  const answerCases = words.values.map(
     ([id, values]) => `    ${quoted(id)}) values=${quoted(values.join(" "))} ;;`,
   );
   return `# bash completion for rolefit.
@@ -185,7 +213,7 @@ _rolefit_rules=${quoted(words.rules.join(" "))}
 _rolefit_values() {
   local values=""
   case "$1" in
-${valueCases.join("\n")}
+${answerCases.join("\n")}
   esac
   COMPREPLY=($(compgen -W "$values" -- "$cur"))
 }
@@ -200,13 +228,7 @@ _rolefit() {
     if [[ \${COMP_WORDS[COMP_CWORD-3]} == --set ]]; then _rolefit_values "\${COMP_WORDS[COMP_CWORD-2]}"; return; fi
     prev="\${COMP_WORDS[COMP_CWORD-2]}"
   fi
-${commandKeyScan(specs, "${COMP_WORDS", 1, "COMP_CWORD")}
-  case "$key:$prev" in
-${flagCases.join("\n")}
-  esac
-  case "$key" in
-${commandCases.join("\n")}
-  esac
+${dispatch(specs, ["${COMP_WORDS", 1, "COMP_CWORD"], flagCases, commandCases)}
 }
 complete -F _rolefit rolefit
 `;
@@ -229,14 +251,7 @@ function zshScript(specs: CommandSpec[], words: Vocabulary): string {
         return "_message 'a value'";
     }
   };
-  const flagCases = specs.flatMap((spec) =>
-    spec.flags
-      .filter((flag) => flag.value)
-      .map(
-        (flag) =>
-          `    ${quoted(spec.key)}:${flag.names.join(`|${quoted(spec.key)}:`)}) ${candidates(flag.value as Completes)}; return ;;`,
-      ),
-  );
+  const flagCases = valueCases(specs, candidates);
   const commandCases = specs.map((spec) => {
     const flags = spec.flags.flatMap((flag) =>
       flag.names.map((name) => ({ name, description: flag.description })),
@@ -248,7 +263,7 @@ function zshScript(specs: CommandSpec[], words: Vocabulary): string {
         : ":";
     return `    ${quoted(spec.key)}) if [[ $cur == -* ]]; then local -a flags; flags=(${described(flags).join(" ")}); _describe option flags; else ${rest}; fi ;;`;
   });
-  const valueCases = words.values.map(
+  const answerCases = words.values.map(
     ([id, values]) => `    ${quoted(id)}) values=(${values.map(quoted).join(" ")}) ;;`,
   );
   return `#compdef rolefit
@@ -262,7 +277,7 @@ _rolefit_answer() {
   if [[ $PREFIX == *=* ]]; then
     local id="\${PREFIX%%=*}" values=()
     case "$id" in
-${valueCases.join("\n")}
+${answerCases.join("\n")}
     esac
     compset -P '*='
     compadd -- $values
@@ -278,13 +293,7 @@ _rolefit() {
     compset -P '*='
     cur="\${cur#*=}"
   fi
-${commandKeyScan(specs, "${words", 2, "CURRENT")}
-  case "$key:$prev" in
-${flagCases.join("\n")}
-  esac
-  case "$key" in
-${commandCases.join("\n")}
-  esac
+${dispatch(specs, ["${words", 2, "CURRENT"], flagCases, commandCases)}
 }
 
 if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
