@@ -336,12 +336,12 @@ export class WhatIf {
 
   /** The questions a change to a gate turns on or off. */
   private flipsOf(id: string, value: AnswerValue | undefined): readonly CompiledQuestion[] {
-    let flips: CompiledQuestion[] | undefined;
+    const flips: CompiledQuestion[] = [];
     for (const gated of this.compiled.gates.get(id) ?? []) {
       const applies = gated.applies === undefined || gated.applies(this.answers, id, value);
-      if (applies !== this.appliesNow(gated)) (flips ??= []).push(gated);
+      if (applies !== this.appliesNow(gated)) flips.push(gated);
     }
-    return flips ?? [];
+    return flips;
   }
 
   /**

@@ -58,7 +58,7 @@ const LONE_CR = /\r(?!\n)/;
 const trimSpaces = (text: string) => text.replace(/^ +| +$/g, "");
 
 /** The value after `key: `, its comment cut; undefined when unsure. */
-function valueOf(raw: string): unknown {
+function scalarValue(raw: string): unknown {
   // A comment starts at a `#` after a space; `a#b` is text.
   const comment = raw.search(/ #/);
   const text = trimSpaces(comment >= 0 ? raw.slice(0, comment) : raw);
@@ -120,7 +120,7 @@ export function readFlatYaml(text: string): Record<string, unknown> | undefined 
       continue;
     }
     if (lead > 0) indent = lead;
-    const value = valueOf(rest);
+    const value = scalarValue(rest);
     if (value === undefined) return undefined;
     target[key] = value;
   }
