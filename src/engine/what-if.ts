@@ -643,24 +643,31 @@ export class WhatIf {
   }
 
   /**
-   * Whether no answer to this question could put a rival on top, for a question that no rule
-   * tests and that moves no other's points: its group's points stay within `range` whatever the
-   * answer, so each score can swing only so far. Near a tie it says no.
+   * Whether no answer to this question could put a rival on top, for a question that moves no
+   * other's points: its group's points stay within `range` whatever the answer, so each score
+   * can swing only so far. For a question rules test, `values` (one per stretch the rules treat
+   * alike) must each leave the rules' open outcomes as they are. Near a tie it says no.
    */
   clearlyKeepsWhateverAnswer(
     entry: CompiledQuestion,
     range: PointRange,
     current: Outcome,
+    values: readonly AnswerValue[] | undefined,
   ): boolean {
     const id = entry.question.id;
-    if (entry.precondition || this.compiled.gates.has(id) || this.ready.rulesOf.has(id))
-      return false;
+    if (entry.precondition || this.compiled.gates.has(id)) return false;
+    const { mask } = outcomesLeftBy(this.baseFired);
+    if (this.ready.rulesOf.has(id)) {
+      // A question rules test: only if no answer it can take opens or closes an outcome.
+      if (!values || this.compiled.rules.length > 31) return false;
+      for (const value of values)
+        if (outcomesLeftBy(this.firedFor(this.maskWith(id, value))).mask !== mask) return false;
+    }
     const today = this.points.get(entry.group) ?? ZERO;
     const { multipliers, base } = this;
     const counted = (outcome: Outcome, points: number) =>
       multipliers[outcome] * Math.max(points, 0) + Math.min(points, 0);
     const currentLoses = counted(current, today[current]) - counted(current, range.lo[current]);
-    const { mask } = outcomesLeftBy(this.baseFired);
     for (const outcome of OUTCOMES) {
       if (outcome === current || (mask & BIT[outcome]) === 0) continue;
       const rivalGains = counted(outcome, range.hi[outcome]) - counted(outcome, today[outcome]);

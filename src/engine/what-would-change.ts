@@ -214,7 +214,11 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
     // A question that does not apply is no change anyone could make.
     if (!w.applies(question.id)) continue;
     const range = ranges.get(entry.group);
-    if (range && w.clearlyKeepsWhateverAnswer(entry, range, current)) continue;
+    if (
+      range &&
+      w.clearlyKeepsWhateverAnswer(entry, range, current, ruleValues(question, compiled))
+    )
+      continue;
     const from = answers[question.id];
     const nearest = new Map<string, ChangeFact & { distance: number; order: number }>();
     for (const candidate of candidatesFor(w, question)) {
@@ -255,6 +259,17 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
         b.margin - a.margin,
     )
     .map(({ distance: _distance, order: _order, ...change }) => change);
+}
+
+/**
+ * One answer for each stretch of answers the hard rules treat alike: every allowed value, or a
+ * number from each segment; undefined for a several-of question (its selections are too many).
+ */
+function ruleValues(question: Question, compiled: CompiledRubrics): AnswerValue[] | undefined {
+  if (question.type === "multi") return undefined;
+  if (question.type === "integer" || question.type === "percent")
+    return numericSegments(question, compiled).map((segment) => segment.min);
+  return [...allowedValues(question)];
 }
 
 /**
