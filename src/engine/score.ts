@@ -160,6 +160,12 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
   return { scores, ledger, rubricPoints };
 }
 
+const scaledBy = (points: Scores, ratio: Scores): Scores => ({
+  combine: points.combine * ratio.combine,
+  separate: points.separate * ratio.separate,
+  matrix: points.matrix * ratio.matrix,
+});
+
 /** Each counted answer's points, a capped family's shared out in proportion to its members'. */
 function ledgerOfGroup(
   compiled: CompiledRubrics,
@@ -168,14 +174,21 @@ function ledgerOfGroup(
   capped: Scores,
   ledger: LedgerEntry[],
 ): void {
-  const net = zeroScores();
+  // Written out per outcome: this runs for every answer of every organisation.
+  let combine = 0;
+  let separate = 0;
+  let matrix = 0;
   for (const entry of counted) {
     const points = pointsOf(compiled, entry, answers[entry.question.id]);
-    for (const outcome of OUTCOMES) net[outcome] += points[outcome];
+    combine += points.combine;
+    separate += points.separate;
+    matrix += points.matrix;
   }
-  const ratio = zeroScores();
-  for (const outcome of OUTCOMES)
-    ratio[outcome] = net[outcome] === 0 ? 1 : capped[outcome] / net[outcome];
+  const ratio: Scores = {
+    combine: combine === 0 ? 1 : capped.combine / combine,
+    separate: separate === 0 ? 1 : capped.separate / separate,
+    matrix: matrix === 0 ? 1 : capped.matrix / matrix,
+  };
   for (const entry of counted) {
     const { question, rubricId, order } = entry;
     const value = answers[question.id] as AnswerValue;
@@ -183,8 +196,7 @@ function ledgerOfGroup(
     if (!Array.isArray(value)) {
       if (!singleAnswerScores(question, value)) continue;
       const own = pointsOf(compiled, entry, value);
-      const points = zeroScores();
-      for (const outcome of OUTCOMES) points[outcome] = own[outcome] * ratio[outcome];
+      const points = scaledBy(own, ratio);
       ledger.push({ questionId: question.id, rubricId, order, answer: value, points });
       continue;
     }
@@ -194,9 +206,7 @@ function ledgerOfGroup(
           ? []
           : [String(scored.answer)]
         : value;
-      const own = pointsOf(compiled, entry, single);
-      const points = zeroScores();
-      for (const outcome of OUTCOMES) points[outcome] = own[outcome] * ratio[outcome];
+      const points = scaledBy(pointsOf(compiled, entry, single), ratio);
       ledger.push({ questionId: question.id, rubricId, order, answer: scored.answer, points });
     }
   }
