@@ -211,7 +211,7 @@ export function evaluate(
     };
   }
 
-  const whatIf = new WhatIf(compiled, answers);
+  const whatIf = new WhatIf(compiled, answers, scored);
   const whatWouldChange = findWhatWouldChange(whatIf, recommendation).map((change) => ({
     ...change,
     margin: round(change.margin),

@@ -25,6 +25,10 @@ export interface LedgerEntry {
 export interface Scored {
   scores: Scores;
   ledger: LedgerEntry[];
+  /** Each group's points, for the groups with an answer that counts. */
+  groupPoints: ReadonlyMap<ScoringGroup, Scores>;
+  /** The preconditions' multipliers on each outcome's points in favour. */
+  multipliers: Scores;
   /** Per rubric, the points each outcome got before rubric weights were applied. */
   rubricPoints: Map<string, Scores>;
 }
@@ -132,10 +136,12 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
   const rubricPoints = new Map<string, Scores>(
     compiled.rubrics.map((rubric) => [rubric.id, zeroScores()]),
   );
+  const pointsByGroup = new Map<ScoringGroup, Scores>();
   for (const group of compiled.groups) {
     const counted: CompiledQuestion[] = [];
     const points = groupPoints(compiled, group, answers, counted);
     if (counted.length === 0) continue;
+    pointsByGroup.set(group, points);
     const scale = scales.get(group.rubricId) ?? 0;
     const raw = rubricPoints.get(group.rubricId) ?? zeroScores();
     for (const outcome of OUTCOMES) {
@@ -157,7 +163,7 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
   for (const outcome of OUTCOMES)
     if (!Number.isFinite(scores[outcome]))
       throw new Error(`the ${outcome} score is not a finite number`);
-  return { scores, ledger, rubricPoints };
+  return { scores, ledger, rubricPoints, groupPoints: pointsByGroup, multipliers };
 }
 
 const scaledBy = (points: Scores, ratio: Scores): Scores => ({

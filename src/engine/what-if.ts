@@ -15,6 +15,7 @@ import {
   multipliersOf,
   outcomesLeftBy,
   preconditionQuestions,
+  type Scored,
   type Scores,
   scoreFrom,
 } from "./score.js";
@@ -135,16 +136,21 @@ export class WhatIf {
   /** Whether each question (by compiled order) applies with today's answers: asked often. */
   private readonly applicable: boolean[];
 
+  /** `scored`: these answers' full scoring, when made already, so its sums are not made again. */
   constructor(
     readonly compiled: CompiledRubrics,
     readonly answers: Answers,
+    scored?: Pick<Scored, "groupPoints" | "multipliers">,
   ) {
     this.ready = prepare(compiled);
     this.applicable = compiled.questions.map((entry) => applies(entry, answers));
     this.counting = applicableAnswers(compiled, answers);
-    this.multipliers = multipliersOf(compiled, answers);
+    this.multipliers = scored?.multipliers ?? multipliersOf(compiled, answers);
     for (const group of compiled.groups) {
-      const points = groupPoints(compiled, group, answers);
+      // A group with no answer that counts gives nothing, so adding it changes no sum.
+      const points = scored
+        ? (scored.groupPoints.get(group) ?? ZERO)
+        : groupPoints(compiled, group, answers);
       this.points.set(group, points);
       for (const outcome of OUTCOMES) {
         const value = points[outcome];
@@ -155,7 +161,7 @@ export class WhatIf {
     this.base = this.scoresFrom(this.favour, this.against, this.multipliers);
     for (const entry of preconditionQuestions(compiled)) {
       const value = answers[entry.question.id];
-      if (value !== undefined && applies(entry, answers))
+      if (value !== undefined && this.appliesNow(entry))
         this.factors.set(entry, factorsOf(entry, value));
     }
     const { predicates } = this.ready;
