@@ -1,12 +1,8 @@
 import { z } from "zod";
-
+import { API_VERSION } from "./api-version.js";
 import { OUTCOMES } from "./outcomes.js";
 
 export { OUTCOMES, type Outcome } from "./outcomes.js";
-
-import { API_VERSION } from "./api-version.js";
-
-export { API_VERSION };
 
 const id = z
   .string()

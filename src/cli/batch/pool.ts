@@ -33,7 +33,7 @@ type Reply = { id: number; records: RenderedRecord[][] } | { id: number; error: 
 /** Files per message: enough that messages cost little, few enough that workers stay busy. */
 export const CHUNK_FILES = 24;
 /** Below this many files, starting workers costs more than they save. */
-export const PARALLEL_FROM_FILES = 200;
+const PARALLEL_FROM_FILES = 200;
 
 /**
  * The worker threads a batch of `files` files should use when `--jobs` is not given: one core is
