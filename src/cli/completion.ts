@@ -41,6 +41,7 @@ const FREE_TEXT_FLAGS = new Set([
   "--host",
   "--port",
   "--max-file-size",
+  "--jobs",
 ]);
 
 const HELP: FlagSpec = { names: ["-h", "--help"], description: "show help" };
