@@ -32,6 +32,8 @@ export const coreBool = (text: string): boolean => /^t/i.test(text);
 
 /** A plain scalar's value under the core schema. */
 function coreScalar(text: string): unknown {
+  // Most answers are words: a letter no null, boolean or number starts with is text at once.
+  if (!MAYBE_NOT_TEXT.test(text)) return text;
   if (CORE_NULL.test(text)) return null;
   if (CORE_BOOL.test(text)) return coreBool(text);
   if (CORE_INT.test(text)) return coreInt(text);
@@ -52,15 +54,25 @@ const SINGLE_QUOTED = /^'([\x20-\x26\x28-\x7e\u00a0-\ud7ff\ue000-\ufffd]*)'$/;
 /** Printable text this reader takes (no controls, no characters outside the basic plane). */
 const PRINTABLE = /^[\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]*$/;
 
-/** YAML's white space is spaces (tabs never reach here); JavaScript's trim takes more. */
-const LEADING_SPACES = /^ +/;
+/** A carriage return that does not end a line. */
 const LONE_CR = /\r(?!\n)/;
-const trimSpaces = (text: string) => text.replace(/^ +| +$/g, "");
+
+/** YAML's white space is spaces (tabs never reach here); JavaScript's trim takes more. */
+function trimSpaces(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) === 32) start++;
+  while (end > start && text.charCodeAt(end - 1) === 32) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+/** What could read as other than text: empty, or starting as a null, boolean or number does. */
+const MAYBE_NOT_TEXT = /^(?:$|[-+.0-9~nNtTfF])/;
 
 /** The value after `key: `, its comment cut; undefined when unsure. */
 function scalarValue(raw: string): unknown {
   // A comment starts at a `#` after a space; `a#b` is text.
-  const comment = raw.search(/ #/);
+  const comment = raw.indexOf(" #");
   const text = trimSpaces(comment >= 0 ? raw.slice(0, comment) : raw);
   if (text === "") return null;
   if (!PRINTABLE.test(text)) return undefined;
@@ -99,9 +111,10 @@ export function readFlatYaml(text: string): Record<string, unknown> | undefined 
     let line = text.slice(start, end);
     start = end + 1;
     if (line.endsWith("\r")) line = line.slice(0, -1);
-    const content = line.replace(LEADING_SPACES, "");
+    let lead = 0;
+    while (line.charCodeAt(lead) === 32) lead++;
+    const content = lead === 0 ? line : line.slice(lead);
     if (content === "" || content.charAt(0) === "#") continue;
-    const lead = line.length - content.length;
     if (lead === 0) nested = undefined;
     else if (!nested || (indent !== 0 && lead !== indent)) return undefined;
     const match = KEY.exec(content);
