@@ -48,7 +48,7 @@ const CLEAR_MARGIN = 1e-6;
 /** A change with what pairing it needs worked out (see WhatIf.prepare). */
 export interface PreparedChange {
   change: Change;
-  /** Absent for a change that decides others' applicability: it is re-scored in full. */
+  /** Absent for a change that decides others' applicability: `after` stands in for it. */
   entry?: CompiledQuestion;
   /**
    * For a change that decides others' applicability: the what-ifs from the answers with it made,
