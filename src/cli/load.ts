@@ -175,10 +175,8 @@ export async function writeBuiltInRubricCache(): Promise<void> {
       sha256: entry.sha256,
     });
   }
-  const cache: RubricCache = {
-    setSha256: await setHash(compileRubrics(loaded.map((e) => e.rubric)), loaded),
-    entries,
-  };
+  const compiled = compileRubrics(loaded.map((entry) => entry.rubric));
+  const cache: RubricCache = { setSha256: await setHash(rubricHashes(compiled, loaded)), entries };
   await writeFileAtomic(RUBRIC_CACHE, JSON.stringify(cache));
 }
 
@@ -198,10 +196,11 @@ export async function loadRubricSet(dirs: readonly string[] = []): Promise<Rubri
     loaded = parsed.loaded;
   }
   const compiled = compileRubrics(loaded.map((entry) => entry.rubric));
+  const rubrics = rubricHashes(compiled, loaded);
   const provenance: Provenance = {
     rolefitVersion: VERSION,
-    rubrics: rubricHashes(compiled, loaded),
-    rubricSetSha256: cache?.setSha256 ?? (await setHash(compiled, loaded)),
+    rubrics,
+    rubricSetSha256: cache?.setSha256 ?? (await setHash(rubrics)),
   };
   return { loaded, index: indexQuestions(loaded), compiled, provenance };
 }
@@ -213,9 +212,9 @@ function rubricHashes(compiled: CompiledRubrics, loaded: readonly RubricEntry[])
 }
 
 /** The rubric set's content hash: of its rubrics' hashes, in the compiled order. */
-async function setHash(compiled: CompiledRubrics, loaded: readonly RubricEntry[]) {
+async function setHash(rubrics: ReadonlyArray<{ sha256: string }>) {
   const { contentHash } = await import("../rubric/hash.js");
-  return contentHash(rubricHashes(compiled, loaded).map((rubric) => rubric.sha256));
+  return contentHash(rubrics.map((rubric) => rubric.sha256));
 }
 
 export async function loadOrganization(

@@ -136,6 +136,8 @@ export class WhatIf {
   /** The fired rules as a bitmask (bit i: rule i), when there are few enough rules for one. */
   private readonly baseMask: number;
   private readonly baseFired: HardRule[];
+  /** The outcomes today's fired rules leave open, as bits. */
+  private readonly baseOpen: number;
   /** Whether each question (by compiled order) applies with today's answers: asked often. */
   private readonly applicable: boolean[];
 
@@ -178,6 +180,7 @@ export class WhatIf {
       predicates.length > 31
         ? compiled.rules.filter((_, index) => predicates[index]?.(this.counting))
         : this.firedFor(mask);
+    this.baseOpen = outcomesLeftBy(this.baseFired).mask;
   }
 
   private scoresFrom(favour: Scores, against: Scores, multipliers: Scores): Scores {
@@ -268,14 +271,23 @@ export class WhatIf {
   /** The multipliers with one precondition question's answer changed: multipliersOf's products. */
   private multipliersWith(entry: CompiledQuestion, value: AnswerValue | undefined): Scores {
     if (!this.appliesNow(entry)) return this.multipliers;
+    return this.multipliersFrom((other) =>
+      other !== entry
+        ? this.factors.get(other)
+        : value === undefined
+          ? undefined
+          : factorsOf(entry, value),
+    );
+  }
+
+  /**
+   * The product of the preconditions' multipliers, as multipliersOf makes it (same factors, same
+   * order), each question's factors given by `factorsFor` (undefined: it does not count).
+   */
+  private multipliersFrom(factorsFor: (entry: CompiledQuestion) => Scores | undefined): Scores {
     const product = { combine: 1, separate: 1, matrix: 1 };
-    for (const other of preconditionQuestions(this.compiled)) {
-      const factors =
-        other === entry
-          ? value === undefined
-            ? undefined
-            : factorsOf(entry, value)
-          : this.factors.get(other);
+    for (const entry of preconditionQuestions(this.compiled)) {
+      const factors = factorsFor(entry);
       if (!factors) continue;
       product.combine *= factors.combine;
       product.separate *= factors.separate;
@@ -330,16 +342,12 @@ export class WhatIf {
         capGroup(this.compiled, group, net),
       );
     }
-    let multipliers = this.multipliers;
-    if (preconditions) {
-      multipliers = { combine: 1, separate: 1, matrix: 1 };
-      for (const member of preconditionQuestions(this.compiled)) {
-        const answer = answerOf(member);
-        if (answer === undefined || !counts(member)) continue;
-        const factors = factorsOf(member, answer);
-        for (const outcome of OUTCOMES) multipliers[outcome] *= factors[outcome];
-      }
-    }
+    const multipliers = preconditions
+      ? this.multipliersFrom((member) => {
+          const answer = answerOf(member);
+          return answer === undefined || !counts(member) ? undefined : factorsOf(member, answer);
+        })
+      : this.multipliers;
     return this.scoresFrom(favour, against, multipliers);
   }
 
@@ -539,9 +547,8 @@ export class WhatIf {
    */
   pairClearlyKeeps(a: PreparedChange, b: PreparedChange, current: Outcome): boolean {
     if (!a.delta || !b.delta || a.entry?.group === b.entry?.group) return false;
-    const { mask } = outcomesLeftBy(this.baseFired);
     for (const outcome of OUTCOMES) {
-      if (outcome === current || (mask & BIT[outcome]) === 0) continue;
+      if (outcome === current || (this.baseOpen & BIT[outcome]) === 0) continue;
       const gap =
         this.base[outcome] -
         this.base[current] +
@@ -617,23 +624,17 @@ export class WhatIf {
       for (const { entry, points } of [a, b])
         if (entry && points)
           swapInto(favour, against, this.points.get(entry.group) ?? ZERO, points);
-    let multipliers = this.multipliers;
-    if (a.factors || b.factors) {
-      // The same products in the same order as a full scoring, one or two factors replaced.
-      multipliers = { combine: 1, separate: 1, matrix: 1 };
-      for (const entry of preconditionQuestions(this.compiled)) {
-        const factors =
-          entry === a.entry && a.factors
-            ? a.factors
-            : entry === b.entry && b.factors
-              ? b.factors
-              : this.factors.get(entry);
-        if (!factors) continue;
-        multipliers.combine *= factors.combine;
-        multipliers.separate *= factors.separate;
-        multipliers.matrix *= factors.matrix;
-      }
-    }
+    // One or two factors replaced in the full scoring's products.
+    const multipliers =
+      a.factors || b.factors
+        ? this.multipliersFrom((entry) =>
+            entry === a.entry && a.factors
+              ? a.factors
+              : entry === b.entry && b.factors
+                ? b.factors
+                : this.factors.get(entry),
+          )
+        : this.multipliers;
     return this.scoresFrom(favour, against, multipliers);
   }
 
@@ -648,30 +649,30 @@ export class WhatIf {
    */
   changesOpenOutcomes(id: string, value: AnswerValue | undefined): boolean {
     if (!this.ready.rulesOf.has(id) && !this.compiled.gates.has(id)) return false;
-    return (
-      outcomesLeftBy(this.firedWith([[id, value]])).mask !== outcomesLeftBy(this.baseFired).mask
-    );
+    return outcomesLeftBy(this.firedWith([[id, value]])).mask !== this.baseOpen;
   }
 
   /**
    * Whether no answer to this question could put a rival on top, for a question that moves no
    * other's points: its group's points stay within `range` whatever the answer, so each score
-   * can swing only so far. For a question rules test, `values` (one per stretch the rules treat
-   * alike) must each leave the rules' open outcomes as they are. Near a tie it says no.
+   * can swing only so far. For a question rules test, `values` gives one answer per stretch the
+   * rules treat alike, and each must leave the rules' open outcomes as they are. Near a tie it
+   * says no.
    */
   clearlyKeepsWhateverAnswer(
     entry: CompiledQuestion,
     range: PointRange,
     current: Outcome,
-    values: readonly AnswerValue[] | undefined,
+    values: () => readonly AnswerValue[] | undefined,
   ): boolean {
     const id = entry.question.id;
     if (entry.precondition || this.compiled.gates.has(id)) return false;
-    const { mask } = outcomesLeftBy(this.baseFired);
+    const mask = this.baseOpen;
     if (this.ready.rulesOf.has(id)) {
       // A question rules test: only if no answer it can take opens or closes an outcome.
-      if (!values || this.compiled.rules.length > 31) return false;
-      for (const value of values)
+      const stretches = this.compiled.rules.length > 31 ? undefined : values();
+      if (!stretches) return false;
+      for (const value of stretches)
         if (outcomesLeftBy(this.firedFor(this.maskWith(id, value))).mask !== mask) return false;
     }
     const today = this.points.get(entry.group) ?? ZERO;

@@ -216,7 +216,7 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
     const range = ranges.get(entry.group);
     if (
       range &&
-      w.clearlyKeepsWhateverAnswer(entry, range, current, ruleValues(question, compiled))
+      w.clearlyKeepsWhateverAnswer(entry, range, current, () => ruleValues(question, compiled))
     )
       continue;
     const from = answers[question.id];
@@ -265,12 +265,20 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
  * One answer for each stretch of answers the hard rules treat alike: every allowed value, or a
  * number from each segment; undefined for a several-of question (its selections are too many).
  */
-function ruleValues(question: Question, compiled: CompiledRubrics): AnswerValue[] | undefined {
+function ruleValues(
+  question: Question,
+  compiled: CompiledRubrics,
+): readonly AnswerValue[] | undefined {
   if (question.type === "multi") return undefined;
   if (question.type === "integer" || question.type === "percent")
-    return numericSegments(question, compiled).map((segment) => segment.min);
-  return [...allowedValues(question)];
+    return segmentStarts(numericSegments(question, compiled));
+  return allowedValues(question);
 }
+
+/** Each segment's first value, worked out once per question's segments. */
+const segmentStarts = keyed("segment starts", (segments: readonly Segment[]) =>
+  segments.map((segment) => segment.min),
+);
 
 /**
  * Per group, the least and most its points can be for each outcome whatever the answers (an

@@ -48,7 +48,7 @@ export function oddKind(info: {
  * regular files are taken: a FIFO, socket or device is listed as skipped, never opened (opening
  * a FIFO would wait forever for a writer).
  */
-async function walk(dir: string, matches: (path: string) => boolean, into: Input[]): Promise<void> {
+function walk(dir: string, matches: (path: string) => boolean, into: Input[]): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -65,7 +65,7 @@ async function walk(dir: string, matches: (path: string) => boolean, into: Input
   }
   for (const entry of entries.sort((a, b) => byPath(a.name, b.name))) {
     const path = dir === "." ? entry.name : join(dir, entry.name);
-    if (entry.isDirectory()) await walk(path, matches, into);
+    if (entry.isDirectory()) walk(path, matches, into);
     else if (!matches(path)) continue;
     else if (entry.isFile()) into.push({ path });
     else if (entry.isSymbolicLink()) {
@@ -120,14 +120,14 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${out}$`, "s");
 }
 
-async function expandGlob(pattern: string): Promise<Input[]> {
+function expandGlob(pattern: string): Input[] {
   const normalized = pattern.split(sep).join("/");
   const segments = normalized.split("/");
   const firstGlob = segments.findIndex((segment) => GLOB_CHARS.test(segment));
   const base = segments.slice(0, firstGlob).join("/") || (normalized.startsWith("/") ? "/" : ".");
   const regex = globToRegExp(normalized.replace(/^\.\//, ""));
   const found: Input[] = [];
-  await walk(base, (path) => regex.test(path.split(sep).join("/").replace(/^\.\//, "")), found);
+  walk(base, (path) => regex.test(path.split(sep).join("/").replace(/^\.\//, "")), found);
   return found;
 }
 
@@ -136,7 +136,7 @@ async function expandGlob(pattern: string): Promise<Input[]> {
  * below it (sorted), a glob as the files it matches (sorted), `-` as standard input. An argument
  * that matches nothing stays in the list with an error, so it is reported in its place.
  */
-export async function expandInputs(args: readonly string[]): Promise<ExpandedInputs> {
+export function expandInputs(args: readonly string[]): ExpandedInputs {
   const inputs: Input[] = [];
   let batch = args.length > 1;
   for (const arg of args) {
@@ -148,7 +148,7 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
     if (info?.isDirectory()) {
       batch = true;
       const files: Input[] = [];
-      await walk(arg, (path) => YAML_FILE.test(path), files);
+      walk(arg, (path) => YAML_FILE.test(path), files);
       if (files.length === 0)
         inputs.push({ path: arg, error: "folder holds no .yaml or .yml files" });
       inputs.push(...files);
@@ -156,7 +156,7 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
       inputs.push({ path: arg });
     } else if (GLOB_CHARS.test(arg)) {
       batch = true;
-      const files = await expandGlob(arg);
+      const files = expandGlob(arg);
       if (files.length === 0) inputs.push({ path: arg, error: "no file matches this pattern" });
       inputs.push(...files);
     } else {

@@ -132,6 +132,17 @@ describe("the fast organisation reader", () => {
   });
 });
 
+/**
+ * A flat file the careful reader takes whole, the fast one takes too (so the comparison is never
+ * skipped), and whatever the fast one takes it reads alike.
+ */
+function expectSameReading(text: string): void {
+  const careful = parseOrganizations(text, "n.yaml", builtInIndex);
+  const fast = parseOrganizationsFast(text, builtInIndex);
+  if (careful.every((result) => result.value)) expect(fast).toBeDefined();
+  if (fast) expect(fast.map(organizationOf)).toEqual(careful.map(organizationOf));
+}
+
 describe("the two readers' scalars", () => {
   // Number-like text, in the shapes where YAML libraries disagree: signs, bases, underscores,
   // exponents, dots, infinities and not-a-numbers.
@@ -155,10 +166,7 @@ describe("the two readers' scalars", () => {
   it("read every generated scalar alike, for numeric, choice and yes/no questions", () => {
     fc.assert(
       fc.property(scalar, fc.constantFrom("employees", "stage", "strategic_pivot"), (value, id) => {
-        const text = `${header}  ${id}: ${value}\n`;
-        const careful = parseOrganizations(text, "n.yaml", builtInIndex);
-        const fast = parseOrganizationsFast(text, builtInIndex);
-        if (fast) expect(fast.map(organizationOf)).toEqual(careful.map(organizationOf));
+        expectSameReading(`${header}  ${id}: ${value}\n`);
       }),
       { numRuns: 3000, seed: 12 },
     );
@@ -166,13 +174,7 @@ describe("the two readers' scalars", () => {
 
   it.each(["0b11", "0x10", "1_000", "+0x10", "1__0", "-0x10", "0o17", "017", "+12", "1e3"])(
     "agree on %s",
-    (value) => {
-      const text = `${header}  employees: ${value}\n`;
-      const fast = parseOrganizationsFast(text, builtInIndex);
-      expect(
-        (fast ?? parseOrganizations(text, "n.yaml", builtInIndex)).map(organizationOf),
-      ).toEqual(parseOrganizations(text, "n.yaml", builtInIndex).map(organizationOf));
-    },
+    (value) => expectSameReading(`${header}  employees: ${value}\n`),
   );
 });
 

@@ -17,7 +17,6 @@ import { applyOverrides, type Overrides } from "../set-answers.js";
 
 /** One input of a batch: a path to read, text already read (standard input), or why not. */
 export interface Job {
-  seq: number;
   path: string;
   text?: string;
   error?: string;

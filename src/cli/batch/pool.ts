@@ -53,7 +53,7 @@ interface Pending {
 export class BatchPool {
   private readonly workers: Worker[] = [];
   private readonly load: number[] = [];
-  private readonly pending = new Map<number, Pending & { worker: number }>();
+  private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private failure: Error | undefined;
   private closing = false;
@@ -88,7 +88,7 @@ export class BatchPool {
     const id = this.nextId++;
     this.load[worker] = (this.load[worker] as number) + 1;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker });
+      this.pending.set(id, { resolve, reject });
       this.workers[worker]?.postMessage({ id, jobs });
     });
   }

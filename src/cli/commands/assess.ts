@@ -92,7 +92,7 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
     throw new UsageError(
       "--detail summary shapes JSON records: use it with --format json or jsonl",
     );
-  const { inputs, batch } = await expandInputs(orgArgs);
+  const { inputs, batch } = expandInputs(orgArgs);
   await refuseOutputOverInput(options.out, [
     ...inputs.map((input) => input.path),
     ...options.rubrics,

@@ -91,8 +91,9 @@ export async function runBatch(
   if (format !== "csv" && options.bom) throw new UsageError("--bom is for CSV: add --format csv");
   if (format === "xlsx" && !options.out && process.stdout.isTTY)
     throw new UsageError("a workbook is binary: write it to a file with --out results.xlsx");
+  const columnSpec = options.columns ?? (format === "xlsx" ? "full" : "summary");
   const chosen = csvColumns(
-    options.columns ?? (format === "xlsx" ? "full" : "summary"),
+    columnSpec,
     rubrics.compiled.questions.map((entry) => entry.question.id),
   );
   if ("error" in chosen) throw new UsageError(chosen.error);
@@ -142,10 +143,8 @@ export async function runBatch(
   };
   const jobFor = async (seq: number): Promise<Job> => {
     const input = inputs[seq] as Input;
-    if (input.error !== undefined) return { seq, path: input.path, error: input.error };
-    return input.path === "-"
-      ? { seq, path: "-", text: await readStdin() }
-      : { seq, path: input.path };
+    if (input.error !== undefined) return { path: input.path, error: input.error };
+    return input.path === "-" ? { path: "-", text: await readStdin() } : { path: input.path };
   };
 
   try {
@@ -167,7 +166,7 @@ export async function runBatch(
         overrides: [...options.overrides],
         format,
         nameWidth,
-        columns: options.columns ?? "summary",
+        columns: columnSpec,
         detail: layout.detail,
       });
       try {

@@ -68,7 +68,7 @@ async function loadCases(
   paths: readonly string[],
   index: Awaited<ReturnType<typeof loadRubricSet>>["index"],
 ) {
-  const { inputs } = await expandInputs(paths);
+  const { inputs } = expandInputs(paths);
   const cases: CalibrationCase[] = [];
   const problems = [];
   for (const input of inputs) {

@@ -61,7 +61,7 @@ export async function runRubricDiff(
       "give the organisations to replay: --corpus DIR (files, folders or globs)",
     );
   const [before, after] = await Promise.all([loadSet(oldSpec), loadSet(newSpec)]);
-  const { inputs } = await expandInputs(options.corpus);
+  const { inputs } = expandInputs(options.corpus);
   const index = unionIndex(before.index, after.index);
   const diffs: OrganizationDiff[] = [];
   const errors: Array<{ source: string; message: string }> = [];

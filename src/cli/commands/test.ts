@@ -91,9 +91,7 @@ export async function runTests(
   global: GlobalOptions,
 ): Promise<void> {
   const rubrics = await loadRubricSet(options.rubrics);
-  const { inputs } = await expandInputs(
-    paths.length > 0 ? paths : [join(PACKAGE_ROOT, "rubric-tests")],
-  );
+  const { inputs } = expandInputs(paths.length > 0 ? paths : [join(PACKAGE_ROOT, "rubric-tests")]);
   const results: TestResult[] = [];
   for (const input of inputs) {
     const unreadable = (message: string) =>
