@@ -59,30 +59,28 @@ function toReason(entry: LedgerEntry, outcome: Outcome, contribution: number): R
 /** The answers that put the most between winner and runner-up, and those that point elsewhere. */
 function explain(ledger: readonly LedgerEntry[], winner: Outcome, runnerUp: Outcome) {
   const byStrength = (a: ReasonFact, b: ReasonFact) => b.contribution - a.contribution;
-  // A reason must argue for the winner, not merely against the runner-up: an answer whose own
-  // reason text favours a third outcome would read as a non sequitur.
-  const favoursWinner = (entry: LedgerEntry) =>
-    OUTCOMES.every((outcome) => entry.points[winner] >= entry.points[outcome]);
-  const reasons = ledger
-    .filter(favoursWinner)
-    .map((entry) => toReason(entry, winner, round(entry.points[winner] - entry.points[runnerUp])))
-    .filter((reason) => reason.contribution > 0)
-    .sort(byStrength);
+  const reasons: ReasonFact[] = [];
   const counterReasons: ReasonFact[] = [];
   for (const entry of ledger) {
+    const { points } = entry;
+    const own = points[winner];
+    // A reason must argue for the winner, not merely against the runner-up: an answer whose own
+    // reason text favours a third outcome would read as a non sequitur.
+    if (own >= points.combine && own >= points.separate && own >= points.matrix) {
+      const contribution = round(own - points[runnerUp]);
+      if (contribution > 0) reasons.push(toReason(entry, winner, contribution));
+    }
     // An answer points elsewhere when some other outcome gains more from it than the winner.
     let rival: Outcome | undefined;
     for (const outcome of OUTCOMES) {
-      if (
-        outcome !== winner &&
-        (rival === undefined || entry.points[outcome] > entry.points[rival])
-      )
+      if (outcome !== winner && (rival === undefined || points[outcome] > points[rival]))
         rival = outcome;
     }
     const target = rival ?? runnerUp;
-    const contribution = round(entry.points[target] - entry.points[winner]);
+    const contribution = round(points[target] - own);
     if (contribution > 0) counterReasons.push(toReason(entry, target, contribution));
   }
+  reasons.sort(byStrength);
   counterReasons.sort(byStrength);
   return { reasons, counterReasons };
 }
@@ -153,7 +151,8 @@ export function evaluate(
   const { answers } = input;
   const scored = scoreAnswers(compiled, answers);
   const { scores } = scored;
-  const decision = decide(compiled, answers, scores);
+  const whatIf = new WhatIf(compiled, answers, scored);
+  const decision = whatIf.decision(scores);
   const { recommendation, runnerUp, allowed, fired, conflict } = decision;
   // A question that does not apply is settled: nothing more to learn from it.
   const unanswered = compiled.questions
@@ -211,7 +210,6 @@ export function evaluate(
     };
   }
 
-  const whatIf = new WhatIf(compiled, answers, scored);
   const whatWouldChange = findWhatWouldChange(whatIf, recommendation).map((change) => ({
     ...change,
     margin: round(change.margin),

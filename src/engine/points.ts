@@ -68,28 +68,36 @@ export function pointsOf(
     table = new Map();
     tables.set(entry, table);
   }
-  const scale = scalesOf(compiled).get(entry.rubricId) ?? 0;
-  const lookup = (key: unknown, answer: AnswerValue): Scores => {
-    const cached = table.get(key);
-    if (cached) return cached;
-    const points: Scores = { combine: 0, separate: 0, matrix: 0 };
-    for (const { effect } of effectsOf(entry.question, answer)) {
-      for (const outcome of OUTCOMES) points[outcome] += (effect[outcome] ?? 0) * scale;
-    }
-    table.set(key, points);
-    return points;
-  };
-  if (!Array.isArray(value)) return lookup(keyOf(entry, value), value);
-  if (value.length === 0) return lookup(NO_OPTION, value);
-  if (value.length === 1) return lookup(value[0], value);
+  if (!Array.isArray(value)) return lookup(compiled, entry, table, keyOf(entry, value), value);
+  if (value.length === 0) return lookup(compiled, entry, table, NO_OPTION, value);
+  if (value.length === 1) return lookup(compiled, entry, table, value[0], value);
   const sum: Scores = { combine: 0, separate: 0, matrix: 0 };
   for (const option of value) {
-    const points = lookup(option, [option]);
+    const points = lookup(compiled, entry, table, option, [option]);
     sum.combine += points.combine;
     sum.separate += points.separate;
     sum.matrix += points.matrix;
   }
   return sum;
+}
+
+/** One answer key's points from the question's table, worked out on the first asking. */
+function lookup(
+  compiled: CompiledRubrics,
+  entry: CompiledQuestion,
+  table: Map<unknown, Scores>,
+  key: unknown,
+  answer: AnswerValue,
+): Scores {
+  const cached = table.get(key);
+  if (cached) return cached;
+  const scale = scalesOf(compiled).get(entry.rubricId) ?? 0;
+  const points: Scores = { combine: 0, separate: 0, matrix: 0 };
+  for (const { effect } of effectsOf(entry.question, answer)) {
+    for (const outcome of OUTCOMES) points[outcome] += (effect[outcome] ?? 0) * scale;
+  }
+  table.set(key, points);
+  return points;
 }
 
 /**

@@ -137,10 +137,25 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
     compiled.rubrics.map((rubric) => [rubric.id, zeroScores()]),
   );
   const pointsByGroup = new Map<ScoringGroup, Scores>();
+  // groupPoints written out, keeping each counted answer's points for the ledger.
+  const counted: Counted[] = [];
   for (const group of compiled.groups) {
-    const counted: CompiledQuestion[] = [];
-    const points = groupPoints(compiled, group, answers, counted);
+    counted.length = 0;
+    let combine = 0;
+    let separate = 0;
+    let matrix = 0;
+    for (const entry of group.members) {
+      const value = answers[entry.question.id];
+      if (value === undefined || !applies(entry, answers)) continue;
+      const own = pointsOf(compiled, entry, value);
+      counted.push({ entry, value, own });
+      combine += own.combine;
+      separate += own.separate;
+      matrix += own.matrix;
+    }
     if (counted.length === 0) continue;
+    const uncapped: Scores = { combine, separate, matrix };
+    const points = capGroup(compiled, group, { combine, separate, matrix });
     pointsByGroup.set(group, points);
     const scale = scales.get(group.rubricId) ?? 0;
     const raw = rubricPoints.get(group.rubricId) ?? zeroScores();
@@ -150,7 +165,7 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
       else against[outcome] += value;
       if (scale > 0) raw[outcome] += (value > 0 ? value * multipliers[outcome] : value) / scale;
     }
-    ledgerOfGroup(compiled, answers, counted, points, ledger);
+    ledgerOfGroup(compiled, counted, uncapped, points, ledger);
   }
   showHeldBack(compiled, answers, multipliers, favour, ledger);
   const scores: Scores = {
@@ -166,52 +181,46 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
   return { scores, ledger, rubricPoints, groupPoints: pointsByGroup, multipliers };
 }
 
+/** An answer that counts in its group, with its points before the family's cap. */
+interface Counted {
+  entry: CompiledQuestion;
+  value: AnswerValue;
+  own: Scores;
+}
+
 const scaledBy = (points: Scores, ratio: Scores): Scores => ({
   combine: points.combine * ratio.combine,
   separate: points.separate * ratio.separate,
   matrix: points.matrix * ratio.matrix,
 });
 
-/** Each counted answer's points, a capped family's shared out in proportion to its members'. */
+/**
+ * Each counted answer's points, a capped family's shared out in proportion to its members'
+ * (`uncapped`: their sum, `capped`: the group's points).
+ */
 function ledgerOfGroup(
   compiled: CompiledRubrics,
-  answers: Answers,
-  counted: readonly CompiledQuestion[],
+  counted: readonly Counted[],
+  uncapped: Scores,
   capped: Scores,
   ledger: LedgerEntry[],
 ): void {
-  // Written out per outcome: this runs for every answer of every organisation.
-  let combine = 0;
-  let separate = 0;
-  let matrix = 0;
-  for (const entry of counted) {
-    const points = pointsOf(compiled, entry, answers[entry.question.id]);
-    combine += points.combine;
-    separate += points.separate;
-    matrix += points.matrix;
-  }
   const ratio: Scores = {
-    combine: combine === 0 ? 1 : capped.combine / combine,
-    separate: separate === 0 ? 1 : capped.separate / separate,
-    matrix: matrix === 0 ? 1 : capped.matrix / matrix,
+    combine: uncapped.combine === 0 ? 1 : capped.combine / uncapped.combine,
+    separate: uncapped.separate === 0 ? 1 : capped.separate / uncapped.separate,
+    matrix: uncapped.matrix === 0 ? 1 : capped.matrix / uncapped.matrix,
   };
-  for (const entry of counted) {
+  for (const { entry, value, own } of counted) {
     const { question, rubricId, order } = entry;
-    const value = answers[question.id] as AnswerValue;
     // A single answer is its own one entry: its points, without making effectsOf's texts.
     if (!Array.isArray(value)) {
       if (!singleAnswerScores(question, value)) continue;
-      const own = pointsOf(compiled, entry, value);
       const points = scaledBy(own, ratio);
       ledger.push({ questionId: question.id, rubricId, order, answer: value, points });
       continue;
     }
     for (const scored of effectsOf(question, value)) {
-      const single = Array.isArray(value)
-        ? Array.isArray(scored.answer)
-          ? []
-          : [String(scored.answer)]
-        : value;
+      const single = Array.isArray(scored.answer) ? [] : [String(scored.answer)];
       const points = scaledBy(pointsOf(compiled, entry, single), ratio);
       ledger.push({ questionId: question.id, rubricId, order, answer: scored.answer, points });
     }

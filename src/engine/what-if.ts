@@ -45,6 +45,9 @@ const swapAgainst = (sum: number, before: number, after: number) =>
  */
 const CLEAR_MARGIN = 1e-6;
 
+/** A gate change that turns no question on or off. */
+const NO_FLIPS: readonly CompiledQuestion[] = Object.freeze([]);
+
 /** A change with what pairing it needs worked out (see WhatIf.prepare). */
 export interface PreparedChange {
   change: Change;
@@ -135,7 +138,8 @@ export class WhatIf {
   private readonly against: Scores = { combine: 0, separate: 0, matrix: 0 };
   /** The fired rules as a bitmask (bit i: rule i), when there are few enough rules for one. */
   private readonly baseMask: number;
-  private readonly baseFired: HardRule[];
+  /** The hard rules today's answers fire, in rule order: decide()'s list, found once. */
+  readonly baseFired: HardRule[];
   /** The outcomes today's fired rules leave open, as bits. */
   private readonly baseOpen: number;
   /** Whether each question (by compiled order) applies with today's answers: asked often. */
@@ -181,6 +185,11 @@ export class WhatIf {
         ? compiled.rules.filter((_, index) => predicates[index]?.(this.counting))
         : this.firedFor(mask);
     this.baseOpen = outcomesLeftBy(this.baseFired).mask;
+  }
+
+  /** Today's decision, on these scores (the full scoring's: the same sums as `base`). */
+  decision(scores: Scores): Decision {
+    return decideFromRules(this.baseFired, scores);
   }
 
   private scoresFrom(favour: Scores, against: Scores, multipliers: Scores): Scores {
@@ -309,10 +318,13 @@ export class WhatIf {
    * re-summed, with the applicability the change gives, in the order and with the sums of the
    * general path below, without an overlay of the answers.
    */
-  private scoresWithGate(entry: CompiledQuestion, value: AnswerValue | undefined): Scores {
+  private scoresWithGate(
+    entry: CompiledQuestion,
+    value: AnswerValue | undefined,
+    flips = this.flipsOf(entry.question.id, value),
+  ): Scores {
     const id = entry.question.id;
     const gated = this.compiled.gates.get(id) ?? [];
-    const flips = this.flipsOf(id, value);
     const counts = (member: CompiledQuestion) =>
       flips.includes(member) ? !this.appliesNow(member) : this.appliesNow(member);
     const answerOf = (member: CompiledQuestion) =>
@@ -353,24 +365,32 @@ export class WhatIf {
 
   /** The questions a change to a gate turns on or off. */
   private flipsOf(id: string, value: AnswerValue | undefined): readonly CompiledQuestion[] {
-    const flips: CompiledQuestion[] = [];
+    let flips: CompiledQuestion[] | undefined;
     for (const gated of this.compiled.gates.get(id) ?? []) {
       const applies = gated.applies === undefined || gated.applies(this.answers, id, value);
-      if (applies !== this.appliesNow(gated)) flips.push(gated);
+      if (applies === this.appliesNow(gated)) continue;
+      flips ??= [];
+      flips.push(gated);
     }
-    return flips;
+    return flips ?? NO_FLIPS;
   }
 
   /**
    * The fired-rule bits with one gate changed: the rules testing it, or a question it turns on
    * or off, checked again on the counting answers as the change leaves them.
    */
-  private maskWithGate(entry: CompiledQuestion, value: AnswerValue | undefined): number {
+  private maskWithGate(
+    entry: CompiledQuestion,
+    value: AnswerValue | undefined,
+    flips = this.flipsOf(entry.question.id, value),
+  ): number {
     const id = entry.question.id;
+    // Turning nothing on or off, it is a change like any other.
+    if (flips.length === 0) return this.maskWith(id, value);
     const overlay: Record<string, AnswerValue | undefined> = Object.create(this.counting);
     if (this.appliesNow(entry)) overlay[id] = value;
     const tested = [id];
-    for (const flipped of this.flipsOf(id, value)) {
+    for (const flipped of flips) {
       const flippedId = flipped.question.id;
       overlay[flippedId] = this.appliesNow(flipped) ? undefined : this.answers[flippedId];
       tested.push(flippedId);
@@ -461,7 +481,8 @@ export class WhatIf {
    */
   recommendationWithPoints(id: string, value: AnswerValue | undefined, points: Scores): Outcome {
     const entry = this.compiled.byId.get(id);
-    if (!entry || this.compiled.gates.has(id)) return this.recommendationWithChanges([[id, value]]);
+    if (!entry) return this.recommendationWithChanges([[id, value]]);
+    if (this.compiled.gates.has(id)) return this.recommendationWithGate(entry, value);
     const fired =
       this.compiled.rules.length > 31
         ? this.firedWith([[id, value]])
@@ -494,6 +515,18 @@ export class WhatIf {
         mask,
       ) ?? "combine"
     );
+  }
+
+  /** The recommendation with one gate changed: which questions it turns on or off, found once. */
+  private recommendationWithGate(entry: CompiledQuestion, value: AnswerValue | undefined): Outcome {
+    const flips = this.flipsOf(entry.question.id, value);
+    const scores = this.scoresWithGate(entry, value, flips);
+    const fired =
+      this.compiled.rules.length > 31
+        ? this.firedWith([[entry.question.id, value]])
+        : this.firedFor(this.maskWithGate(entry, value, flips));
+    const { mask } = outcomesLeftBy(fired);
+    return bestOutcome(scores.combine, scores.separate, scores.matrix, mask) ?? "combine";
   }
 
   /**
