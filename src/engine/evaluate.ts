@@ -137,8 +137,9 @@ function answersGiven(compiled: CompiledRubrics, answers: Answers): Record<strin
 
 /**
  * How much to work out: `all` the facts, or those a summary record shows, which leaves
- * `changePairs` and `rulesToWatch` empty (the pair search and the triggers are most of the
- * cost of an assessment, and neither moves the recommendation or its confidence).
+ * `changePairs`, `rulesToWatch`, `mechanisms`, `contributions` and `answers` empty (the pair
+ * search and the triggers are most of the cost of an assessment, and none of these moves the
+ * recommendation or its confidence).
  */
 export type EvaluationScope = "all" | "summary";
 
@@ -162,8 +163,9 @@ export function evaluate(
   const margin = scores[recommendation] - scores[runnerUp];
   const { organization, source } = input;
   const rules = fired.map(({ id, effect, outcome }) => ({ id, effect, outcome }));
-  const given = answersGiven(compiled, answers);
-  const contributions = contributionsOf(compiled, scored);
+  const all = scope === "all";
+  const given = all ? answersGiven(compiled, answers) : {};
+  const contributions = all ? contributionsOf(compiled, scored) : [];
 
   const undecided = missingGrounds(
     compiled,
@@ -215,7 +217,7 @@ export function evaluate(
     margin: round(change.margin),
   }));
   const changePairs =
-    scope === "summary" || whatWouldChange.some((change) => change.from !== null)
+    !all || whatWouldChange.some((change) => change.from !== null)
       ? []
       : findChangePairs(whatIf, recommendation).map((pair) => ({
           ...pair,
@@ -255,7 +257,7 @@ export function evaluate(
     counterReasons,
     whatWouldChange,
     changePairs,
-    rulesToWatch: scope === "summary" ? [] : findRulesToWatch(whatIf),
+    rulesToWatch: all ? findRulesToWatch(whatIf) : [],
     stability: {
       weightTolerance: round(tolerance),
       rubrics: stability.rubrics.map((range) => ({
@@ -265,19 +267,28 @@ export function evaluate(
       })),
     },
     robustness: shares,
-    mechanisms: compiled.guidance[recommendation].mechanisms.map((mechanism) => ({
-      id: mechanism.id,
-      status:
-        mechanism.inPlaceWhen && conditionHolds(mechanism.inPlaceWhen, answers)
-          ? "in-place"
-          : "to-establish",
-    })),
+    mechanisms: all ? mechanismsFor(compiled, recommendation, answers) : [],
     answers: given,
     contributions,
   };
   // Set after, not spread in: the literal above keeps one shape for every organisation.
   if (input.provenance) evaluation.provenance = input.provenance;
   return evaluation;
+}
+
+/** The recommendation's mechanisms, and whether each is in place already. */
+function mechanismsFor(
+  compiled: CompiledRubrics,
+  recommendation: Outcome,
+  answers: Answers,
+): Evaluation["mechanisms"] {
+  return compiled.guidance[recommendation].mechanisms.map((mechanism) => ({
+    id: mechanism.id,
+    status:
+      mechanism.inPlaceWhen && conditionHolds(mechanism.inPlaceWhen, answers)
+        ? "in-place"
+        : "to-establish",
+  }));
 }
 
 /** The condition rules that hold for the recommended outcome. */

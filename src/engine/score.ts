@@ -108,7 +108,9 @@ export function groupPoints(
 export function capGroup(compiled: CompiledRubrics, group: ScoringGroup, net: Scores): Scores {
   if (!group.family) return net;
   const cap = group.cap * (scalesOf(compiled).get(group.rubricId) ?? 0);
-  for (const outcome of OUTCOMES) net[outcome] = Math.max(-cap, Math.min(cap, net[outcome]));
+  net.combine = Math.max(-cap, Math.min(cap, net.combine));
+  net.separate = Math.max(-cap, Math.min(cap, net.separate));
+  net.matrix = Math.max(-cap, Math.min(cap, net.matrix));
   return net;
 }
 
@@ -159,11 +161,17 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
     pointsByGroup.set(group, points);
     const scale = scales.get(group.rubricId) ?? 0;
     const raw = rubricPoints.get(group.rubricId) ?? zeroScores();
-    for (const outcome of OUTCOMES) {
-      const value = points[outcome];
-      if (value > 0) favour[outcome] += value;
-      else against[outcome] += value;
-      if (scale > 0) raw[outcome] += (value > 0 ? value * multipliers[outcome] : value) / scale;
+    // Written out per outcome: this runs for every group of every organisation.
+    if (points.combine > 0) favour.combine += points.combine;
+    else against.combine += points.combine;
+    if (points.separate > 0) favour.separate += points.separate;
+    else against.separate += points.separate;
+    if (points.matrix > 0) favour.matrix += points.matrix;
+    else against.matrix += points.matrix;
+    if (scale > 0) {
+      raw.combine += unweighted(points.combine, multipliers.combine, scale);
+      raw.separate += unweighted(points.separate, multipliers.separate, scale);
+      raw.matrix += unweighted(points.matrix, multipliers.matrix, scale);
     }
     ledgerOfGroup(compiled, counted, uncapped, points, ledger);
   }
@@ -180,6 +188,10 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
       throw new Error(`the ${outcome} score is not a finite number`);
   return { scores, ledger, rubricPoints, groupPoints: pointsByGroup, multipliers };
 }
+
+/** A group's points on one outcome in the rubric's raw points, its precondition applied. */
+const unweighted = (points: number, multiplier: number, scale: number): number =>
+  (points > 0 ? points * multiplier : points) / scale;
 
 /** An answer that counts in its group, with its points before the family's cap. */
 interface Counted {

@@ -144,6 +144,7 @@ export class WhatIf {
   private readonly baseOpen: number;
   /** Whether each question (by compiled order) applies with today's answers: asked often. */
   private readonly applicable: boolean[];
+  private scratch: Record<string, AnswerValue | undefined> | undefined;
 
   /** `scored`: these answers' full scoring, when made already, so its sums are not made again. */
   constructor(
@@ -161,11 +162,7 @@ export class WhatIf {
         ? (scored.groupPoints.get(group) ?? ZERO)
         : groupPoints(compiled, group, answers);
       this.points.set(group, points);
-      for (const outcome of OUTCOMES) {
-        const value = points[outcome];
-        if (value > 0) this.favour[outcome] += value;
-        else this.against[outcome] += value;
-      }
+      swapInto(this.favour, this.against, ZERO, points);
     }
     this.base = this.scoresFrom(this.favour, this.against, this.multipliers);
     for (const entry of preconditionQuestions(compiled)) {
@@ -387,22 +384,37 @@ export class WhatIf {
     const id = entry.question.id;
     // Turning nothing on or off, it is a change like any other.
     if (flips.length === 0) return this.maskWith(id, value);
-    const overlay: Record<string, AnswerValue | undefined> = Object.create(this.counting);
-    if (this.appliesNow(entry)) overlay[id] = value;
+    const scratch = this.scratchAnswers();
+    if (this.appliesNow(entry)) scratch[id] = value;
     const tested = [id];
     for (const flipped of flips) {
       const flippedId = flipped.question.id;
-      overlay[flippedId] = this.appliesNow(flipped) ? undefined : this.answers[flippedId];
+      scratch[flippedId] = this.appliesNow(flipped) ? undefined : this.answers[flippedId];
       tested.push(flippedId);
     }
     const { predicates, rulesOf } = this.ready;
     let mask = this.baseMask;
     for (const questionId of tested)
       for (const index of rulesOf.get(questionId) ?? []) {
-        if (predicates[index]?.(overlay as Answers)) mask |= 1 << index;
+        if (predicates[index]?.(scratch as Answers)) mask |= 1 << index;
         else mask &= ~(1 << index);
       }
+    for (const questionId of tested) scratch[questionId] = this.counting[questionId];
     return mask;
+  }
+
+  /**
+   * The counting answers as one flat object with a key for every question, which the gate
+   * what-ifs change and put back in place: reading it is quicker than an overlay made per what-if.
+   */
+  private scratchAnswers(): Record<string, AnswerValue | undefined> {
+    if (!this.scratch) {
+      const copy: Record<string, AnswerValue | undefined> = {};
+      for (const { question } of this.compiled.questions)
+        copy[question.id] = this.counting[question.id];
+      this.scratch = copy;
+    }
+    return this.scratch;
   }
 
   private firedWith(changes: readonly Change[]): HardRule[] {

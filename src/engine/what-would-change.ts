@@ -170,13 +170,17 @@ function candidatesFor(w: WhatIf, question: Question): Candidate[] {
     default: {
       const values = allowedValues(question);
       const at = current === undefined ? -1 : values.indexOf(current as string | number | boolean);
-      return values
-        .map((to, index) => ({
+      const candidates: Candidate[] = [];
+      for (let index = 0; index < values.length; index++) {
+        const to = values[index] as string | number | boolean;
+        if (to === current) continue;
+        candidates.push({
           to,
           distance: at < 0 ? 1 : Math.abs(index - at),
           direction: at < 0 ? 0 : Math.sign(index - at),
-        }))
-        .filter((candidate) => candidate.to !== current);
+        });
+      }
+      return candidates;
     }
   }
 }
@@ -220,7 +224,7 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
     )
       continue;
     const from = answers[question.id];
-    const nearest = new Map<string, ChangeFact & { distance: number; order: number }>();
+    let nearest: Map<string, ChangeFact & { distance: number; order: number }> | undefined;
     for (const candidate of candidatesFor(w, question)) {
       if (!withinReach(question, from, candidate)) continue;
       // The cheap check first; the full evaluation only for the changes that do flip it.
@@ -232,6 +236,7 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
       // answered) is not a change to another.
       if (recommendation === current || !firm([[question.id, candidate.to]], after)) continue;
       const key = `${candidate.direction}:${recommendation}`;
+      nearest ??= new Map();
       const kept = nearest.get(key);
       if (kept && kept.distance <= candidate.distance) continue;
       const change: ChangeFact & { distance: number; order: number } = {
@@ -247,7 +252,7 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
       if (candidate.range) change.range = candidate.range;
       nearest.set(key, change);
     }
-    found.push(...nearest.values());
+    if (nearest) for (const change of nearest.values()) found.push(change);
   }
   return found
     .sort(
