@@ -404,14 +404,16 @@ export class WhatIf {
   }
 
   /**
-   * The counting answers as one flat object with a key for every question, which the gate
-   * what-ifs change and put back in place: reading it is quicker than an overlay made per what-if.
+   * The counting answers as one flat object, which the gate what-ifs change and put back in
+   * place: reading it is quicker than an overlay made per what-if.
    */
   private scratchAnswers(): Record<string, AnswerValue | undefined> {
     if (!this.scratch) {
-      const copy: Record<string, AnswerValue | undefined> = {};
-      for (const { question } of this.compiled.questions)
-        copy[question.id] = this.counting[question.id];
+      // The answers copied whole (quick for a plain object), then those that do not count hidden.
+      const copy: Record<string, AnswerValue | undefined> = { ...this.answers };
+      for (const entry of this.compiled.questions)
+        if (!this.appliesNow(entry) && copy[entry.question.id] !== undefined)
+          copy[entry.question.id] = undefined;
       this.scratch = copy;
     }
     return this.scratch;
