@@ -363,7 +363,8 @@ function withinReach(question: Question, from: AnswerValue | undefined, candidat
     typeof from === "number" &&
     typeof to === "number"
   ) {
-    const [low, high] = [Math.abs(from), Math.abs(to)].sort((a, b) => a - b) as [number, number];
+    const low = Math.min(Math.abs(from), Math.abs(to));
+    const high = Math.max(Math.abs(from), Math.abs(to));
     if ((high + 1) / (low + 1) <= PLAUSIBLE_FACTOR) return true;
     const at = (value: number) => {
       const band = bandFor(question, value);
@@ -417,25 +418,33 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
       pool.push({ question, candidate, gain, movesRules });
     }
   }
-  pool.sort((a, b) => b.gain - a.gain);
-  // Score gains cannot see a rule that opens or closes an outcome, so those changes always take
-  // part.
-  const best = [
-    ...pool.slice(0, PAIR_POOL),
-    ...pool.slice(PAIR_POOL).filter((entry) => entry.movesRules),
-  ].map((entry) => ({ ...entry, prepared: w.prepare([entry.question.id, entry.candidate.to]) }));
-  // Nearest pairs first (a stable sort keeps the pool's order among equals), so the search can
-  // stop once `limit` pairs are found and only farther ones remain.
-  const order: Array<[number, number, number]> = [];
+  const best = [...strongest(pool, PAIR_POOL)].map((entry) => ({
+    ...entry,
+    prepared: w.prepare([entry.question.id, entry.candidate.to]),
+  }));
+  // Nearest pairs first, and among equals in the pool's order (what a stable sort by distance
+  // gives), so the search can stop once `limit` pairs are found and only farther ones remain.
+  const byDistance = new Map<number, number[]>();
   for (let i = 0; i < best.length; i++)
     for (let j = i + 1; j < best.length; j++) {
       const a = best[i];
       const b = best[j];
-      if (a && b && a.question.id !== b.question.id)
-        order.push([i, j, a.candidate.distance + b.candidate.distance]);
+      if (!a || !b || a.question.id === b.question.id) continue;
+      const distance = a.candidate.distance + b.candidate.distance;
+      let bucket = byDistance.get(distance);
+      if (!bucket) {
+        bucket = [];
+        byDistance.set(distance, bucket);
+      }
+      bucket.push(i, j);
     }
-  order.sort((x, y) => x[2] - y[2]);
   const pairs: Array<PairFact & { distance: number }> = [];
+  const order: Array<[number, number, number]> = [];
+  for (const distance of [...byDistance.keys()].sort((x, y) => x - y)) {
+    const bucket = byDistance.get(distance) ?? [];
+    for (let k = 0; k < bucket.length; k += 2)
+      order.push([bucket[k] as number, bucket[k + 1] as number, distance]);
+  }
   for (const [i, j, distance] of order) {
     if (
       pairs.length >= limit &&
@@ -471,6 +480,36 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
     .sort((x, y) => x.distance - y.distance || y.margin - x.margin)
     .slice(0, limit)
     .map(({ distance: _distance, ...pair }) => pair);
+}
+
+/**
+ * The changes worth pairing, in the order a stable sort by gain (highest first) gives: the
+ * `count` strongest, then any others that open or close an outcome, which score gains cannot
+ * see. Picked without sorting the whole pool, which holds every answer of every question.
+ */
+export function strongest<T extends { gain: number; movesRules: boolean }>(
+  pool: readonly T[],
+  count: number,
+): T[] {
+  const gainOf = (index: number) => (pool[index] as T).gain;
+  const top: number[] = [];
+  const rest: number[] = [];
+  pool.forEach((entry, index) => {
+    let at = top.length;
+    // After every entry with an equal gain: the pool's order among equals.
+    while (at > 0 && gainOf(top[at - 1] as number) < entry.gain) at--;
+    if (at >= count) {
+      if (entry.movesRules) rest.push(index);
+      return;
+    }
+    top.splice(at, 0, index);
+    if (top.length > count) {
+      const dropped = top.pop() as number;
+      if ((pool[dropped] as T).movesRules) rest.push(dropped);
+    }
+  });
+  rest.sort((a, b) => gainOf(b) - gainOf(a) || a - b);
+  return [...top, ...rest].map((index) => pool[index] as T);
 }
 
 /** For each hard rule not firing now, the nearest single answer change that would make it fire. */

@@ -4,6 +4,7 @@ import { compileRubrics } from "../../src/engine/compile.js";
 import { leansOf, robustness, sampleShares } from "../../src/engine/robustness.js";
 import { bestOutcome, decide, scalesOf, scoreAnswers } from "../../src/engine/score.js";
 import { WhatIf } from "../../src/engine/what-if.js";
+import { strongest } from "../../src/engine/what-would-change.js";
 import { assess } from "../../src/narrate/assess.js";
 import { OUTCOMES, type Outcome } from "../../src/rubric/outcomes.js";
 import { numericDomain } from "../../src/rubric/question.js";
@@ -437,6 +438,34 @@ describe("engine invariants over random answer sets", () => {
           expect(Math.abs(exact[outcome] - sampled[outcome]), outcome).toBeLessThanOrEqual(0.02);
       }),
       RUNS,
+    );
+  });
+});
+
+describe("the pair search's pool", () => {
+  it("picks the changes to pair as a stable sort by gain would, ties and rule movers included", () => {
+    const entry = fc.record({
+      // Few gains, so ties are common: the order among equals is what can go wrong.
+      gain: fc.integer({ min: -2, max: 2 }).map((g) => g / 2),
+      movesRules: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(entry, { maxLength: 40 }),
+        fc.integer({ min: 0, max: 16 }),
+        (pool, count) => {
+          const sorted = [...pool].sort((a, b) => b.gain - a.gain);
+          const expected = [
+            ...sorted.slice(0, count),
+            ...sorted.slice(count).filter((e) => e.movesRules),
+          ];
+          const picked = strongest(pool, count);
+          // The same objects in the same order: ties are told apart by identity, not by value.
+          expect(picked.length).toBe(expected.length);
+          for (const [i, e] of picked.entries()) expect(e).toBe(expected[i]);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });
