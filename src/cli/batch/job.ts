@@ -11,7 +11,6 @@ import {
 } from "../../report/batch.js";
 import { byPosition, type Diagnostic } from "../../rubric/diagnostic.js";
 import { parseOrganizationsFast } from "../../rubric/fast-organizations.js";
-import { parseOrganizations } from "../../rubric/parse.js";
 import type { RubricSet } from "../load.js";
 import { applyOverrides, type Overrides } from "../set-answers.js";
 
@@ -53,13 +52,19 @@ function readJob(job: Job): { text: string } | { error: string } {
   }
 }
 
+/**
+ * The careful parser, for the files the fast one refuses: loaded on first use, as most batches
+ * never need it and loading it (its schemas) costs a run about 20 ms.
+ */
+const careful = async () => (await import("../../rubric/parse.js")).parseOrganizations;
+
 /** Every organisation of one input, assessed and rendered: the unit of work of a batch. */
-export function processJob(
+export async function processJob(
   job: Job,
   rubrics: RubricSet,
   overrides: Overrides,
   layout: RecordLayout,
-): RenderedRecord[] {
+): Promise<RenderedRecord[]> {
   const read = readJob(job);
   if ("error" in read) {
     const problem: Diagnostic = {
@@ -74,7 +79,7 @@ export function processJob(
   }
   const orgs =
     parseOrganizationsFast(read.text, rubrics.index) ??
-    parseOrganizations(read.text, job.path, rubrics.index);
+    (await careful())(read.text, job.path, rubrics.index);
   return orgs.map((parsed, index) => {
     const document = orgs.length > 1 ? index + 1 : undefined;
     if (!parsed.value)

@@ -133,10 +133,12 @@ export async function serveBatchJobs(): Promise<void> {
     detail: setup.detail,
   };
   const overrides: Overrides = new Map(setup.overrides);
-  port.on("message", ({ id, jobs }: { id: number; jobs: Job[] }) => {
+  port.on("message", async ({ id, jobs }: { id: number; jobs: Job[] }) => {
     let reply: Reply;
     try {
-      reply = { id, records: jobs.map((job) => processJob(job, rubrics, overrides, layout)) };
+      const records: RenderedRecord[][] = [];
+      for (const job of jobs) records.push(await processJob(job, rubrics, overrides, layout));
+      reply = { id, records };
     } catch (error) {
       reply = { id, error: error instanceof Error ? error.message : String(error) };
     }

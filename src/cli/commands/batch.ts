@@ -190,7 +190,7 @@ export async function runBatch(
     } else {
       let lastTurn = performance.now();
       for (let seq = 0; seq < inputs.length && stopSignal === undefined; seq++) {
-        await write(processJob(await jobFor(seq), rubrics, options.overrides, layout));
+        await write(await processJob(await jobFor(seq), rubrics, options.overrides, layout));
         // Output to a file or /dev/null is written synchronously, so the loop would never let
         // the event loop run: give it a turn now and then, or Ctrl-C waits for the whole batch.
         if (performance.now() - lastTurn > EVENT_LOOP_TURN_MS) {
