@@ -28,6 +28,8 @@ export interface CompiledQuestion {
 
 /** Questions whose points are summed and capped together: a family, or one question alone. */
 export interface ScoringGroup {
+  /** Position in the compiled set's groups: per-group sums are kept in arrays by it. */
+  index: number;
   rubricId: string;
   members: CompiledQuestion[];
   /** The most the group gives any outcome either way, in the rubric's raw points. */
@@ -85,7 +87,7 @@ export function compileRubrics(input: readonly Rubric[]): CompiledRubrics {
   const rubrics = sorted.map((rubric) => {
     const families = new Map<string, ScoringGroup>();
     for (const question of rubric.questions) {
-      const own: ScoringGroup = { rubricId: rubric.id, members: [], cap: 0 };
+      const own: ScoringGroup = { index: groups.length, rubricId: rubric.id, members: [], cap: 0 };
       let group = own;
       if (question.family !== undefined) {
         const declared = rubric.families.find((family) => family.id === question.family);

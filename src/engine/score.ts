@@ -25,8 +25,8 @@ export interface LedgerEntry {
 export interface Scored {
   scores: Scores;
   ledger: LedgerEntry[];
-  /** Each group's points, for the groups with an answer that counts. */
-  groupPoints: ReadonlyMap<ScoringGroup, Scores>;
+  /** Each group's points by its index, for the groups with an answer that counts. */
+  groupPoints: ReadonlyArray<Scores | undefined>;
   /** The preconditions' multipliers on each outcome's points in favour. */
   multipliers: Scores;
   /** Per rubric, the points each outcome got before rubric weights were applied. */
@@ -138,7 +138,7 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
   const rubricPoints = new Map<string, Scores>(
     compiled.rubrics.map((rubric) => [rubric.id, zeroScores()]),
   );
-  const pointsByGroup = new Map<ScoringGroup, Scores>();
+  const pointsByGroup: Array<Scores | undefined> = new Array(compiled.groups.length);
   // groupPoints written out, keeping each counted answer's points for the ledger.
   const counted: Counted[] = [];
   for (const group of compiled.groups) {
@@ -158,7 +158,7 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
     if (counted.length === 0) continue;
     const uncapped: Scores = { combine, separate, matrix };
     const points = capGroup(compiled, group, { combine, separate, matrix });
-    pointsByGroup.set(group, points);
+    pointsByGroup[group.index] = points;
     const scale = scales.get(group.rubricId) ?? 0;
     const raw = rubricPoints.get(group.rubricId) ?? zeroScores();
     // Written out per outcome: this runs for every group of every organisation.

@@ -130,8 +130,8 @@ export class WhatIf {
   /** The answers that count: those to questions that apply. Rules are checked on these. */
   private readonly counting: Answers;
   private readonly multipliers: Scores;
-  /** Each group's points today, and their sums in favour of and against each outcome. */
-  private readonly points = new Map<ScoringGroup, Scores>();
+  /** Each group's points today by its index, and their sums in favour of and against each outcome. */
+  private readonly points: Scores[];
   private readonly favour: Scores = { combine: 0, separate: 0, matrix: 0 };
   /** Each precondition question's multipliers today, where it counts. */
   private readonly factors = new Map<CompiledQuestion, Scores>();
@@ -156,12 +156,13 @@ export class WhatIf {
     this.applicable = compiled.questions.map((entry) => applies(entry, answers));
     this.counting = applicableAnswers(compiled, answers);
     this.multipliers = scored?.multipliers ?? multipliersOf(compiled, answers);
+    this.points = new Array(compiled.groups.length);
     for (const group of compiled.groups) {
       // A group with no answer that counts gives nothing, so adding it changes no sum.
       const points = scored
-        ? (scored.groupPoints.get(group) ?? ZERO)
+        ? (scored.groupPoints[group.index] ?? ZERO)
         : groupPoints(compiled, group, answers);
-      this.points.set(group, points);
+      this.points[group.index] = points;
       swapInto(this.favour, this.against, ZERO, points);
     }
     this.base = this.scoresFrom(this.favour, this.against, this.multipliers);
@@ -204,7 +205,7 @@ export class WhatIf {
       if (!entry) return { ...this.base };
       if (!this.compiled.gates.has(id))
         return this.swapped(
-          this.points.get(entry.group) ?? ZERO,
+          this.pointsOfGroup(entry.group),
           this.groupPointsWith(entry, pointsOf(this.compiled, entry, value)),
           entry.precondition ? this.multipliersWith(entry, value) : this.multipliers,
         );
@@ -232,13 +233,18 @@ export class WhatIf {
       swapInto(
         favour,
         against,
-        this.points.get(group) ?? ZERO,
+        this.pointsOfGroup(group),
         groupPoints(this.compiled, group, answers, undefined, within),
       );
     const multipliers = preconditions
       ? multipliersOf(this.compiled, answers, within)
       : this.multipliers;
     return this.scoresFrom(favour, against, multipliers);
+  }
+
+  /** A group's points today. */
+  private pointsOfGroup(group: ScoringGroup): Scores {
+    return this.points[group.index] ?? ZERO;
   }
 
   private appliesNow(entry: CompiledQuestion): boolean {
@@ -344,12 +350,7 @@ export class WhatIf {
         net.separate += points.separate;
         net.matrix += points.matrix;
       }
-      swapInto(
-        favour,
-        against,
-        this.points.get(group) ?? ZERO,
-        capGroup(this.compiled, group, net),
-      );
+      swapInto(favour, against, this.pointsOfGroup(group), capGroup(this.compiled, group, net));
     }
     const multipliers = preconditions
       ? this.multipliersFrom((member) => {
@@ -504,7 +505,7 @@ export class WhatIf {
           ? this.firedFor(this.maskWith(id, value))
           : this.baseFired;
     // scores() without its objects: the same sums, for the hottest what-if.
-    const before = this.points.get(entry.group) ?? ZERO;
+    const before = this.pointsOfGroup(entry.group);
     const after = this.groupPointsWith(entry, points);
     const multipliers = entry.precondition ? this.multipliersWith(entry, value) : this.multipliers;
     const { favour, against } = this;
@@ -574,7 +575,7 @@ export class WhatIf {
     if (entry.precondition && this.appliesNow(entry)) prepared.factors = factorsOf(entry, value);
     else if (!this.ready.rulesOf.has(id)) {
       const after = this.swapped(
-        this.points.get(entry.group) ?? ZERO,
+        this.pointsOfGroup(entry.group),
         prepared.points as Scores,
         this.multipliers,
       );
@@ -664,13 +665,12 @@ export class WhatIf {
       swapInto(
         favour,
         against,
-        this.points.get(a.entry.group) ?? ZERO,
+        this.pointsOfGroup(a.entry.group),
         this.groupPointsWith(a.entry, a.own ?? ZERO, b.entry, b.own ?? ZERO),
       );
     else
       for (const { entry, points } of [a, b])
-        if (entry && points)
-          swapInto(favour, against, this.points.get(entry.group) ?? ZERO, points);
+        if (entry && points) swapInto(favour, against, this.pointsOfGroup(entry.group), points);
     // One or two factors replaced in the full scoring's products.
     const multipliers =
       a.factors || b.factors
@@ -722,7 +722,7 @@ export class WhatIf {
       for (const value of stretches)
         if (outcomesLeftBy(this.firedFor(this.maskWith(id, value))).mask !== mask) return false;
     }
-    const today = this.points.get(entry.group) ?? ZERO;
+    const today = this.pointsOfGroup(entry.group);
     const { multipliers, base } = this;
     const counted = (outcome: Outcome, points: number) =>
       multipliers[outcome] * Math.max(points, 0) + Math.min(points, 0);
