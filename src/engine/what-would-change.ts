@@ -386,6 +386,13 @@ function effort(change: ChangeFact & { distance: number }): number {
   return change.distance;
 }
 
+/** Each outcome's rivals, in OUTCOMES order. */
+const RIVALS: Record<Outcome, readonly [Outcome, Outcome]> = {
+  combine: ["separate", "matrix"],
+  separate: ["combine", "matrix"],
+  matrix: ["combine", "separate"],
+};
+
 /** How many of the most promising single changes are paired up when no single change flips. */
 const PAIR_POOL = 14;
 
@@ -409,11 +416,10 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
       if (!withinReach(question, answers[question.id], candidate)) continue;
       const scores = w.scores([[question.id, candidate.to]]);
       // How much closer the best rival gets to the current recommendation.
-      let gain = Number.NEGATIVE_INFINITY;
-      for (const o of OUTCOMES) {
-        if (o !== current)
-          gain = Math.max(gain, scores[o] - scores[current] - (base[o] - base[current]));
-      }
+      const closer = (rival: Outcome) =>
+        scores[rival] - scores[current] - (base[rival] - base[current]);
+      const [first, second] = RIVALS[current];
+      const gain = Math.max(closer(first), closer(second));
       const movesRules = w.changesOpenOutcomes(question.id, candidate.to);
       pool.push({ question, candidate, gain, movesRules });
     }
@@ -424,7 +430,7 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
   }));
   // Nearest pairs first, and among equals in the pool's order (what a stable sort by distance
   // gives), so the search can stop once `limit` pairs are found and only farther ones remain.
-  const byDistance = new Map<number, number[]>();
+  const byDistance = new Map<number, Array<[number, number]>>();
   for (let i = 0; i < best.length; i++)
     for (let j = i + 1; j < best.length; j++) {
       const a = best[i];
@@ -436,46 +442,41 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
         bucket = [];
         byDistance.set(distance, bucket);
       }
-      bucket.push(i, j);
+      bucket.push([i, j]);
     }
   const pairs: Array<PairFact & { distance: number }> = [];
-  const order: Array<[number, number, number]> = [];
-  for (const distance of [...byDistance.keys()].sort((x, y) => x - y)) {
-    const bucket = byDistance.get(distance) ?? [];
-    for (let k = 0; k < bucket.length; k += 2)
-      order.push([bucket[k] as number, bucket[k + 1] as number, distance]);
-  }
-  for (const [i, j, distance] of order) {
-    if (
-      pairs.length >= limit &&
-      distance > (pairs[limit - 1]?.distance ?? Number.POSITIVE_INFINITY)
-    )
-      break;
-    const a = best[i];
-    const b = best[j];
-    if (!a || !b) continue;
-    const changes = [
-      [a.question.id, a.candidate.to],
-      [b.question.id, b.candidate.to],
-    ] as const;
-    // The cheap checks first; the full evaluation only for the pairs that do flip it.
-    if (w.pairClearlyKeeps(a.prepared, b.prepared, current)) continue;
-    if (w.recommendationWithPair(a.prepared, b.prepared) === current) continue;
-    const after = w.evaluate(changes);
-    if (!firm(changes, after)) continue;
-    const { scores, decision } = after;
-    pairs.push({
-      changes: [a, b].map(({ question, candidate }) => ({
-        questionId: question.id,
-        from: answers[question.id] ?? null,
-        to: candidate.to,
-        ...(candidate.range ? { range: candidate.range } : {}),
-      })),
-      recommendation: decision.recommendation,
-      margin: scores[decision.recommendation] - scores[decision.runnerUp],
-      distance,
-    });
-  }
+  search: for (const distance of [...byDistance.keys()].sort((x, y) => x - y))
+    for (const [i, j] of byDistance.get(distance) ?? []) {
+      if (
+        pairs.length >= limit &&
+        distance > (pairs[limit - 1]?.distance ?? Number.POSITIVE_INFINITY)
+      )
+        break search;
+      const a = best[i];
+      const b = best[j];
+      if (!a || !b) continue;
+      const changes = [
+        [a.question.id, a.candidate.to],
+        [b.question.id, b.candidate.to],
+      ] as const;
+      // The cheap checks first; the full evaluation only for the pairs that do flip it.
+      if (w.pairClearlyKeeps(a.prepared, b.prepared, current)) continue;
+      if (w.recommendationWithPair(a.prepared, b.prepared) === current) continue;
+      const after = w.evaluate(changes);
+      if (!firm(changes, after)) continue;
+      const { scores, decision } = after;
+      pairs.push({
+        changes: [a, b].map(({ question, candidate }) => ({
+          questionId: question.id,
+          from: answers[question.id] ?? null,
+          to: candidate.to,
+          ...(candidate.range ? { range: candidate.range } : {}),
+        })),
+        recommendation: decision.recommendation,
+        margin: scores[decision.recommendation] - scores[decision.runnerUp],
+        distance,
+      });
+    }
   return pairs
     .sort((x, y) => x.distance - y.distance || y.margin - x.margin)
     .slice(0, limit)
