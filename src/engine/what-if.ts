@@ -45,6 +45,10 @@ const swapAgainst = (sum: number, before: number, after: number) =>
  */
 const CLEAR_MARGIN = 1e-6;
 
+/** A group's points on an outcome as they count in its score: points in favour multiplied. */
+const counted = (multiplier: number, points: number): number =>
+  multiplier * Math.max(points, 0) + Math.min(points, 0);
+
 /** A gate change that turns no question on or off. */
 const NO_FLIPS: readonly CompiledQuestion[] = Object.freeze([]);
 
@@ -715,22 +719,25 @@ export class WhatIf {
     const id = entry.question.id;
     if (entry.precondition || this.compiled.gates.has(id)) return false;
     const mask = this.baseOpen;
+    // The bound on the scores first: it is cheaper than the rules, and rules out most questions.
+    const today = this.pointsOfGroup(entry.group);
+    const { multipliers, base } = this;
+    const currentLoses =
+      counted(multipliers[current], today[current]) -
+      counted(multipliers[current], range.lo[current]);
+    for (const outcome of OUTCOMES) {
+      if (outcome === current || (mask & BIT[outcome]) === 0) continue;
+      const rivalGains =
+        counted(multipliers[outcome], range.hi[outcome]) -
+        counted(multipliers[outcome], today[outcome]);
+      if (base[outcome] + rivalGains - (base[current] - currentLoses) > -CLEAR_MARGIN) return false;
+    }
     if (this.ready.rulesOf.has(id)) {
       // A question rules test: only if no answer it can take opens or closes an outcome.
       const stretches = this.compiled.rules.length > 31 ? undefined : values();
       if (!stretches) return false;
       for (const value of stretches)
         if (outcomesLeftBy(this.firedFor(this.maskWith(id, value))).mask !== mask) return false;
-    }
-    const today = this.pointsOfGroup(entry.group);
-    const { multipliers, base } = this;
-    const counted = (outcome: Outcome, points: number) =>
-      multipliers[outcome] * Math.max(points, 0) + Math.min(points, 0);
-    const currentLoses = counted(current, today[current]) - counted(current, range.lo[current]);
-    for (const outcome of OUTCOMES) {
-      if (outcome === current || (mask & BIT[outcome]) === 0) continue;
-      const rivalGains = counted(outcome, range.hi[outcome]) - counted(outcome, today[outcome]);
-      if (base[outcome] + rivalGains - (base[current] - currentLoses) > -CLEAR_MARGIN) return false;
     }
     return true;
   }
