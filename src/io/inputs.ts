@@ -63,8 +63,12 @@ function walk(dir: string, matches: (path: string) => boolean, into: Input[]): v
     });
     return;
   }
+  // Every path below starts with the folder's own, joined once: `join` per entry builds each
+  // path afresh, several times the memory over 100,000 files. An entry's name holds no `/`
+  // and is never `.` or `..`, so joining it to the prefix is what `join` would give.
+  const prefix = dir === "." ? "" : join(dir, "_").slice(0, -1);
   for (const entry of entries.sort((a, b) => byPath(a.name, b.name))) {
-    const path = dir === "." ? entry.name : join(dir, entry.name);
+    const path = prefix + entry.name;
     if (entry.isDirectory()) walk(path, matches, into);
     else if (!matches(path)) continue;
     else if (entry.isFile()) into.push({ path });
