@@ -7,8 +7,74 @@ export interface Input {
   error?: string;
 }
 
+/** Plain files of one folder, in order: the folder's path prefix and the files' names. */
+interface FileRun {
+  prefix: string;
+  names: string[];
+}
+
+/**
+ * The inputs of a run, in order, kept compact: a folder's plain files as its path prefix and
+ * their names, anything else as an Input of its own. 100,000 files then take a few megabytes,
+ * where as many path strings and objects held a batch's peak memory up by a fifth.
+ */
+export class InputList implements Iterable<Input> {
+  private readonly parts: Array<Input | FileRun> = [];
+  /** The index of each part's first input, for `at`. */
+  private readonly starts: number[] = [];
+  length = 0;
+
+  push(input: Input): void {
+    this.starts.push(this.length);
+    this.parts.push(input);
+    this.length++;
+  }
+
+  /** A plain file found in a folder: its path is `prefix + name`. */
+  pushFile(prefix: string, name: string): void {
+    const last = this.parts[this.parts.length - 1];
+    if (last && "names" in last && last.prefix === prefix) last.names.push(name);
+    else {
+      this.starts.push(this.length);
+      this.parts.push({ prefix, names: [name] });
+    }
+    this.length++;
+  }
+
+  append(other: InputList): void {
+    for (const [index, part] of other.parts.entries()) {
+      this.starts.push(this.length + (other.starts[index] as number));
+      this.parts.push(part);
+    }
+    this.length += other.length;
+  }
+
+  /** The input at this position (undefined past the end). */
+  at(index: number): Input | undefined {
+    if (index < 0 || index >= this.length) return undefined;
+    // The last part starting at or before `index`.
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((this.starts[middle] as number) <= index) low = middle;
+      else high = middle - 1;
+    }
+    const part = this.parts[low] as Input | FileRun;
+    if (!("names" in part)) return part;
+    return { path: part.prefix + part.names[index - (this.starts[low] as number)] };
+  }
+
+  *[Symbol.iterator](): Iterator<Input> {
+    for (const part of this.parts) {
+      if (!("names" in part)) yield part;
+      else for (const name of part.names) yield { path: part.prefix + name };
+    }
+  }
+}
+
 interface ExpandedInputs {
-  inputs: Input[];
+  inputs: InputList;
   /** True when the arguments can stand for more than one file: a folder, a glob, several args. */
   batch: boolean;
 }
@@ -48,7 +114,7 @@ export function oddKind(info: {
  * regular files are taken: a FIFO, socket or device is listed as skipped, never opened (opening
  * a FIFO would wait forever for a writer).
  */
-function walk(dir: string, matches: (path: string) => boolean, into: Input[]): void {
+function walk(dir: string, matches: (path: string) => boolean, into: InputList): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -71,7 +137,7 @@ function walk(dir: string, matches: (path: string) => boolean, into: Input[]): v
     const path = prefix + entry.name;
     if (entry.isDirectory()) walk(path, matches, into);
     else if (!matches(path)) continue;
-    else if (entry.isFile()) into.push({ path });
+    else if (entry.isFile()) into.pushFile(prefix, entry.name);
     else if (entry.isSymbolicLink()) {
       const target = statOrUndefined(path);
       if (!target) into.push({ path, error: "skipped: a link to nothing" });
@@ -124,13 +190,13 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${out}$`, "s");
 }
 
-function expandGlob(pattern: string): Input[] {
+function expandGlob(pattern: string): InputList {
   const normalized = pattern.split(sep).join("/");
   const segments = normalized.split("/");
   const firstGlob = segments.findIndex((segment) => GLOB_CHARS.test(segment));
   const base = segments.slice(0, firstGlob).join("/") || (normalized.startsWith("/") ? "/" : ".");
   const regex = globToRegExp(normalized.replace(/^\.\//, ""));
-  const found: Input[] = [];
+  const found = new InputList();
   walk(base, (path) => regex.test(path.split(sep).join("/").replace(/^\.\//, "")), found);
   return found;
 }
@@ -141,7 +207,7 @@ function expandGlob(pattern: string): Input[] {
  * that matches nothing stays in the list with an error, so it is reported in its place.
  */
 export function expandInputs(args: readonly string[]): ExpandedInputs {
-  const inputs: Input[] = [];
+  const inputs = new InputList();
   let batch = args.length > 1;
   for (const arg of args) {
     if (arg === "-") {
@@ -151,18 +217,18 @@ export function expandInputs(args: readonly string[]): ExpandedInputs {
     const info = statOrUndefined(arg);
     if (info?.isDirectory()) {
       batch = true;
-      const files: Input[] = [];
+      const files = new InputList();
       walk(arg, (path) => YAML_FILE.test(path), files);
       if (files.length === 0)
         inputs.push({ path: arg, error: "folder holds no .yaml or .yml files" });
-      inputs.push(...files);
+      inputs.append(files);
     } else if (info) {
       inputs.push({ path: arg });
     } else if (GLOB_CHARS.test(arg)) {
       batch = true;
       const files = expandGlob(arg);
       if (files.length === 0) inputs.push({ path: arg, error: "no file matches this pattern" });
-      inputs.push(...files);
+      inputs.append(files);
     } else {
       inputs.push({ path: arg, error: "no such file or folder" });
     }

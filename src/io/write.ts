@@ -125,7 +125,7 @@ export async function resolveWriteTarget(given: string): Promise<WriteTarget> {
  */
 export async function refuseOutputOverInput(
   out: string | undefined,
-  inputs: readonly string[],
+  inputs: Iterable<string>,
 ): Promise<void> {
   if (out === undefined) return;
   if (out === "") throw new UsageError("--out needs a file name");

@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import type { CompiledRubrics } from "../../engine/compile.js";
 import { FileError, UsageError } from "../../io/errors.js";
-import { expandInputs } from "../../io/inputs.js";
+import { expandInputs, type InputList } from "../../io/inputs.js";
 import { readStdin, readTextFile } from "../../io/read.js";
 import { refuseOutputOverInput } from "../../io/write.js";
 import { assess, assessRoom } from "../../narrate/assess.js";
@@ -93,13 +93,10 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
       "--detail summary shapes JSON records: use it with --format json or jsonl",
     );
   const { inputs, batch } = expandInputs(orgArgs);
-  await refuseOutputOverInput(options.out, [
-    ...inputs.map((input) => input.path),
-    ...options.rubrics,
-  ]);
+  await refuseOutputOverInput(options.out, pathsOf(inputs, options.rubrics));
   const rubrics = await loadRubricSet(options.rubrics);
   const overrides = await parseSetFlags(options.set, rubrics.index);
-  const only = inputs[0];
+  const only = inputs.at(0);
   if (!batch && only && SINGLE_FORMATS.includes(options.format)) {
     if (only.error) throw new FileError(only.path, only.error);
     const text = only.path === "-" ? await readStdin() : await readTextFile(only.path);
@@ -249,4 +246,10 @@ export function handoutInfo(
     ...(preparedFor ? { preparedFor } : {}),
     ...(preparedBy ? { preparedBy } : {}),
   };
+}
+
+/** Every input's path, then the rubric arguments: what `--out` must not overwrite. */
+function* pathsOf(inputs: InputList, rubrics: readonly string[]): Generator<string> {
+  for (const input of inputs) yield input.path;
+  yield* rubrics;
 }

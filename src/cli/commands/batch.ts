@@ -4,7 +4,7 @@ import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import type ExcelJS from "exceljs";
 import { EXIT, UsageError } from "../../io/errors.js";
-import type { Input } from "../../io/inputs.js";
+import type { Input, InputList } from "../../io/inputs.js";
 import { PACKAGE_ROOT } from "../../io/package.js";
 import { currentMaxFileSize, readStdin } from "../../io/read.js";
 import { RecordStream } from "../../io/stream.js";
@@ -75,7 +75,7 @@ const EVENT_LOOP_TURN_MS = 200;
  * current record with the output still valid.
  */
 export async function runBatch(
-  inputs: readonly Input[],
+  inputs: InputList,
   rubrics: RubricSet,
   options: BatchOptions,
 ): Promise<void> {
@@ -104,8 +104,10 @@ export async function runBatch(
     detail: options.detail ?? "full",
   };
   // V8 lets the heap grow with a long run's garbage: over 100,000 files to nearly 200 MB of
-  // resident memory. Asked to favour size, it stays near 100 MB for about 6% more time.
-  if (inputs.length >= LARGE_BATCH_FILES) setFlagsFromString("--optimize-for-size");
+  // resident memory. Asked to favour size, and to keep the young generation at the size it has
+  // (a megabyte or two, where it would grow to 32), it stays under 100 MB for about 10% more time.
+  if (inputs.length >= LARGE_BATCH_FILES)
+    setFlagsFromString("--optimize-for-size --semi-space-growth-factor=1");
   const sink = await RecordStream.open(options.out);
   const progress = Progress.enabled() ? new Progress(inputs.length) : undefined;
   const counts: Record<BatchOutcome, number> = {
@@ -142,7 +144,7 @@ export async function runBatch(
     progress?.tick(++filesDone, counts.failed);
   };
   const jobFor = async (seq: number): Promise<Job> => {
-    const input = inputs[seq] as Input;
+    const input = inputs.at(seq) as Input;
     if (input.error !== undefined) return { path: input.path, error: input.error };
     return input.path === "-" ? { path: "-", text: await readStdin() } : { path: input.path };
   };

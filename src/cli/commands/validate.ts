@@ -58,7 +58,7 @@ export async function runValidate(
   // The built-in rubrics, unchanged since the build checked them: nothing to find again.
   const checked = paths.length === 0 ? await builtInRubricsChecked() : undefined;
   if (checked !== undefined) return report([], options, global, new Map(), checked);
-  const { inputs } = expandInputs(paths.length > 0 ? paths : [BUILT_IN_RUBRICS]);
+  const inputs = [...expandInputs(paths.length > 0 ? paths : [BUILT_IN_RUBRICS]).inputs];
   const files = inputs.map((input) => input.path);
   const sources = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
