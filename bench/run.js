@@ -223,7 +223,7 @@ if (memoryFiles > 0 && existsSync("/usr/bin/time")) {
   rmSync(big, { recursive: true, force: true });
   const [kb, seconds] = output.trim().split("\n").pop().split(" ");
   console.log(
-    `memory: ${memoryFiles} files to JSON Lines in ${Number(seconds).toFixed(1)} s, peak RSS ${(Number(kb) / 1024).toFixed(0)} MB (limit 200 MB)`,
+    `memory: ${memoryFiles} files to JSON Lines in ${Number(seconds).toFixed(1)} s, peak RSS ${(Number(kb) / 1024).toFixed(0)} MB (limit 200 MB, stretch 100 MB)`,
   );
 }
 

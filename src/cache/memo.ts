@@ -1,8 +1,9 @@
 /**
  * Every speed cache rolefit keeps lives here. A cache is attached to the object it is made from
  * (a compiled rubric set, one of its compiled questions, or a question, band, rule, condition,
- * mechanism or YAML map), so it lives exactly as long as that object and is dropped with it.
- * Caches that could grow with the input are bounded maps.
+ * mechanism or YAML map), so it lives as long as that object and is dropped with it (each cache
+ * also holds the last object it was asked about, until it is asked about another). Caches that
+ * could grow with the input are bounded maps.
  *
  * What is cached, and what bounds it:
  * - per compiled set: point scales, wording, rules by id, rubric titles and summary, what-if

@@ -126,6 +126,10 @@ describe("the flat YAML reader", () => {
     ["a byte-order mark", "\ufeffname: A\n"],
     ["a quoted # (it could start a comment)", 'name: "Acme: the #1"\n'],
     ["a quote escaped by doubling it", "other: 'it''s'\n"],
+    ["a key without a space before its value", "name:A\n"],
+    ["a key that is not a name", "1st: A\n"],
+    ["a line separator in a value", "name: A\u2028B\n"],
+    ["a paragraph separator in a value", "name: A\u2029B\n"],
   ])("refuses %s", (_, text) => {
     expect(readFlatYaml(text)).toBeUndefined();
   });
