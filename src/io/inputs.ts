@@ -22,12 +22,16 @@ export class InputList implements Iterable<Input> {
   private readonly parts: Array<Input | FileRun> = [];
   /** The index of each part's first input, for `at`. */
   private readonly starts: number[] = [];
-  length = 0;
+  private count = 0;
+
+  get length(): number {
+    return this.count;
+  }
 
   push(input: Input): void {
-    this.starts.push(this.length);
+    this.starts.push(this.count);
     this.parts.push(input);
-    this.length++;
+    this.count++;
   }
 
   /** A plain file found in a folder: its path is `prefix + name`. */
@@ -35,23 +39,23 @@ export class InputList implements Iterable<Input> {
     const last = this.parts[this.parts.length - 1];
     if (last && "names" in last && last.prefix === prefix) last.names.push(name);
     else {
-      this.starts.push(this.length);
+      this.starts.push(this.count);
       this.parts.push({ prefix, names: [name] });
     }
-    this.length++;
+    this.count++;
   }
 
   append(other: InputList): void {
     for (const [index, part] of other.parts.entries()) {
-      this.starts.push(this.length + (other.starts[index] as number));
+      this.starts.push(this.count + (other.starts[index] as number));
       this.parts.push(part);
     }
-    this.length += other.length;
+    this.count += other.count;
   }
 
   /** The input at this position (undefined past the end). */
   at(index: number): Input | undefined {
-    if (index < 0 || index >= this.length) return undefined;
+    if (index < 0 || index >= this.count) return undefined;
     // The last part starting at or before `index`.
     let low = 0;
     let high = this.starts.length - 1;
