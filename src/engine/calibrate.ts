@@ -1,12 +1,12 @@
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { effectsOf, scoredEntries } from "../rubric/question.js";
-import { type Answers, type AnswerValue, LIMITS, type Rubric } from "../rubric/schema.js";
+import { type Answers, LIMITS, type Rubric } from "../rubric/schema.js";
 import type { Path } from "../rubric/yaml.js";
-import { type CompiledQuestion, type CompiledRubrics, compileRubrics } from "./compile.js";
+import { type CompiledRubrics, compileRubrics } from "./compile.js";
 import { recommendationFor } from "./evaluate.js";
-import { pointsOf } from "./points.js";
 import {
   applicableAnswers,
+  type CountedAnswer,
   decide,
   groupPoints,
   multipliersOf,
@@ -280,20 +280,15 @@ export function fitEffects(
     // Per variable, how much one point of it moves each outcome's score for this case.
     const slope = new Map<number, number>();
     for (const group of compiled.groups) {
-      const counted: CompiledQuestion[] = [];
+      const counted: CountedAnswer[] = [];
       const capped = groupPoints(compiled, group, counting, counted);
       if (counted.length === 0) continue;
       const scale = scales.get(group.rubricId) ?? 0;
       const raw = { combine: 0, separate: 0, matrix: 0 };
-      for (const member of counted) {
-        const points = pointsOf(compiled, member, counting[member.question.id]);
+      for (const { points } of counted)
         for (const outcome of OUTCOMES) raw[outcome] += points[outcome];
-      }
-      for (const member of counted)
-        for (const effect of effectsOf(
-          member.question,
-          counting[member.question.id] as AnswerValue,
-        )) {
+      for (const { entry, value } of counted)
+        for (const effect of effectsOf(entry.question, value)) {
           const ids = byEffect.get(effect.effect);
           if (!ids) continue;
           OUTCOMES.forEach((outcome, k) => {

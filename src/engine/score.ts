@@ -80,23 +80,30 @@ export function multipliersOf(
   return product;
 }
 
+/** An answer that counts in its group, with its points before the family's cap. */
+export interface CountedAnswer {
+  entry: CompiledQuestion;
+  value: AnswerValue;
+  points: Scores;
+}
+
 /**
  * A group's points before preconditions: the sum of its members' that apply and are answered,
- * capped for a family. In score points.
+ * capped for a family. In score points. `counted` receives each answer that counts.
  */
 export function groupPoints(
   compiled: CompiledRubrics,
   group: ScoringGroup,
   answers: Answers,
-  counted?: CompiledQuestion[],
+  counted?: CountedAnswer[],
   changes?: readonly Change[],
 ): Scores {
   const net = zeroScores();
   for (const entry of group.members) {
     const value = answerWith(answers, entry.question.id, changes);
     if (value === undefined || !applies(entry, answers)) continue;
-    counted?.push(entry);
     const points = pointsOf(compiled, entry, value);
+    counted?.push({ entry, value, points });
     net.combine += points.combine;
     net.separate += points.separate;
     net.matrix += points.matrix;
@@ -139,25 +146,11 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
     compiled.rubrics.map((rubric) => [rubric.id, zeroScores()]),
   );
   const pointsByGroup: Array<Scores | undefined> = new Array(compiled.groups.length);
-  // groupPoints written out, keeping each counted answer's points for the ledger.
-  const counted: Counted[] = [];
+  const counted: CountedAnswer[] = [];
   for (const group of compiled.groups) {
     counted.length = 0;
-    let combine = 0;
-    let separate = 0;
-    let matrix = 0;
-    for (const entry of group.members) {
-      const value = answers[entry.question.id];
-      if (value === undefined || !applies(entry, answers)) continue;
-      const own = pointsOf(compiled, entry, value);
-      counted.push({ entry, value, own });
-      combine += own.combine;
-      separate += own.separate;
-      matrix += own.matrix;
-    }
+    const points = groupPoints(compiled, group, answers, counted);
     if (counted.length === 0) continue;
-    const uncapped: Scores = { combine, separate, matrix };
-    const points = capGroup(compiled, group, { combine, separate, matrix });
     pointsByGroup[group.index] = points;
     const scale = scales.get(group.rubricId) ?? 0;
     const raw = rubricPoints.get(group.rubricId) ?? zeroScores();
@@ -173,7 +166,7 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
       raw.separate += unweighted(points.separate, multipliers.separate, scale);
       raw.matrix += unweighted(points.matrix, multipliers.matrix, scale);
     }
-    ledgerOfGroup(compiled, counted, uncapped, points, ledger);
+    ledgerOfGroup(compiled, counted, points, ledger);
   }
   showHeldBack(compiled, answers, multipliers, favour, ledger);
   const scores: Scores = {
@@ -193,36 +186,35 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
 const unweighted = (points: number, multiplier: number, scale: number): number =>
   (points > 0 ? points * multiplier : points) / scale;
 
-/** An answer that counts in its group, with its points before the family's cap. */
-interface Counted {
-  entry: CompiledQuestion;
-  value: AnswerValue;
-  own: Scores;
-}
-
 const scaledBy = (points: Scores, ratio: Scores): Scores => ({
   combine: points.combine * ratio.combine,
   separate: points.separate * ratio.separate,
   matrix: points.matrix * ratio.matrix,
 });
 
-/**
- * Each counted answer's points, a capped family's shared out in proportion to its members'
- * (`uncapped`: their sum, `capped`: the group's points).
- */
+/** Each counted answer's points, a capped family's shared out in proportion to its members'. */
 function ledgerOfGroup(
   compiled: CompiledRubrics,
-  counted: readonly Counted[],
-  uncapped: Scores,
+  counted: readonly CountedAnswer[],
   capped: Scores,
   ledger: LedgerEntry[],
 ): void {
+  // The group's sum before the cap, in groupPoints' order; written out per outcome, as this
+  // runs for every answer of every organisation.
+  let combine = 0;
+  let separate = 0;
+  let matrix = 0;
+  for (const { points } of counted) {
+    combine += points.combine;
+    separate += points.separate;
+    matrix += points.matrix;
+  }
   const ratio: Scores = {
-    combine: uncapped.combine === 0 ? 1 : capped.combine / uncapped.combine,
-    separate: uncapped.separate === 0 ? 1 : capped.separate / uncapped.separate,
-    matrix: uncapped.matrix === 0 ? 1 : capped.matrix / uncapped.matrix,
+    combine: combine === 0 ? 1 : capped.combine / combine,
+    separate: separate === 0 ? 1 : capped.separate / separate,
+    matrix: matrix === 0 ? 1 : capped.matrix / matrix,
   };
-  for (const { entry, value, own } of counted) {
+  for (const { entry, value, points: own } of counted) {
     const { question, rubricId, order } = entry;
     // A single answer is its own one entry: its points, without making effectsOf's texts.
     if (!Array.isArray(value)) {

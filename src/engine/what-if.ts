@@ -414,8 +414,12 @@ export class WhatIf {
    */
   private scratchAnswers(): Record<string, AnswerValue | undefined> {
     if (!this.scratch) {
-      // The answers copied whole (quick for a plain object), then those that do not count hidden.
-      const copy: Record<string, AnswerValue | undefined> = { ...this.answers };
+      // The answers copied whole, then those that do not count hidden. Nothing inherited, as
+      // for every answers object: a question id such as `constructor` reads as unanswered.
+      const copy: Record<string, AnswerValue | undefined> = Object.assign(
+        Object.create(null),
+        this.answers,
+      );
       for (const entry of this.compiled.questions)
         if (!this.appliesNow(entry) && copy[entry.question.id] !== undefined)
           copy[entry.question.id] = undefined;
@@ -540,12 +544,12 @@ export class WhatIf {
   private recommendationWithGate(entry: CompiledQuestion, value: AnswerValue | undefined): Outcome {
     const flips = this.flipsOf(entry.question.id, value);
     const scores = this.scoresWithGate(entry, value, flips);
-    const fired =
+    return this.bestUnder(
+      scores,
       this.compiled.rules.length > 31
         ? this.firedWith([[entry.question.id, value]])
-        : this.firedFor(this.maskWithGate(entry, value, flips));
-    const { mask } = outcomesLeftBy(fired);
-    return bestOutcome(scores.combine, scores.separate, scores.matrix, mask) ?? "combine";
+        : this.firedFor(this.maskWithGate(entry, value, flips)),
+    );
   }
 
   /**
@@ -557,7 +561,8 @@ export class WhatIf {
     const entry = this.compiled.byId.get(id);
     if (!entry) return { change };
     if (this.compiled.gates.has(id)) {
-      const answers: Record<string, AnswerValue> = { ...this.answers };
+      // Nothing inherited, as for every answers object (see scratchAnswers).
+      const answers: Record<string, AnswerValue> = Object.assign(Object.create(null), this.answers);
       if (value === undefined) delete answers[id];
       else answers[id] = value;
       return { change, after: new WhatIf(this.compiled, answers) };
@@ -620,12 +625,12 @@ export class WhatIf {
       return this.bestWith(this.scores(changes), changes);
     }
     const scores = this.scoresOfPair(a, b);
-    const fired =
+    return this.bestUnder(
+      scores,
       a.rules === undefined || b.rules === undefined
         ? this.firedWith([a.change, b.change])
-        : this.firedFor(this.firedMaskOfPair(a, b));
-    const { mask } = outcomesLeftBy(fired);
-    return bestOutcome(scores.combine, scores.separate, scores.matrix, mask) ?? "combine";
+        : this.firedFor(this.firedMaskOfPair(a, b)),
+    );
   }
 
   /**
@@ -654,7 +659,12 @@ export class WhatIf {
     const touchesRules = changes.some(
       ([id]) => this.ready.rulesOf.has(id) || this.compiled.gates.has(id),
     );
-    const { mask } = outcomesLeftBy(touchesRules ? this.firedWith(changes) : this.baseFired);
+    return this.bestUnder(scores, touchesRules ? this.firedWith(changes) : this.baseFired);
+  }
+
+  /** The best outcome for these scores among those these fired rules leave open. */
+  private bestUnder(scores: Scores, fired: readonly HardRule[]): Outcome {
+    const { mask } = outcomesLeftBy(fired);
     return bestOutcome(scores.combine, scores.separate, scores.matrix, mask) ?? "combine";
   }
 

@@ -424,7 +424,7 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
       pool.push({ question, candidate, gain, movesRules });
     }
   }
-  const best = [...strongest(pool, PAIR_POOL)].map((entry) => ({
+  const best = strongest(pool, PAIR_POOL).map((entry) => ({
     ...entry,
     prepared: w.prepare([entry.question.id, entry.candidate.to]),
   }));

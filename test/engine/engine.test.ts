@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileRubrics } from "../../src/engine/compile.js";
 import { scoreAnswers } from "../../src/engine/score.js";
+import { WhatIf } from "../../src/engine/what-if.js";
 import { assess } from "../../src/narrate/assess.js";
 import { parseRubric } from "../../src/rubric/parse.js";
 import type { Answers, AnswerValue, Rubric } from "../../src/rubric/schema.js";
@@ -271,5 +272,64 @@ questions:
       answers: answers({ a_q: true, b_q: true }),
     });
     expect(result.robustness).toEqual({ combine: 1, separate: 0, matrix: 0 });
+  });
+});
+
+describe("what-ifs on a question others' appliesWhen tests", () => {
+  // A question may be called `constructor`; unanswered, it must read as unanswered on every path,
+  // the copy of the answers a gate's what-if checks the rules on included.
+  const gated = rubric(`
+id: gated
+title: Gated
+description: A gate, what it turns on, and a rule on both.
+weight: 1
+questions:
+  - id: gate
+    prompt: Open?
+    help: Opens the detail.
+    type: choice
+    answers:
+      - { value: "no", effect: { combine: 1 }, reason: closed }
+      - { value: "yes", effect: { combine: 0 }, reason: open }
+  - id: detail
+    prompt: Detail?
+    help: Only when open.
+    type: choice
+    appliesWhen: { question: gate, in: ["yes"] }
+    answers:
+      - { value: m, effect: { matrix: 3 }, reason: matrix detail }
+      - { value: n, effect: { matrix: 0 }, reason: plain detail }
+  - id: constructor
+    prompt: Built?
+    help: A name that Object.prototype also has.
+    type: choice
+    answers:
+      - { value: a, effect: { separate: 1 }, reason: a }
+      - { value: b, effect: { separate: -1 }, reason: b }
+rules:
+  - id: open-needs-constructor
+    effect: forbid
+    outcome: matrix
+    when: { all: [{ question: gate, in: ["yes"] }, { question: constructor, notIn: [a] }] }
+    reason: An open gate with a built answer other than a rules matrix out.
+`);
+  const set = compileRubrics([gated]);
+
+  it("decides a gate's what-if as a full assessment of the changed answers does", () => {
+    const today = answers({ gate: "no", detail: "m" });
+    const opened = answers({ gate: "yes", detail: "m" });
+    const w = new WhatIf(set, today);
+    const full = assess(set, { organization: "O", source: null, answers: opened });
+    expect(full.recommendation).toBe("matrix");
+    expect(w.recommendationWith("gate", "yes")).toBe(full.recommendation);
+  });
+
+  it("pairs a gate's change with another as a full assessment of both changes does", () => {
+    const today = answers({ gate: "no", detail: "n" });
+    const both = answers({ gate: "yes", detail: "m" });
+    const prepared = new WhatIf(set, today).prepare(["gate", "yes"]);
+    const full = assess(set, { organization: "O", source: null, answers: both });
+    expect(full.recommendation).toBe("matrix");
+    expect(prepared.after?.recommendationWith("detail", "m")).toBe(full.recommendation);
   });
 });
