@@ -1,7 +1,7 @@
 import { BoundedMap, keyed, LIMITS } from "../cache/memo.js";
 import { conditionLeaves, type Predicate, predicateOf } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import type { Answers, AnswerValue } from "../rubric/schema.js";
+import type { Answers, AnswerValue, Question } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics, HardRule, ScoringGroup } from "./compile.js";
 import { applies, type Change, factorsOf, pointsOf, ZERO } from "./points.js";
 import {
@@ -93,6 +93,15 @@ export interface PointRange {
 interface Prepared {
   /** Per question, the indexes of the rules that test it. */
   rulesOf: Map<string, number[]>;
+  /** The same by the question's compiled order, for the what-ifs asked per candidate answer. */
+  rulesByOrder: ReadonlyArray<readonly number[] | undefined>;
+  /** Whether each question (by compiled order) decides whether others apply. */
+  gateByOrder: readonly boolean[];
+  /**
+   * For such a question, the groups a change to it re-sums, in the order they are summed: its
+   * own, then those of the questions it gates.
+   */
+  gateGroups: ReadonlyArray<readonly ScoringGroup[]>;
   /** The rules' conditions, compiled, in rule order. */
   predicates: Predicate[];
   /** Fired-rule lists by bitmask, shared so decisions can cache what each set leaves open. */
@@ -115,6 +124,14 @@ function makeTables(compiled: CompiledRubrics): Prepared {
   });
   return {
     rulesOf,
+    rulesByOrder: compiled.questions.map((entry) => rulesOf.get(entry.question.id)),
+    gateByOrder: compiled.questions.map((entry) => compiled.gates.has(entry.question.id)),
+    gateGroups: compiled.questions.map((entry) => {
+      const groups: ScoringGroup[] = [entry.group];
+      for (const gated of compiled.gates.get(entry.question.id) ?? [])
+        if (!groups.includes(gated.group)) groups.push(gated.group);
+      return groups;
+    }),
     predicates: compiled.rules.map((rule) => predicateOf(rule.when)),
     firedByMask: new BoundedMap(LIMITS.FIRED_SETS),
   };
@@ -251,7 +268,8 @@ export class WhatIf {
     return this.points[group.index] ?? ZERO;
   }
 
-  private appliesNow(entry: CompiledQuestion): boolean {
+  /** Whether a question counts with today's answers. */
+  appliesNow(entry: CompiledQuestion): boolean {
     return this.applicable[entry.order] === true;
   }
 
@@ -330,18 +348,32 @@ export class WhatIf {
     value: AnswerValue | undefined,
     flips = this.flipsOf(entry.question.id, value),
   ): Scores {
-    const id = entry.question.id;
-    const gated = this.compiled.gates.get(id) ?? [];
+    const groups = this.ready.gateGroups[entry.order] ?? [entry.group];
+    if (flips.length === 0) {
+      // Turning nothing on or off, only its own group's points change. The groups it gates are
+      // still swapped, for themselves, so the sums round as the general path's below.
+      const favour = { ...this.favour };
+      const against = { ...this.against };
+      for (const group of groups) {
+        const before = this.pointsOfGroup(group);
+        const after =
+          group === entry.group
+            ? this.groupPointsWith(entry, pointsOf(this.compiled, entry, value))
+            : before;
+        swapInto(favour, against, before, after);
+      }
+      return this.scoresFrom(
+        favour,
+        against,
+        entry.precondition ? this.multipliersWith(entry, value) : this.multipliers,
+      );
+    }
+    const gated = this.compiled.gates.get(entry.question.id) ?? [];
     const counts = (member: CompiledQuestion) =>
       flips.includes(member) ? !this.appliesNow(member) : this.appliesNow(member);
     const answerOf = (member: CompiledQuestion) =>
       member === entry ? value : this.answers[member.question.id];
-    const groups: ScoringGroup[] = [entry.group];
-    let preconditions = entry.precondition;
-    for (const member of gated) {
-      if (!groups.includes(member.group)) groups.push(member.group);
-      if (member.precondition) preconditions = true;
-    }
+    const preconditions = entry.precondition || gated.some((member) => member.precondition);
     const favour = { ...this.favour };
     const against = { ...this.against };
     for (const group of groups) {
@@ -388,7 +420,7 @@ export class WhatIf {
   ): number {
     const id = entry.question.id;
     // Turning nothing on or off, it is a change like any other.
-    if (flips.length === 0) return this.maskWith(id, value);
+    if (flips.length === 0) return this.maskWith(entry, value);
     const scratch = this.scratchAnswers();
     if (this.appliesNow(entry)) scratch[id] = value;
     const tested = [id];
@@ -444,7 +476,8 @@ export class WhatIf {
     let mask = this.baseMask;
     if (changes.length === 1) {
       const [id, value] = changes[0] as Change;
-      mask = this.maskWith(id, value);
+      const entry = this.compiled.byId.get(id);
+      if (entry) mask = this.maskWith(entry, value);
     } else {
       let overlay: Answers | undefined;
       for (const [id] of changes) {
@@ -469,13 +502,14 @@ export class WhatIf {
   }
 
   /** The fired-rule bitmask with one answer changed (for at most 31 rules). */
-  private maskWith(id: string, value: AnswerValue | undefined): number {
+  private maskWith(entry: CompiledQuestion, value: AnswerValue | undefined): number {
     let mask = this.baseMask;
-    const entry = this.compiled.byId.get(id);
     // An answer to a question that does not apply counts for no rule.
-    if (entry && !this.appliesNow(entry)) return mask;
+    const rules = this.ready.rulesByOrder[entry.order];
+    if (!rules || !this.appliesNow(entry)) return mask;
     const { predicates } = this.ready;
-    for (const index of this.ready.rulesOf.get(id) ?? []) {
+    const id = entry.question.id;
+    for (const index of rules) {
       if (predicates[index]?.(this.counting, id, value)) mask |= 1 << index;
       else mask &= ~(1 << index);
     }
@@ -491,26 +525,28 @@ export class WhatIf {
     return fired;
   }
 
-  /** Only the recommendation with one answer changed: the question most what-ifs ask. */
+  /** Only the recommendation with one answer changed. */
   recommendationWith(id: string, value: AnswerValue | undefined): Outcome {
     const entry = this.compiled.byId.get(id);
-    const after = entry ? pointsOf(this.compiled, entry, value) : ZERO;
-    return this.recommendationWithPoints(id, value, after);
+    if (!entry) return this.recommendationWithChanges([[id, value]]);
+    return this.recommendationOf(entry, value, pointsOf(this.compiled, entry, value));
   }
 
   /**
-   * The same, when the changed answer's points (before families and preconditions) are already
-   * known: numbers, by segment.
+   * The same for a known question whose changed answer's points (before families and
+   * preconditions) are known: the what-if asked of every candidate answer.
    */
-  recommendationWithPoints(id: string, value: AnswerValue | undefined, points: Scores): Outcome {
-    const entry = this.compiled.byId.get(id);
-    if (!entry) return this.recommendationWithChanges([[id, value]]);
-    if (this.compiled.gates.has(id)) return this.recommendationWithGate(entry, value);
+  recommendationOf(
+    entry: CompiledQuestion,
+    value: AnswerValue | undefined,
+    points: Scores,
+  ): Outcome {
+    if (this.ready.gateByOrder[entry.order]) return this.recommendationWithGate(entry, value);
     const fired =
       this.compiled.rules.length > 31
-        ? this.firedWith([[id, value]])
-        : this.ready.rulesOf.has(id)
-          ? this.firedFor(this.maskWith(id, value))
+        ? this.firedWith([[entry.question.id, value]])
+        : this.ready.rulesByOrder[entry.order]
+          ? this.firedFor(this.maskWith(entry, value))
           : this.baseFired;
     // scores() without its objects: the same sums, for the hottest what-if.
     const before = this.pointsOfGroup(entry.group);
@@ -579,7 +615,7 @@ export class WhatIf {
       if (this.appliesNow(entry))
         for (const index of this.ready.rulesOf.get(id) ?? []) rules |= 1 << index;
       prepared.rules = rules;
-      prepared.fired = this.maskWith(id, value);
+      prepared.fired = this.maskWith(entry, value);
     }
     if (entry.precondition && this.appliesNow(entry)) prepared.factors = factorsOf(entry, value);
     else if (!this.ready.rulesOf.has(id)) {
@@ -724,10 +760,9 @@ export class WhatIf {
     entry: CompiledQuestion,
     range: PointRange,
     current: Outcome,
-    values: () => readonly AnswerValue[] | undefined,
+    values: (question: Question, compiled: CompiledRubrics) => readonly AnswerValue[] | undefined,
   ): boolean {
-    const id = entry.question.id;
-    if (entry.precondition || this.compiled.gates.has(id)) return false;
+    if (entry.precondition || this.ready.gateByOrder[entry.order]) return false;
     const mask = this.baseOpen;
     // The bound on the scores first: it is cheaper than the rules, and rules out most questions.
     const today = this.pointsOfGroup(entry.group);
@@ -742,12 +777,13 @@ export class WhatIf {
         counted(multipliers[outcome], today[outcome]);
       if (base[outcome] + rivalGains - (base[current] - currentLoses) > -CLEAR_MARGIN) return false;
     }
-    if (this.ready.rulesOf.has(id)) {
+    if (this.ready.rulesByOrder[entry.order]) {
       // A question rules test: only if no answer it can take opens or closes an outcome.
-      const stretches = this.compiled.rules.length > 31 ? undefined : values();
+      const stretches =
+        this.compiled.rules.length > 31 ? undefined : values(entry.question, this.compiled);
       if (!stretches) return false;
       for (const value of stretches)
-        if (outcomesLeftBy(this.firedFor(this.maskWith(id, value))).mask !== mask) return false;
+        if (outcomesLeftBy(this.firedFor(this.maskWith(entry, value))).mask !== mask) return false;
     }
     return true;
   }

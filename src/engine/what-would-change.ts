@@ -3,7 +3,7 @@ import { conditionLeaves, predicateOf, questionsTestedBy } from "../rubric/condi
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { allowedValues, bandFor, numericDomain, optionOrder } from "../rubric/question.js";
 import type { AnswerValue, NumericQuestion, Question } from "../rubric/schema.js";
-import type { CompiledRubrics, ScoringGroup } from "./compile.js";
+import type { CompiledQuestion, CompiledRubrics } from "./compile.js";
 import type {
   ChangeFact,
   ChangeKind,
@@ -25,8 +25,6 @@ interface Candidate {
   /** -1 below the current answer, +1 above; 0 where order means nothing. */
   direction: number;
   range?: ValueRange;
-  /** The recommendation with the change made, where finding the candidate already told it. */
-  recommendation?: Outcome;
 }
 
 type Outcomes = { scores: Scores; decision: Decision };
@@ -87,43 +85,53 @@ function nearestIn(range: ValueRange, from: number | undefined): number {
   return Math.max(range.min, range.next - 1);
 }
 
-/** Adjacent ranges with the same recommendation merged: where the result actually changes. */
-function numericCandidates(w: WhatIf, question: NumericQuestion): Candidate[] {
-  const { compiled, answers } = w;
-  const from = answers[question.id];
-  const current = typeof from === "number" ? from : undefined;
+/**
+ * Each segment's recommendation with the answer in it, adjacent segments alike merged: the
+ * ranges where the result actually changes.
+ */
+function mergedRanges(
+  w: WhatIf,
+  entry: CompiledQuestion,
+  question: NumericQuestion,
+): Array<ValueRange & { recommendation: Outcome }> {
   const merged: Array<ValueRange & { recommendation: Outcome }> = [];
-  for (const segment of numericSegments(question, compiled)) {
-    const recommendation = w.recommendationWithPoints(question.id, segment.min, segment.points);
+  for (const segment of numericSegments(question, w.compiled)) {
+    const recommendation = w.recommendationOf(entry, segment.min, segment.points);
     const last = merged[merged.length - 1];
     if (last && last.recommendation === recommendation) last.next = segment.next;
     else merged.push({ min: segment.min, next: segment.next, recommendation });
   }
-  return rangeCandidates(merged, current);
+  return merged;
 }
 
+/** Where a candidate answer lies from today's: option steps or ranges, and which way. */
+type Visit = (to: AnswerValue, distance: number, direction: number, index: number) => void;
+
 /** Each range but the one holding today's answer, as the value of it nearest that answer. */
-function rangeCandidates(
-  ranges: ReadonlyArray<ValueRange & { recommendation?: Outcome }>,
-  current: number | undefined,
-): Candidate[] {
+function eachRange(ranges: readonly ValueRange[], current: number | undefined, visit: Visit) {
   const at =
     current === undefined
       ? -1
       : ranges.findIndex((r) => current >= r.min && (r.next === null || current < r.next));
-  return ranges
-    .map((range, index) => {
-      const candidate: Candidate = {
-        to: nearestIn(range, current),
-        distance: at < 0 ? 1 : Math.abs(index - at),
-        direction: at < 0 ? 0 : Math.sign(index - at),
-        range: { min: range.min, next: range.next },
-      };
-      // Every value of a merged range decides alike, the one chosen included.
-      if (range.recommendation) candidate.recommendation = range.recommendation;
-      return candidate;
-    })
-    .filter((_, index) => index !== at);
+  for (let index = 0; index < ranges.length; index++) {
+    if (index === at) continue;
+    visit(
+      nearestIn(ranges[index] as ValueRange, current),
+      at < 0 ? 1 : Math.abs(index - at),
+      at < 0 ? 0 : Math.sign(index - at),
+      index,
+    );
+  }
+}
+
+/** rangeCandidates' list, for the searches that keep their candidates. */
+function rangeCandidates(ranges: readonly ValueRange[], current: number | undefined): Candidate[] {
+  const candidates: Candidate[] = [];
+  eachRange(ranges, current, (to, distance, direction, index) => {
+    const { min, next } = ranges[index] as ValueRange;
+    candidates.push({ to, distance, direction, range: { min, next } });
+  });
+  return candidates;
 }
 
 /** A copy of a sorted list with one more item in its place, found by binary search. */
@@ -138,51 +146,61 @@ function insertInOrder<T>(sorted: readonly T[], item: T, order: (a: T, b: T) => 
   return [...sorted.slice(0, low), item, ...sorted.slice(low)];
 }
 
-/** Every other answer a question could take, one step at a time for lists and selections. */
-function candidatesFor(w: WhatIf, question: Question): Candidate[] {
-  const { answers } = w;
-  const current = answers[question.id];
-  switch (question.type) {
-    case "integer":
-    case "percent":
-      return numericCandidates(w, question);
-    case "multi": {
-      const options = allowedValues(question).map(String);
-      if (!Array.isArray(current)) {
-        return [[], ...options.map((option) => [option])].map((to) => ({
-          to,
-          distance: 1,
-          direction: 0,
-        }));
-      }
-      // One option added or removed is one change; the list stays in the rubric's order.
-      const chosen = new Set(current);
-      const inRubricOrder = optionOrder(question);
-      const sorted = [...current].sort(inRubricOrder);
-      return options.map((option) => ({
-        to: chosen.has(option)
-          ? current.filter((o) => o !== option)
-          : insertInOrder(sorted, option, inRubricOrder),
-        distance: 1,
-        direction: 0,
-      }));
+/**
+ * Every other answer a question of options could take (not numbers: see the segments), one
+ * step at a time for lists and selections.
+ */
+function eachOtherAnswer(w: WhatIf, question: Question, visit: Visit): void {
+  const current = w.answers[question.id];
+  if (question.type === "multi") {
+    const options = allowedValues(question).map(String);
+    if (!Array.isArray(current)) {
+      visit([], 1, 0, -1);
+      for (let index = 0; index < options.length; index++)
+        visit([options[index] as string], 1, 0, index);
+      return;
     }
-    default: {
-      const values = allowedValues(question);
-      const at = current === undefined ? -1 : values.indexOf(current as string | number | boolean);
-      const candidates: Candidate[] = [];
-      for (let index = 0; index < values.length; index++) {
-        const to = values[index] as string | number | boolean;
-        if (to === current) continue;
-        candidates.push({
-          to,
-          distance: at < 0 ? 1 : Math.abs(index - at),
-          direction: at < 0 ? 0 : Math.sign(index - at),
-        });
-      }
-      return candidates;
+    // One option added or removed is one change; the list stays in the rubric's order.
+    const chosen = new Set(current);
+    const inRubricOrder = optionOrder(question);
+    const sorted = [...current].sort(inRubricOrder);
+    for (let index = 0; index < options.length; index++) {
+      const option = options[index] as string;
+      const to = chosen.has(option)
+        ? current.filter((o) => o !== option)
+        : insertInOrder(sorted, option, inRubricOrder);
+      visit(to, 1, 0, index);
     }
+    return;
   }
+  const values = allowedValues(question);
+  const at = current === undefined ? -1 : values.indexOf(current as string | number | boolean);
+  for (let index = 0; index < values.length; index++) {
+    const to = values[index] as string | number | boolean;
+    if (to === current) continue;
+    visit(to, at < 0 ? 1 : Math.abs(index - at), at < 0 ? 0 : Math.sign(index - at), index);
+  }
+}
+
+/**
+ * Every answer a question could take instead, for the searches that keep their candidates:
+ * numbers by every segment, not only where the recommendation changes, as rules and pairs of
+ * changes can turn inside a range of equal results.
+ */
+function segmentCandidates(w: WhatIf, question: Question): Candidate[] {
+  const { compiled, answers } = w;
+  if (question.type === "integer" || question.type === "percent") {
+    const from = answers[question.id];
+    return rangeCandidates(
+      numericSegments(question, compiled),
+      typeof from === "number" ? from : undefined,
+    );
+  }
+  const candidates: Candidate[] = [];
+  eachOtherAnswer(w, question, (to, distance, direction) => {
+    candidates.push({ to, distance, direction });
+  });
+  return candidates;
 }
 
 /**
@@ -211,48 +229,73 @@ function firmness(w: WhatIf) {
 export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
   const { compiled, answers } = w;
   const firm = firmness(w);
-  const found: Array<ChangeFact & { distance: number; order: number }> = [];
+  const found: FoundChange[] = [];
   const ranges = pointRanges(compiled);
-  for (const entry of compiled.questions) {
+  // Per question, direction and new outcome, the nearest change (made only once one flips).
+  let nearest: Map<string, FoundChange> | undefined;
+  /** A change the cheap check says flips it: evaluated in full, and kept if nearest. */
+  const flips = (
+    entry: CompiledQuestion,
+    to: AnswerValue,
+    distance: number,
+    direction: number,
+    range?: ValueRange,
+  ) => {
     const { question, order } = entry;
-    // A question that does not apply is no change anyone could make.
-    if (!w.applies(question.id)) continue;
-    const range = ranges.get(entry.group);
-    if (
-      range &&
-      w.clearlyKeepsWhateverAnswer(entry, range, current, () => ruleValues(question, compiled))
-    )
-      continue;
+    const change = [question.id, to] as const;
+    const after = w.evaluate([change]);
+    const { recommendation } = after.decision;
+    // A change that leaves no recommendation (a tie, or rules that no longer decide so little
+    // answered) is not a change to another.
+    if (recommendation === current || !firm([change], after)) return;
+    const key = `${direction}:${recommendation}`;
+    nearest ??= new Map();
+    const kept = nearest.get(key);
+    if (kept && kept.distance <= distance) return;
     const from = answers[question.id];
-    let nearest: Map<string, ChangeFact & { distance: number; order: number }> | undefined;
-    for (const candidate of candidatesFor(w, question)) {
-      if (!withinReach(question, from, candidate)) continue;
-      // The cheap check first; the full evaluation only for the changes that do flip it.
-      const quick = candidate.recommendation ?? w.recommendationWith(question.id, candidate.to);
-      if (quick === current) continue;
-      const after = w.evaluate([[question.id, candidate.to]]);
-      const { recommendation } = after.decision;
-      // A change that leaves no recommendation (a tie, or rules that no longer decide so little
-      // answered) is not a change to another.
-      if (recommendation === current || !firm([[question.id, candidate.to]], after)) continue;
-      const key = `${candidate.direction}:${recommendation}`;
-      nearest ??= new Map();
-      const kept = nearest.get(key);
-      if (kept && kept.distance <= candidate.distance) continue;
-      const change: ChangeFact & { distance: number; order: number } = {
-        questionId: question.id,
-        kind: kindOf(question),
-        from: from ?? null,
-        to: candidate.to,
-        recommendation,
-        margin: marginOf(after),
-        distance: candidate.distance,
-        order,
-      };
-      if (candidate.range) change.range = candidate.range;
-      nearest.set(key, change);
-    }
+    const fact: FoundChange = {
+      questionId: question.id,
+      kind: kindOf(question),
+      from: from ?? null,
+      to,
+      recommendation,
+      margin: marginOf(after),
+      distance,
+      order,
+    };
+    if (range) fact.range = range;
+    nearest.set(key, fact);
+  };
+  for (const entry of compiled.questions) {
+    const { question } = entry;
+    // A question that does not apply is no change anyone could make.
+    if (!w.appliesNow(entry)) continue;
+    const range = ranges[entry.group.index];
+    if (range && w.clearlyKeepsWhateverAnswer(entry, range, current, ruleValues)) continue;
+    const from = answers[question.id];
+    if (question.type === "integer" || question.type === "percent") {
+      // A merged range's recommendation holds for each of its values, the one tried included.
+      const merged = mergedRanges(w, entry, question);
+      eachRange(
+        merged,
+        typeof from === "number" ? from : undefined,
+        (to, distance, direction, index) => {
+          const { min, next, recommendation } = merged[index] as (typeof merged)[number];
+          if (recommendation !== current && withinReach(question, from, to, distance))
+            flips(entry, to, distance, direction, { min, next });
+        },
+      );
+    } else
+      eachOtherAnswer(w, question, (to, distance, direction) => {
+        // The cheap check first; the full evaluation only for the changes that do flip it.
+        if (
+          withinReach(question, from, to, distance) &&
+          w.recommendationOf(entry, to, pointsOf(compiled, entry, to)) !== current
+        )
+          flips(entry, to, distance, direction);
+      });
     if (nearest) for (const change of nearest.values()) found.push(change);
+    nearest = undefined;
   }
   return found
     .sort(
@@ -265,6 +308,9 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
     )
     .map(({ distance: _distance, order: _order, ...change }) => change);
 }
+
+/** A change that flips the recommendation, with what orders the list. */
+type FoundChange = ChangeFact & { distance: number; order: number };
 
 /**
  * One answer for each stretch of answers the hard rules treat alike: every allowed value, or a
@@ -291,7 +337,7 @@ const segmentStarts = keyed("segment starts", (segments: readonly Segment[]) =>
  */
 const pointRanges = keyed("group point ranges", (compiled: CompiledRubrics) => {
   const scales = scalesOf(compiled);
-  const ranges = new Map<ScoringGroup, PointRange>();
+  const ranges: PointRange[] = new Array(compiled.groups.length);
   for (const group of compiled.groups) {
     const scale = scales.get(group.rubricId) ?? 0;
     const lo = { combine: 0, separate: 0, matrix: 0 };
@@ -310,7 +356,7 @@ const pointRanges = keyed("group point ranges", (compiled: CompiledRubrics) => {
         hi[outcome] = Math.min(hi[outcome], cap);
       }
     }
-    ranges.set(group, { lo, hi });
+    ranges[group.index] = { lo, hi };
   }
   return ranges;
 });
@@ -354,9 +400,13 @@ const PLAUSIBLE_FACTOR = 3;
  * take any answer; a circumstance only moves within reach of today, to the next band or step, or
  * within about a factor of three ("with 20,001 employees (now 160)" is no advice).
  */
-function withinReach(question: Question, from: AnswerValue | undefined, candidate: Candidate) {
+function withinReach(
+  question: Question,
+  from: AnswerValue | undefined,
+  to: AnswerValue,
+  distance: number,
+) {
   if (question.lever || from === undefined) return true;
-  const to = candidate.to;
   // A scale's answers are steps (1 ad hoc … 5 optimising), not amounts: the next step is in reach.
   if (
     (question.type === "integer" || question.type === "percent") &&
@@ -372,7 +422,7 @@ function withinReach(question: Question, from: AnswerValue | undefined, candidat
     };
     return Math.abs(at(to) - at(from)) <= 1;
   }
-  return candidate.distance <= 1;
+  return distance <= 1;
 }
 
 /**
@@ -413,7 +463,7 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
   for (const { question } of compiled.questions) {
     if (answers[question.id] === undefined || !w.applies(question.id)) continue;
     for (const candidate of segmentCandidates(w, question)) {
-      if (!withinReach(question, answers[question.id], candidate)) continue;
+      if (!withinReach(question, answers[question.id], candidate.to, candidate.distance)) continue;
       const scores = w.scores([[question.id, candidate.to]]);
       // How much closer the best rival gets to the current recommendation.
       const closer = (rival: Outcome) =>
@@ -528,7 +578,7 @@ export function findRulesToWatch(w: WhatIf): WatchFact[] {
       if (!question || !w.applies(id)) continue;
       for (const candidate of segmentCandidates(w, question)) {
         if (nearest && nearest.distance <= candidate.distance) continue;
-        if (!withinReach(question, answers[id], candidate)) continue;
+        if (!withinReach(question, answers[id], candidate.to, candidate.distance)) continue;
         if (!holds(counting, id, candidate.to)) continue;
         const { recommendation } = w.evaluate([[id, candidate.to]]).decision;
         nearest = {
@@ -552,16 +602,4 @@ export function findRulesToWatch(w: WhatIf): WatchFact[] {
   }
   // Triggers leadership controls first, as with what would change it.
   return watches.sort((a, b) => Number(a.kind !== "lever") - Number(b.kind !== "lever"));
-}
-
-/**
- * Like candidatesFor, but numbers try every segment, not only where the recommendation changes:
- * rules and pairs of changes can turn inside a range of equal results.
- */
-function segmentCandidates(w: WhatIf, question: Question): Candidate[] {
-  const { compiled, answers } = w;
-  if (question.type !== "integer" && question.type !== "percent") return candidatesFor(w, question);
-  const from = answers[question.id];
-  const current = typeof from === "number" ? from : undefined;
-  return rangeCandidates(numericSegments(question, compiled), current);
 }
