@@ -27,6 +27,8 @@ export interface Scored {
   ledger: LedgerEntry[];
   /** Each group's points by its index, for the groups with an answer that counts. */
   groupPoints: ReadonlyArray<Scores | undefined>;
+  /** Each answer's points (before its family's cap) by compiled order, for those that count. */
+  answerPoints: ReadonlyArray<Scores | undefined>;
   /** The preconditions' multipliers on each outcome's points in favour. */
   multipliers: Scores;
   /** Per rubric, the points each outcome got before rubric weights were applied. */
@@ -111,6 +113,24 @@ export function groupPoints(
   return capGroup(compiled, group, net);
 }
 
+/** Each group's points by its index, and each answer's by compiled order, for those that count. */
+export function pointsByGroup(
+  compiled: CompiledRubrics,
+  answers: Answers,
+): Pick<Scored, "groupPoints" | "answerPoints"> {
+  const byGroup: Array<Scores | undefined> = new Array(compiled.groups.length);
+  const byAnswer: Array<Scores | undefined> = new Array(compiled.questions.length);
+  const counted: CountedAnswer[] = [];
+  for (const group of compiled.groups) {
+    counted.length = 0;
+    const points = groupPoints(compiled, group, answers, counted);
+    if (counted.length === 0) continue;
+    byGroup[group.index] = points;
+    for (const answer of counted) byAnswer[answer.entry.order] = answer.points;
+  }
+  return { groupPoints: byGroup, answerPoints: byAnswer };
+}
+
 /** A group's summed points, capped for a family (in place): a family counts once. */
 export function capGroup(compiled: CompiledRubrics, group: ScoringGroup, net: Scores): Scores {
   if (!group.family) return net;
@@ -145,13 +165,15 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
   const rubricPoints = new Map<string, Scores>(
     compiled.rubrics.map((rubric) => [rubric.id, zeroScores()]),
   );
-  const pointsByGroup: Array<Scores | undefined> = new Array(compiled.groups.length);
+  const byGroup: Array<Scores | undefined> = new Array(compiled.groups.length);
+  const answerPoints: Array<Scores | undefined> = new Array(compiled.questions.length);
   const counted: CountedAnswer[] = [];
   for (const group of compiled.groups) {
     counted.length = 0;
     const points = groupPoints(compiled, group, answers, counted);
     if (counted.length === 0) continue;
-    pointsByGroup[group.index] = points;
+    byGroup[group.index] = points;
+    for (const answer of counted) answerPoints[answer.entry.order] = answer.points;
     const scale = scales.get(group.rubricId) ?? 0;
     const raw = rubricPoints.get(group.rubricId) ?? zeroScores();
     // Written out per outcome: this runs for every group of every organisation.
@@ -179,7 +201,7 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
   for (const outcome of OUTCOMES)
     if (!Number.isFinite(scores[outcome]))
       throw new Error(`the ${outcome} score is not a finite number`);
-  return { scores, ledger, rubricPoints, groupPoints: pointsByGroup, multipliers };
+  return { scores, ledger, rubricPoints, groupPoints: byGroup, answerPoints, multipliers };
 }
 
 /** A group's points on one outcome in the rubric's raw points, its precondition applied. */

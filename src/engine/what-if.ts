@@ -14,6 +14,7 @@ import {
   groupPoints,
   multipliersOf,
   outcomesLeftBy,
+  pointsByGroup,
   preconditionQuestions,
   type Scored,
   type Scores,
@@ -48,6 +49,9 @@ const CLEAR_MARGIN = 1e-6;
 /** A group's points on an outcome as they count in its score: points in favour multiplied. */
 const counted = (multiplier: number, points: number): number =>
   multiplier * Math.max(points, 0) + Math.min(points, 0);
+
+/** An empty object that inherits nothing, to make copies of answers on. */
+const INHERIT_NOTHING: object = Object.freeze(Object.create(null));
 
 /** A gate change that turns no question on or off. */
 const NO_FLIPS: readonly CompiledQuestion[] = Object.freeze([]);
@@ -106,6 +110,8 @@ interface Prepared {
   predicates: Predicate[];
   /** Fired-rule lists by bitmask, shared so decisions can cache what each set leaves open. */
   firedByMask: BoundedMap<number, HardRule[]>;
+  /** The outcomes each fired-rule bitmask leaves open, as bits: what most what-ifs need. */
+  openByMask: BoundedMap<number, number>;
 }
 
 const prepare: (compiled: CompiledRubrics) => Prepared = keyed(
@@ -134,6 +140,7 @@ function makeTables(compiled: CompiledRubrics): Prepared {
     }),
     predicates: compiled.rules.map((rule) => predicateOf(rule.when)),
     firedByMask: new BoundedMap(LIMITS.FIRED_SETS),
+    openByMask: new BoundedMap(LIMITS.FIRED_SETS),
   };
 }
 
@@ -154,8 +161,10 @@ export class WhatIf {
   /** Each group's points today by its index, and their sums in favour of and against each outcome. */
   private readonly points: Scores[];
   private readonly favour: Scores = { combine: 0, separate: 0, matrix: 0 };
-  /** Each precondition question's multipliers today, where it counts. */
-  private readonly factors = new Map<CompiledQuestion, Scores>();
+  /** Each question's multipliers today by compiled order, for a precondition that counts. */
+  private readonly factors: Array<Scores | undefined>;
+  /** Each answer's points today by compiled order (before families), for those that count. */
+  private readonly own: ReadonlyArray<Scores | undefined>;
   private readonly against: Scores = { combine: 0, separate: 0, matrix: 0 };
   /** The fired rules as a bitmask (bit i: rule i), when there are few enough rules for one. */
   private readonly baseMask: number;
@@ -171,26 +180,27 @@ export class WhatIf {
   constructor(
     readonly compiled: CompiledRubrics,
     readonly answers: Answers,
-    scored?: Pick<Scored, "groupPoints" | "multipliers">,
+    scored?: Pick<Scored, "groupPoints" | "answerPoints" | "multipliers">,
   ) {
     this.ready = prepare(compiled);
     this.applicable = compiled.questions.map((entry) => applies(entry, answers));
     this.counting = applicableAnswers(compiled, answers);
     this.multipliers = scored?.multipliers ?? multipliersOf(compiled, answers);
+    const { groupPoints: byGroup, answerPoints } = scored ?? pointsByGroup(compiled, answers);
+    this.own = answerPoints;
     this.points = new Array(compiled.groups.length);
     for (const group of compiled.groups) {
       // A group with no answer that counts gives nothing, so adding it changes no sum.
-      const points = scored
-        ? (scored.groupPoints[group.index] ?? ZERO)
-        : groupPoints(compiled, group, answers);
+      const points = byGroup[group.index] ?? ZERO;
       this.points[group.index] = points;
       swapInto(this.favour, this.against, ZERO, points);
     }
     this.base = this.scoresFrom(this.favour, this.against, this.multipliers);
+    this.factors = new Array(compiled.questions.length);
     for (const entry of preconditionQuestions(compiled)) {
       const value = answers[entry.question.id];
       if (value !== undefined && this.appliesNow(entry))
-        this.factors.set(entry, factorsOf(entry, value));
+        this.factors[entry.order] = factorsOf(entry, value);
     }
     const { predicates } = this.ready;
     let mask = 0;
@@ -289,12 +299,9 @@ export class WhatIf {
     const net = { combine: 0, separate: 0, matrix: 0 };
     for (const member of group.members) {
       if (!this.appliesNow(member)) continue;
-      let own = member === entry ? points : member === other ? otherPoints : undefined;
-      if (!own) {
-        const value = this.answers[member.question.id];
-        if (value === undefined) continue;
-        own = pointsOf(this.compiled, member, value);
-      }
+      const own =
+        member === entry ? points : member === other ? otherPoints : this.own[member.order];
+      if (!own) continue;
       net.combine += own.combine;
       net.separate += own.separate;
       net.matrix += own.matrix;
@@ -305,27 +312,29 @@ export class WhatIf {
   /** The multipliers with one precondition question's answer changed: multipliersOf's products. */
   private multipliersWith(entry: CompiledQuestion, value: AnswerValue | undefined): Scores {
     if (!this.appliesNow(entry)) return this.multipliers;
-    return this.multipliersFrom((other) =>
-      other !== entry
-        ? this.factors.get(other)
-        : value === undefined
-          ? undefined
-          : factorsOf(entry, value),
-    );
+    // An answer taken away multiplies by one, as it would count for nothing.
+    return this.multipliersFrom(this.factors, entry, factorsOf(entry, value));
   }
 
   /**
    * The product of the preconditions' multipliers, as multipliersOf makes it (same factors, same
-   * order), each question's factors given by `factorsFor` (undefined: it does not count).
+   * order): each question's from `factors` by compiled order (none: it does not count), but
+   * `a`'s and `b`'s given.
    */
-  private multipliersFrom(factorsFor: (entry: CompiledQuestion) => Scores | undefined): Scores {
+  private multipliersFrom(
+    factors: ReadonlyArray<Scores | undefined>,
+    a?: CompiledQuestion,
+    aFactors?: Scores,
+    b?: CompiledQuestion,
+    bFactors?: Scores,
+  ): Scores {
     const product = { combine: 1, separate: 1, matrix: 1 };
     for (const entry of preconditionQuestions(this.compiled)) {
-      const factors = factorsFor(entry);
-      if (!factors) continue;
-      product.combine *= factors.combine;
-      product.separate *= factors.separate;
-      product.matrix *= factors.matrix;
+      const own = entry === a ? aFactors : entry === b ? bFactors : factors[entry.order];
+      if (!own) continue;
+      product.combine *= own.combine;
+      product.separate *= own.separate;
+      product.matrix *= own.matrix;
     }
     return product;
   }
@@ -388,12 +397,21 @@ export class WhatIf {
       }
       swapInto(favour, against, this.pointsOfGroup(group), capGroup(this.compiled, group, net));
     }
-    const multipliers = preconditions
-      ? this.multipliersFrom((member) => {
+    let multipliers = this.multipliers;
+    if (preconditions) {
+      const factors = [...this.factors];
+      for (const member of flips)
+        if (member.precondition) {
           const answer = answerOf(member);
-          return answer === undefined || !counts(member) ? undefined : factorsOf(member, answer);
-        })
-      : this.multipliers;
+          factors[member.order] =
+            answer === undefined || !counts(member) ? undefined : factorsOf(member, answer);
+        }
+      multipliers = this.multipliersFrom(
+        factors,
+        entry,
+        counts(entry) ? factorsOf(entry, value) : undefined,
+      );
+    }
     return this.scoresFrom(favour, against, multipliers);
   }
 
@@ -446,15 +464,14 @@ export class WhatIf {
    */
   private scratchAnswers(): Record<string, AnswerValue | undefined> {
     if (!this.scratch) {
-      // The answers copied whole, then those that do not count hidden. Nothing inherited, as
-      // for every answers object: a question id such as `constructor` reads as unanswered.
-      const copy: Record<string, AnswerValue | undefined> = Object.assign(
-        Object.create(null),
-        this.answers,
-      );
-      for (const entry of this.compiled.questions)
-        if (!this.appliesNow(entry) && copy[entry.question.id] !== undefined)
-          copy[entry.question.id] = undefined;
+      // Every question's answer where it counts, in compiled order, on an object that inherits
+      // nothing (a question id such as `constructor` reads as unanswered) but is not made with
+      // a null prototype: V8 keeps such an object as a dictionary, slow to fill and to read.
+      const copy: Record<string, AnswerValue | undefined> = Object.create(INHERIT_NOTHING);
+      for (const entry of this.compiled.questions) {
+        const { id } = entry.question;
+        copy[id] = this.appliesNow(entry) ? this.answers[id] : undefined;
+      }
       this.scratch = copy;
     }
     return this.scratch;
@@ -524,6 +541,16 @@ export class WhatIf {
     }
     return fired;
   }
+  /** The outcomes the rules of a fired-rule bitmask leave open, as bits. */
+  private openFor(mask: number): number {
+    if (mask === this.baseMask) return this.baseOpen;
+    let open = this.ready.openByMask.get(mask);
+    if (open === undefined) {
+      open = outcomesLeftBy(this.firedFor(mask)).mask;
+      this.ready.openByMask.set(mask, open);
+    }
+    return open;
+  }
 
   /** Only the recommendation with one answer changed. */
   recommendationWith(id: string, value: AnswerValue | undefined): Outcome {
@@ -542,18 +569,17 @@ export class WhatIf {
     points: Scores,
   ): Outcome {
     if (this.ready.gateByOrder[entry.order]) return this.recommendationWithGate(entry, value);
-    const fired =
+    const mask =
       this.compiled.rules.length > 31
-        ? this.firedWith([[entry.question.id, value]])
+        ? outcomesLeftBy(this.firedWith([[entry.question.id, value]])).mask
         : this.ready.rulesByOrder[entry.order]
-          ? this.firedFor(this.maskWith(entry, value))
-          : this.baseFired;
+          ? this.openFor(this.maskWith(entry, value))
+          : this.baseOpen;
     // scores() without its objects: the same sums, for the hottest what-if.
     const before = this.pointsOfGroup(entry.group);
     const after = this.groupPointsWith(entry, points);
     const multipliers = entry.precondition ? this.multipliersWith(entry, value) : this.multipliers;
     const { favour, against } = this;
-    const { mask } = outcomesLeftBy(fired);
     return (
       bestOutcome(
         scoreFrom(
@@ -724,12 +750,12 @@ export class WhatIf {
     // One or two factors replaced in the full scoring's products.
     const multipliers =
       a.factors || b.factors
-        ? this.multipliersFrom((entry) =>
-            entry === a.entry && a.factors
-              ? a.factors
-              : entry === b.entry && b.factors
-                ? b.factors
-                : this.factors.get(entry),
+        ? this.multipliersFrom(
+            this.factors,
+            a.factors ? a.entry : undefined,
+            a.factors,
+            b.factors ? b.entry : undefined,
+            b.factors,
           )
         : this.multipliers;
     return this.scoresFrom(favour, against, multipliers);
@@ -783,7 +809,7 @@ export class WhatIf {
         this.compiled.rules.length > 31 ? undefined : values(entry.question, this.compiled);
       if (!stretches) return false;
       for (const value of stretches)
-        if (outcomesLeftBy(this.firedFor(this.maskWith(entry, value))).mask !== mask) return false;
+        if (this.openFor(this.maskWith(entry, value)) !== mask) return false;
     }
     return true;
   }

@@ -231,6 +231,7 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
   const firm = firmness(w);
   const found: FoundChange[] = [];
   const ranges = pointRanges(compiled);
+  const answerPoints = choicePoints(compiled);
   // Per question, direction and new outcome, the nearest change (made only once one flips).
   let nearest: Map<string, FoundChange> | undefined;
   /** A change the cheap check says flips it: evaluated in full, and kept if nearest. */
@@ -285,15 +286,18 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
             flips(entry, to, distance, direction, { min, next });
         },
       );
-    } else
-      eachOtherAnswer(w, question, (to, distance, direction) => {
+    } else {
+      const points = answerPoints[entry.order];
+      eachOtherAnswer(w, question, (to, distance, direction, index) => {
         // The cheap check first; the full evaluation only for the changes that do flip it.
         if (
           withinReach(question, from, to, distance) &&
-          w.recommendationOf(entry, to, pointsOf(compiled, entry, to)) !== current
+          w.recommendationOf(entry, to, points?.[index] ?? pointsOf(compiled, entry, to)) !==
+            current
         )
           flips(entry, to, distance, direction);
       });
+    }
     if (nearest) for (const change of nearest.values()) found.push(change);
     nearest = undefined;
   }
@@ -308,6 +312,19 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
     )
     .map(({ distance: _distance, order: _order, ...change }) => change);
 }
+
+/**
+ * Per question of one answer from a list (by compiled order), each allowed answer's points by
+ * its index: pointsOf's, looked up once per rubric set.
+ */
+const choicePoints = keyed("points per allowed answer", (compiled: CompiledRubrics) =>
+  compiled.questions.map((entry) => {
+    const { question } = entry;
+    if (question.type !== "choice" && question.type !== "scale" && question.type !== "boolean")
+      return undefined;
+    return allowedValues(question).map((value) => pointsOf(compiled, entry, value));
+  }),
+);
 
 /** A change that flips the recommendation, with what orders the list. */
 type FoundChange = ChangeFact & { distance: number; order: number };
