@@ -252,7 +252,7 @@ export function evaluate(
     confidenceFactors: factors,
     unanswered,
     rules,
-    conditions: conditionsFor(compiled, applicableAnswers(compiled, answers), recommendation),
+    conditions: conditionsFor(compiled, whatIf.counting, recommendation),
     reasons,
     counterReasons,
     whatWouldChange,

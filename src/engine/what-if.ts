@@ -11,6 +11,7 @@ import {
   capGroup,
   type Decision,
   decideFromRules,
+  flatAnswers,
   groupPoints,
   multipliersOf,
   outcomesLeftBy,
@@ -49,9 +50,6 @@ const CLEAR_MARGIN = 1e-6;
 /** A group's points on an outcome as they count in its score: points in favour multiplied. */
 const counted = (multiplier: number, points: number): number =>
   multiplier * Math.max(points, 0) + Math.min(points, 0);
-
-/** An empty object that inherits nothing, to make copies of answers on. */
-const INHERIT_NOTHING: object = Object.freeze(Object.create(null));
 
 /** A gate change that turns no question on or off. */
 const NO_FLIPS: readonly CompiledQuestion[] = Object.freeze([]);
@@ -156,7 +154,7 @@ export class WhatIf {
   readonly base: Scores;
   private readonly ready: Prepared;
   /** The answers that count: those to questions that apply. Rules are checked on these. */
-  private readonly counting: Answers;
+  readonly counting: Answers;
   private readonly multipliers: Scores;
   /** Each group's points today by its index, and their sums in favour of and against each outcome. */
   private readonly points: Scores[];
@@ -464,14 +462,9 @@ export class WhatIf {
    */
   private scratchAnswers(): Record<string, AnswerValue | undefined> {
     if (!this.scratch) {
-      // Every question's answer where it counts, in compiled order, on an object that inherits
-      // nothing (a question id such as `constructor` reads as unanswered) but is not made with
-      // a null prototype: V8 keeps such an object as a dictionary, slow to fill and to read.
-      const copy: Record<string, AnswerValue | undefined> = Object.create(INHERIT_NOTHING);
-      for (const entry of this.compiled.questions) {
-        const { id } = entry.question;
-        copy[id] = this.appliesNow(entry) ? this.answers[id] : undefined;
-      }
+      const copy = flatAnswers(this.compiled, this.answers);
+      for (const entry of this.compiled.questions)
+        if (!this.appliesNow(entry)) copy[entry.question.id] = undefined;
       this.scratch = copy;
     }
     return this.scratch;
@@ -496,26 +489,35 @@ export class WhatIf {
       const entry = this.compiled.byId.get(id);
       if (entry) mask = this.maskWith(entry, value);
     } else {
-      let overlay: Answers | undefined;
+      const counting = this.countingWith(changes);
       for (const [id] of changes) {
         for (const index of this.ready.rulesOf.get(id) ?? []) {
-          overlay ??= this.countingOverlay(changes);
-          if (predicates[index]?.(overlay)) mask |= 1 << index;
+          if (predicates[index]?.(counting)) mask |= 1 << index;
           else mask &= ~(1 << index);
         }
       }
+      this.putBack(changes);
     }
     return this.firedFor(mask);
   }
 
-  /** The counting answers with changes that touch no gate: an answer that does not apply stays out. */
-  private countingOverlay(changes: readonly Change[]): Answers {
-    const overlay: Record<string, AnswerValue | undefined> = Object.create(this.counting);
+  /**
+   * The counting answers with changes that touch no gate made (an answer that does not apply
+   * stays out), on the flat copy: putBack(changes) when done with it.
+   */
+  private countingWith(changes: readonly Change[]): Answers {
+    const scratch = this.scratchAnswers();
     for (const [id, value] of changes) {
       const entry = this.compiled.byId.get(id);
-      if (!entry || this.appliesNow(entry)) overlay[id] = value;
+      if (entry && this.appliesNow(entry)) scratch[id] = value;
     }
-    return overlay as Answers;
+    return scratch as Answers;
+  }
+
+  /** The flat copy's answers to these questions as they count today. */
+  private putBack(changes: readonly Change[]): void {
+    const scratch = this.scratchAnswers();
+    for (const [id] of changes) scratch[id] = this.counting[id];
   }
 
   /** The fired-rule bitmask with one answer changed (for at most 31 rules). */
@@ -623,11 +625,7 @@ export class WhatIf {
     const entry = this.compiled.byId.get(id);
     if (!entry) return { change };
     if (this.compiled.gates.has(id)) {
-      // Nothing inherited, as for every answers object (see scratchAnswers).
-      const answers: Record<string, AnswerValue> = Object.assign(Object.create(null), this.answers);
-      if (value === undefined) delete answers[id];
-      else answers[id] = value;
-      return { change, after: new WhatIf(this.compiled, answers) };
+      return { change, after: new WhatIf(this.compiled, this.overlay([change])) };
     }
     const own = pointsOf(this.compiled, entry, value);
     const prepared: PreparedChange = {
@@ -708,10 +706,12 @@ export class WhatIf {
       ((b.fired ?? 0) & bRules & ~aRules);
     const both = aRules & bRules;
     if (both !== 0) {
-      const overlay = this.countingOverlay([a.change, b.change]);
+      const changes = [a.change, b.change];
+      const counting = this.countingWith(changes);
       const { predicates } = this.ready;
       for (let index = 0; index < predicates.length; index++)
-        if ((both & (1 << index)) !== 0 && predicates[index]?.(overlay)) mask |= 1 << index;
+        if ((both & (1 << index)) !== 0 && predicates[index]?.(counting)) mask |= 1 << index;
+      this.putBack(changes);
     }
     return mask;
   }
@@ -826,10 +826,10 @@ export class WhatIf {
     return { scores, decision: decideFromRules(this.firedWith(changes), scores) };
   }
 
-  /** The answers with changes applied, for condition checks only (an overlay, not a copy). */
+  /** The answers with changes applied, as a new object (flatAnswers'). */
   overlay(changes: readonly Change[]): Answers {
-    const overlay: Record<string, AnswerValue | undefined> = Object.create(this.answers);
-    for (const [id, value] of changes) overlay[id] = value;
-    return overlay as Answers;
+    const copy = flatAnswers(this.compiled, this.answers);
+    for (const [id, value] of changes) copy[id] = value;
+    return copy as Answers;
   }
 }
