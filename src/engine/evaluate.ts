@@ -7,7 +7,6 @@ import { answeredWeight, answerFirst, decidedByRule, missingGrounds } from "./gr
 import { applies } from "./points.js";
 import { robustness } from "./robustness.js";
 import {
-  applicableAnswers,
   decide,
   type LedgerEntry,
   pointScale,
