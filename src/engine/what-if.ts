@@ -439,35 +439,41 @@ export class WhatIf {
     if (flips.length === 0) return this.maskWith(entry, value);
     const scratch = this.scratchAnswers();
     if (this.appliesNow(entry)) scratch[id] = value;
-    const tested = [id];
     for (const flipped of flips) {
       const flippedId = flipped.question.id;
       scratch[flippedId] = this.appliesNow(flipped) ? undefined : this.answers[flippedId];
-      tested.push(flippedId);
     }
-    const { predicates, rulesOf } = this.ready;
+    const { predicates, rulesByOrder } = this.ready;
     let mask = this.baseMask;
-    for (const questionId of tested)
-      for (const index of rulesOf.get(questionId) ?? []) {
+    for (const tested of [entry, ...flips])
+      for (const index of rulesByOrder[tested.order] ?? []) {
         if (predicates[index]?.(scratch as Answers)) mask |= 1 << index;
         else mask &= ~(1 << index);
       }
-    for (const questionId of tested) scratch[questionId] = this.counting[questionId];
+    this.putBackAnswer(entry);
+    for (const flipped of flips) this.putBackAnswer(flipped);
     return mask;
   }
 
   /**
-   * The counting answers as one flat object, which the gate what-ifs change and put back in
-   * place: reading it is quicker than an overlay made per what-if.
+   * The counting answers as one flat object, which the what-ifs change and put back in place
+   * (putBackAnswer): quicker than an overlay made per what-if. The counting answers themselves
+   * where they are a copy already (some answer does not count), else a copy of the answers.
    */
   private scratchAnswers(): Record<string, AnswerValue | undefined> {
-    if (!this.scratch) {
-      const copy = flatAnswers(this.compiled, this.answers);
-      for (const entry of this.compiled.questions)
-        if (!this.appliesNow(entry)) copy[entry.question.id] = undefined;
-      this.scratch = copy;
-    }
+    this.scratch ??=
+      this.counting === this.answers
+        ? flatAnswers(this.compiled, this.answers)
+        : (this.counting as Record<string, AnswerValue | undefined>);
     return this.scratch;
+  }
+
+  /** A question's answer on the flat copy put back as it counts today. */
+  private putBackAnswer(entry: CompiledQuestion): void {
+    const { id } = entry.question;
+    (this.scratch as Record<string, AnswerValue | undefined>)[id] = this.appliesNow(entry)
+      ? this.answers[id]
+      : undefined;
   }
 
   private firedWith(changes: readonly Change[]): HardRule[] {
@@ -516,8 +522,10 @@ export class WhatIf {
 
   /** The flat copy's answers to these questions as they count today. */
   private putBack(changes: readonly Change[]): void {
-    const scratch = this.scratchAnswers();
-    for (const [id] of changes) scratch[id] = this.counting[id];
+    for (const [id] of changes) {
+      const entry = this.compiled.byId.get(id);
+      if (entry) this.putBackAnswer(entry);
+    }
   }
 
   /** The fired-rule bitmask with one answer changed (for at most 31 rules). */
