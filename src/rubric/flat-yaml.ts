@@ -33,7 +33,7 @@ export const coreBool = (text: string): boolean => /^t/i.test(text);
 /** A plain scalar's value under the core schema. */
 function coreScalar(text: string): unknown {
   // Most answers are words: a letter no null, boolean or number starts with is text at once.
-  if (!MAYBE_NOT_TEXT.test(text)) return text;
+  if (text !== "" && !MAYBE_NOT_TEXT.has(text.charCodeAt(0))) return text;
   if (CORE_NULL.test(text)) return null;
   if (CORE_BOOL.test(text)) return coreBool(text);
   if (CORE_INT.test(text)) return coreInt(text);
@@ -42,38 +42,52 @@ function coreScalar(text: string): unknown {
 }
 
 /**
- * Where a line's key ends (at its `:`), for a line `key:` alone or `key: value`, where a key is
- * `[A-Za-z_][A-Za-z0-9_-]*`; -1 for any other line. Scanned by hand: a regular expression's
- * match, made for every line of every file, cost a batch more than the scan.
+ * Where the key of the line from `start` to `end` of `text` ends (at its `:`), for a line
+ * `key:` alone or `key: value`, where a key is `[A-Za-z_][A-Za-z0-9_-]*`; -1 for any other line.
+ * Scanned by hand, in place: a regular expression's match, or a string per line, made for every
+ * line of every file, cost a batch more than the scan.
  */
-function keyEnd(line: string): number {
-  const first = line.charCodeAt(0);
+function keyEnd(text: string, start: number, end: number): number {
+  const first = text.charCodeAt(start);
   if (!(isLetter(first) || first === 95)) return -1;
-  let at = 1;
-  for (;;) {
-    const code = line.charCodeAt(at);
+  let at = start + 1;
+  while (at < end) {
+    const code = text.charCodeAt(at);
     if (isLetter(code) || isDigit(code) || code === 95 || code === 45) at++;
     else break;
   }
-  if (line.charCodeAt(at) !== 58) return -1;
-  // After the colon: nothing, or a space (then the value). A line or paragraph separator ends a
-  // line for some readers: refused, as the pattern this scan replaced refused it.
-  if (at + 1 < line.length && line.charCodeAt(at + 1) !== 32) return -1;
-  return line.includes("\u2028") || line.includes("\u2029") ? -1 : at;
+  if (at === end || text.charCodeAt(at) !== 58) return -1;
+  // After the colon: nothing, or a space (then the value).
+  if (at + 1 < end && text.charCodeAt(at + 1) !== 32) return -1;
+  return at;
 }
 
 const isLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 const isDigit = (code: number) => code >= 48 && code <= 57;
 /** Characters that may not open a plain scalar here (`-` may, before a non-space: `-20`). */
-const INDICATOR = /^[?:,[\]{}#&*!|>'"%@`]|^-(?:\s|$)/;
+const INDICATORS = new Set([..."?:,[]{}#&*!|>'\"%@`"].map((char) => char.charCodeAt(0)));
+const opensWithIndicator = (text: string): boolean => {
+  const first = text.charCodeAt(0);
+  if (INDICATORS.has(first)) return true;
+  // Within a line, and with tabs refused, white space after a `-` is a space.
+  return first === 45 && (text.length === 1 || text.charCodeAt(1) === 32);
+};
 /** Inside a block plain scalar: `: ` or a final `:` would be a mapping. */
-const MAPPING_INSIDE = /:(?:\s|$)/;
+function mappingInside(text: string): boolean {
+  for (let at = text.indexOf(":"); at >= 0; at = text.indexOf(":", at + 1))
+    if (at + 1 === text.length || text.charCodeAt(at + 1) === 32) return true;
+  return false;
+}
 /** Inside a flow list item: the flow indicators too. */
 const FLOW_INSIDE = /[:,[\]{}'"]/;
 const DOUBLE_QUOTED = /^"([\x20\x21\x23-\x5b\x5d-\x7e\u00a0-\ud7ff\ue000-\ufffd]*)"$/;
 const SINGLE_QUOTED = /^'([\x20-\x26\x28-\x7e\u00a0-\ud7ff\ue000-\ufffd]*)'$/;
-/** Printable text this reader takes (no controls, no characters outside the basic plane). */
-const PRINTABLE = /^[\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]*$/;
+/**
+ * A character this reader does not take anywhere in a file: controls (but line ends),
+ * characters outside the basic plane, and the line and paragraph separators, which end a line
+ * for some readers. Checked once per file, comments included.
+ */
+const UNPRINTABLE = /[^\n\r\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufffd]/;
 
 /** A carriage return that does not end a line. */
 const LONE_CR = /\r(?!\n)/;
@@ -87,8 +101,8 @@ function trimSpaces(text: string): string {
   return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
-/** What could read as other than text: empty, or starting as a null, boolean or number does. */
-const MAYBE_NOT_TEXT = /^(?:$|[-+.0-9~nNtTfF])/;
+/** First characters of what could read as other than text: a null, boolean or number. */
+const MAYBE_NOT_TEXT = new Set([..."-+.0123456789~nNtTfF"].map((char) => char.charCodeAt(0)));
 
 /** The value after `key: `, its comment cut; undefined when unsure. */
 function scalarValue(raw: string): unknown {
@@ -96,7 +110,6 @@ function scalarValue(raw: string): unknown {
   const comment = raw.indexOf(" #");
   const text = trimSpaces(comment >= 0 ? raw.slice(0, comment) : raw);
   if (text === "") return null;
-  if (!PRINTABLE.test(text)) return undefined;
   const first = text.charAt(0);
   if (first === '"') return DOUBLE_QUOTED.exec(text)?.[1];
   if (first === "'") return SINGLE_QUOTED.exec(text)?.[1];
@@ -106,11 +119,11 @@ function scalarValue(raw: string): unknown {
     if (inner === "") return [];
     const items = inner.split(",").map(trimSpaces);
     for (const item of items)
-      if (item === "" || INDICATOR.test(item) || FLOW_INSIDE.test(item) || item.includes("#"))
+      if (item === "" || opensWithIndicator(item) || FLOW_INSIDE.test(item) || item.includes("#"))
         return undefined;
     return items.map(coreScalar);
   }
-  if (INDICATOR.test(text) || MAPPING_INSIDE.test(text)) return undefined;
+  if (opensWithIndicator(text) || mappingInside(text)) return undefined;
   return coreScalar(text);
 }
 
@@ -119,8 +132,10 @@ function scalarValue(raw: string): unknown {
  * documents, block lists, multi-line or escaped strings, deeper nesting, duplicate keys).
  */
 export function readFlatYaml(text: string): Record<string, unknown> | undefined {
-  // A byte-order mark, or a carriage return that does not end a line, is for a full parser.
-  if (text.charCodeAt(0) === 0xfeff || LONE_CR.test(text)) return undefined;
+  // A byte-order mark, a carriage return that does not end a line, or a character this reader
+  // does not take, is for a full parser.
+  if (text.charCodeAt(0) === 0xfeff || LONE_CR.test(text) || UNPRINTABLE.test(text))
+    return undefined;
   const top: Record<string, unknown> = {};
   /** The mapping being filled under a top-level key, and its indentation once known. */
   let nested: Record<string, unknown> | undefined;
@@ -129,32 +144,36 @@ export function readFlatYaml(text: string): Record<string, unknown> | undefined 
   while (start < text.length) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
-    let line = text.slice(start, end);
-    start = end + 1;
-    if (line.endsWith("\r")) line = line.slice(0, -1);
-    let lead = 0;
-    while (line.charCodeAt(lead) === 32) lead++;
-    const content = lead === 0 ? line : line.slice(lead);
-    if (content === "" || content.charAt(0) === "#") continue;
+    const next = end + 1;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    let at = start;
+    while (at < end && text.charCodeAt(at) === 32) at++;
+    const lead = at - start;
+    start = next;
+    if (at === end || text.charCodeAt(at) === 35) continue;
     if (lead === 0) nested = undefined;
     else if (!nested || (indent !== 0 && lead !== indent)) return undefined;
-    const colon = keyEnd(content);
+    const colon = keyEnd(text, at, end);
     if (colon < 0) return undefined;
-    const key = content.slice(0, colon);
+    const key = text.slice(at, colon);
     // `true:` or `null:` is a key that is not text.
-    if (CORE_BOOL.test(key) || CORE_NULL.test(key)) return undefined;
+    if (MAYBE_NOT_TEXT.has(key.charCodeAt(0)) && (CORE_BOOL.test(key) || CORE_NULL.test(key)))
+      return undefined;
     const target = nested ?? top;
     if (Object.hasOwn(target, key)) return undefined;
-    const rest = trimSpaces(content.slice(colon + 1));
-    if (lead === 0 && (rest === "" || rest.charAt(0) === "#")) {
+    let valueStart = colon + 1;
+    while (valueStart < end && text.charCodeAt(valueStart) === 32) valueStart++;
+    let valueEnd = end;
+    while (valueEnd > valueStart && text.charCodeAt(valueEnd - 1) === 32) valueEnd--;
+    if (lead === 0 && (valueStart === valueEnd || text.charCodeAt(valueStart) === 35)) {
       // Nothing after the key: a nested mapping follows, or the value is null.
-      nested = {};
+      nested = Object.create(null);
       indent = 0;
       top[key] = nested;
       continue;
     }
     if (lead > 0) indent = lead;
-    const value = scalarValue(rest);
+    const value = scalarValue(text.slice(valueStart, valueEnd));
     if (value === undefined) return undefined;
     target[key] = value;
   }

@@ -130,6 +130,9 @@ describe("the flat YAML reader", () => {
     ["a key that is not a name", "1st: A\n"],
     ["a line separator in a value", "name: A\u2028B\n"],
     ["a paragraph separator in a value", "name: A\u2029B\n"],
+    ["a line separator in a comment", "name: A # one\u2028two\n"],
+    ["a control character in a comment", "name: A # bell \x07\n"],
+    ["a character outside the basic plane", "name: A \u{1F600}\n"],
   ])("refuses %s", (_, text) => {
     expect(readFlatYaml(text)).toBeUndefined();
   });
