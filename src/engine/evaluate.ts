@@ -55,9 +55,42 @@ function toReason(entry: LedgerEntry, outcome: Outcome, contribution: number): R
   return { questionId: entry.questionId, answer: entry.answer, outcome, contribution };
 }
 
-/** The answers that put the most between winner and runner-up, and those that point elsewhere. */
-function explain(ledger: readonly LedgerEntry[], winner: Outcome, runnerUp: Outcome) {
-  const byStrength = (a: ReasonFact, b: ReasonFact) => b.contribution - a.contribution;
+/** How many reasons each way a summary evaluation keeps (and a summary record shows). */
+export const SUMMARY_REASONS = 3;
+
+/**
+ * Adds a reason to a list: with no limit at its end, to be sorted; with one, in the list kept
+ * strongest first, after those as strong (a stable sort's order), keeping at most `limit`, the
+ * reason made only if it is kept.
+ */
+function keepStrongest(
+  list: ReasonFact[],
+  limit: number,
+  entry: LedgerEntry,
+  outcome: Outcome,
+  contribution: number,
+): void {
+  if (limit === Number.POSITIVE_INFINITY) {
+    list.push(toReason(entry, outcome, contribution));
+    return;
+  }
+  let at = list.length;
+  while (at > 0 && (list[at - 1] as ReasonFact).contribution < contribution) at--;
+  if (at >= limit) return;
+  list.splice(at, 0, toReason(entry, outcome, contribution));
+  if (list.length > limit) list.pop();
+}
+
+/**
+ * The answers that put the most between winner and runner-up, and those that point elsewhere,
+ * strongest first: the `limit` strongest each way.
+ */
+function explain(
+  ledger: readonly LedgerEntry[],
+  winner: Outcome,
+  runnerUp: Outcome,
+  limit = Number.POSITIVE_INFINITY,
+) {
   const reasons: ReasonFact[] = [];
   const counterReasons: ReasonFact[] = [];
   for (const entry of ledger) {
@@ -67,7 +100,7 @@ function explain(ledger: readonly LedgerEntry[], winner: Outcome, runnerUp: Outc
     // reason text favours a third outcome would read as a non sequitur.
     if (own >= points.combine && own >= points.separate && own >= points.matrix) {
       const contribution = round(own - points[runnerUp]);
-      if (contribution > 0) reasons.push(toReason(entry, winner, contribution));
+      if (contribution > 0) keepStrongest(reasons, limit, entry, winner, contribution);
     }
     // An answer points elsewhere when some other outcome gains more from it than the winner.
     let rival: Outcome | undefined;
@@ -77,10 +110,13 @@ function explain(ledger: readonly LedgerEntry[], winner: Outcome, runnerUp: Outc
     }
     const target = rival ?? runnerUp;
     const contribution = round(points[target] - own);
-    if (contribution > 0) counterReasons.push(toReason(entry, target, contribution));
+    if (contribution > 0) keepStrongest(counterReasons, limit, entry, target, contribution);
   }
-  reasons.sort(byStrength);
-  counterReasons.sort(byStrength);
+  if (limit === Number.POSITIVE_INFINITY) {
+    const byStrength = (a: ReasonFact, b: ReasonFact) => b.contribution - a.contribution;
+    reasons.sort(byStrength);
+    counterReasons.sort(byStrength);
+  }
   return { reasons, counterReasons };
 }
 
@@ -138,7 +174,7 @@ function answersGiven(compiled: CompiledRubrics, answers: Answers): Record<strin
  * How much to work out: `all` the facts, or those a summary record shows, which leaves
  * `changePairs`, `rulesToWatch`, `mechanisms`, `contributions` and `answers` empty (the pair
  * search and the triggers are most of the cost of an assessment, and none of these moves the
- * recommendation or its confidence).
+ * recommendation or its confidence), and keeps the SUMMARY_REASONS strongest reasons each way.
  */
 export type EvaluationScope = "all" | "summary";
 
@@ -198,7 +234,7 @@ export function evaluate(
       conditions: [],
       // Which way each answer leans, against the structure the tie-break would take: nothing is
       // recommended, but a reader can see what the answers so far point to.
-      ...explain(scored.ledger, recommendation, runnerUp),
+      ...explain(scored.ledger, recommendation, runnerUp, all ? undefined : SUMMARY_REASONS),
       whatWouldChange: [],
       changePairs: [],
       rulesToWatch: [],
@@ -239,7 +275,12 @@ export function evaluate(
     rulesConflict: conflict,
     robustness: shares[recommendation],
   };
-  const { reasons, counterReasons } = explain(scored.ledger, recommendation, runnerUp);
+  const { reasons, counterReasons } = explain(
+    scored.ledger,
+    recommendation,
+    runnerUp,
+    all ? undefined : SUMMARY_REASONS,
+  );
   const evaluation: Evaluation = {
     organization,
     source,

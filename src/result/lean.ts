@@ -1,3 +1,4 @@
+import { SUMMARY_REASONS } from "../engine/evaluate.js";
 import type { Evaluation } from "../engine/facts.js";
 import { SCHEMA_VERSION } from "./assessment.js";
 
@@ -24,8 +25,8 @@ type Facts = { conditions: ReadonlyArray<{ ruleId: string }> } & Pick<
   | "whatWouldChange"
 >;
 
-/** How many reasons each way a summary record keeps. */
-const REASONS = 3;
+/** How many reasons each way a summary record keeps: a summary evaluation's. */
+const REASONS = SUMMARY_REASONS;
 
 /** Why the result is what it is: the scores, the hard rules, a conflict between them, or nothing yet. */
 export function decidedBy(a: Facts): "scores" | "rules" | "conflict" | "undecided" {
