@@ -1,4 +1,4 @@
-import { constants, promises as fsp, realpathSync, statSync } from "node:fs";
+import { constants, promises as fsp, realpathSync, type Stats, statSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { visible } from "../text/visible.js";
@@ -134,7 +134,17 @@ export async function refuseOutputOverInput(
   const target = await followLinks(out).catch(() => resolve(out));
   for (const input of inputs) {
     if (input === "-") continue;
-    // Synchronous and native: a batch may name 100,000 files, and this runs once for each.
+    // Synchronous, and one stat each: a batch may name 100,000 files. Only a file that is the
+    // output's own (same device and inode) or a folder is resolved, links and all.
+    let own: Stats | undefined;
+    try {
+      own = statSync(input, { throwIfNoEntry: false });
+    } catch {
+      continue;
+    }
+    if (!own) continue;
+    const sameFile = info !== undefined && own.dev === info.dev && own.ino === info.ino;
+    if (!sameFile && !own.isDirectory()) continue;
     let real: string;
     try {
       real = realpathSync.native(input);
@@ -146,7 +156,7 @@ export async function refuseOutputOverInput(
       real !== target &&
       target.startsWith(`${real}${sep}`) &&
       /\.ya?ml$/i.test(target) &&
-      statSync(real).isDirectory();
+      own.isDirectory();
     if (real === target || inFolder)
       throw new UsageError(
         `--out ${visible(out)} is also an input (${visible(input)}); write the result to another file`,

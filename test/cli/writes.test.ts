@@ -140,6 +140,8 @@ describe("writing results", () => {
     for (const args of [
       ["assess", "--org", org, "--out", org],
       ["assess", "--org", org, "--out", join(dir, "link-to-a.yaml")],
+      ["assess", "--org", join(dir, "link-to-a.yaml"), "--out", org],
+      ["assess", "--org", EXAMPLE, join(dir, "link-to-a.yaml"), "--format", "jsonl", "--out", org],
       ["assess", "--org", folder, "--format", "jsonl", "--out", org],
       ["assess", "--org", `${folder}/*.yaml`, "--format", "csv", "--out", org],
       ["assess", "--respondents", org, EXAMPLE, "--out", org],
