@@ -205,7 +205,7 @@ export function evaluate(
   const undecided = missingGrounds(
     compiled,
     () => answers,
-    answeredWeight(compiled, answers),
+    whatIf.answeredWeight(),
     scores,
     decision,
   );

@@ -7,7 +7,7 @@ import type { Scores } from "./facts.js";
 import { scalesOf } from "./scales.js";
 
 export const ZERO: Scores = Object.freeze({ combine: 0, separate: 0, matrix: 0 });
-const ONE: Scores = Object.freeze({ combine: 1, separate: 1, matrix: 1 });
+export const ONE: Scores = Object.freeze({ combine: 1, separate: 1, matrix: 1 });
 
 /**
  * Per rubric set and question, the points of each answer key, filled as answers are met. Per set,

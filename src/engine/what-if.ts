@@ -3,7 +3,8 @@ import { conditionLeaves, type Predicate, predicateOf } from "../rubric/conditio
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import type { Answers, AnswerValue, Question } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics, HardRule, ScoringGroup } from "./compile.js";
-import { applies, type Change, factorsOf, pointsOf, ZERO } from "./points.js";
+import { answeredWeight } from "./grounds.js";
+import { applies, type Change, factorsOf, ONE, pointsOf, ZERO } from "./points.js";
 import {
   applicableAnswers,
   BIT,
@@ -47,9 +48,12 @@ const swapAgainst = (sum: number, before: number, after: number) =>
  */
 const CLEAR_MARGIN = 1e-6;
 
-/** A group's points on an outcome as they count in its score: points in favour multiplied. */
-const counted = (multiplier: number, points: number): number =>
-  multiplier * Math.max(points, 0) + Math.min(points, 0);
+/** Two sets of multipliers multiplied, outcome by outcome. */
+const timesEach = (a: Scores, b: Scores): Scores => ({
+  combine: a.combine * b.combine,
+  separate: a.separate * b.separate,
+  matrix: a.matrix * b.matrix,
+});
 
 /** A gate change that turns no question on or off. */
 const NO_FLIPS: readonly CompiledQuestion[] = Object.freeze([]);
@@ -173,6 +177,7 @@ export class WhatIf {
   /** Whether each question (by compiled order) applies with today's answers: asked often. */
   private readonly applicable: boolean[];
   private scratch: Record<string, AnswerValue | undefined> | undefined;
+  private weight: number | undefined;
 
   /** `scored`: these answers' full scoring, when made already, so its sums are not made again. */
   constructor(
@@ -212,6 +217,12 @@ export class WhatIf {
         ? compiled.rules.filter((_, index) => predicates[index]?.(this.counting))
         : this.firedFor(mask);
     this.baseOpen = outcomesLeftBy(this.baseFired).mask;
+  }
+
+  /** The share of the rubric weight the answers cover (grounds.ts), worked out once. */
+  answeredWeight(): number {
+    this.weight ??= answeredWeight(this.compiled, this.answers);
+    return this.weight;
   }
 
   /** Today's decision, on these scores (the full scoring's: the same sums as `base`). */
@@ -784,40 +795,75 @@ export class WhatIf {
   }
 
   /**
-   * Whether no answer to this question could put a rival on top, for a question that moves no
-   * other's points: its group's points stay within `range` whatever the answer, so each score
-   * can swing only so far. For a question rules test, `values` gives one answer per stretch the
-   * rules treat alike, and each must leave the rules' open outcomes as they are. Near a tie it
-   * says no.
+   * Whether no answer to this question could put a rival on top, for a question that decides
+   * no other's applicability: its group's points stay within `range` whatever the answer, and a
+   * precondition's multipliers within `factors` (its answers' least and most), so each score can
+   * swing only so far. For a question rules test, `values` gives one answer per stretch the
+   * rules treat alike: none may rule the recommendation out, and a rival one lets in must stay
+   * outscored too. Near a tie it says no.
    */
   clearlyKeepsWhateverAnswer(
     entry: CompiledQuestion,
     range: PointRange,
     current: Outcome,
     values: (question: Question, compiled: CompiledRubrics) => readonly AnswerValue[] | undefined,
+    factors?: PointRange,
   ): boolean {
-    if (entry.precondition || this.ready.gateByOrder[entry.order]) return false;
-    const mask = this.baseOpen;
-    // The bound on the scores first: it is cheaper than the rules, and rules out most questions.
-    const today = this.pointsOfGroup(entry.group);
-    const { multipliers, base } = this;
-    const currentLoses =
-      counted(multipliers[current], today[current]) -
-      counted(multipliers[current], range.lo[current]);
-    for (const outcome of OUTCOMES) {
-      if (outcome === current || (mask & BIT[outcome]) === 0) continue;
-      const rivalGains =
-        counted(multipliers[outcome], range.hi[outcome]) -
-        counted(multipliers[outcome], today[outcome]);
-      if (base[outcome] + rivalGains - (base[current] - currentLoses) > -CLEAR_MARGIN) return false;
+    if (this.ready.gateByOrder[entry.order]) return false;
+    let low = this.multipliers;
+    let high = this.multipliers;
+    if (entry.precondition && this.appliesNow(entry)) {
+      // Its multipliers may be any its answers give, times the other preconditions'.
+      if (!factors) return false;
+      const others = this.multipliersFrom(this.factors, entry, ONE);
+      low = timesEach(others, factors.lo);
+      high = timesEach(others, factors.hi);
     }
-    if (this.ready.rulesByOrder[entry.order]) {
-      // A question rules test: only if no answer it can take opens or closes an outcome.
-      const stretches =
-        this.compiled.rules.length > 31 ? undefined : values(entry.question, this.compiled);
-      if (!stretches) return false;
-      for (const value of stretches)
-        if (this.openFor(this.maskWith(entry, value)) !== mask) return false;
+    // The bound on the scores first: it is cheaper than the rules, and rules out most questions.
+    if (!this.outscoredWhatever(entry, range, current, this.baseOpen, low, high)) return false;
+    if (!this.ready.rulesByOrder[entry.order]) return true;
+    // A question rules test: no answer it can take may rule the recommendation out, and each
+    // rival an answer lets in must stay outscored too.
+    const stretches =
+      this.compiled.rules.length > 31 ? undefined : values(entry.question, this.compiled);
+    if (!stretches) return false;
+    for (const value of stretches) {
+      const open = this.openFor(this.maskWith(entry, value));
+      if ((open & BIT[current]) === 0) return false;
+      const added = open & ~this.baseOpen;
+      if (added !== 0 && !this.outscoredWhatever(entry, range, current, added, low, high))
+        return false;
+    }
+    return true;
+  }
+
+  /**
+   * Whether each outcome of `rivals` (as bits) stays below `current` by a clear margin, whatever
+   * the question's group's points within `range` and the multipliers between `low` and `high`.
+   */
+  private outscoredWhatever(
+    entry: CompiledQuestion,
+    range: PointRange,
+    current: Outcome,
+    rivals: number,
+    low: Scores,
+    high: Scores,
+  ): boolean {
+    const today = this.pointsOfGroup(entry.group);
+    const { favour, against } = this;
+    const least = scoreFrom(
+      swapFavour(favour[current], today[current], range.lo[current]),
+      swapAgainst(against[current], today[current], range.lo[current]),
+      low[current],
+    );
+    for (const outcome of OUTCOMES) {
+      if (outcome === current || (rivals & BIT[outcome]) === 0) continue;
+      const most = scoreFrom(
+        swapFavour(favour[outcome], today[outcome], range.hi[outcome]),
+        swapAgainst(against[outcome], today[outcome], range.hi[outcome]),
+        high[outcome],
+      );
+      if (most - least > -CLEAR_MARGIN) return false;
     }
     return true;
   }

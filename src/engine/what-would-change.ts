@@ -11,7 +11,8 @@ import type {
   RangeFact as ValueRange,
   WatchFact,
 } from "./facts.js";
-import { answeredWeight, missingGrounds } from "./grounds.js";
+import { missingGrounds } from "./grounds.js";
+import { factorsOf } from "./points.js";
 import { scalesOf } from "./scales.js";
 import { applicableAnswers, type Decision, type Scores } from "./score.js";
 import { type PointRange, pointsOf, type WhatIf } from "./what-if.js";
@@ -209,9 +210,8 @@ function segmentCandidates(w: WhatIf, question: Question): Candidate[] {
  */
 function firmness(w: WhatIf) {
   const { compiled, answers } = w;
-  const weight = answeredWeight(compiled, answers);
   return (changes: ReadonlyArray<readonly [string, AnswerValue]>, after: Outcomes): boolean => {
-    let grown = weight;
+    let grown = w.answeredWeight();
     for (const [id] of changes)
       if (answers[id] === undefined) grown += compiled.byId.get(id)?.share ?? 0;
     return (
@@ -231,6 +231,7 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
   const firm = firmness(w);
   const found: FoundChange[] = [];
   const ranges = pointRanges(compiled);
+  const factors = factorRanges(compiled);
   const answerPoints = choicePoints(compiled);
   // Per question, direction and new outcome, the nearest change (made only once one flips).
   let nearest: Map<string, FoundChange> | undefined;
@@ -272,7 +273,11 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
     // A question that does not apply is no change anyone could make.
     if (!w.appliesNow(entry)) continue;
     const range = ranges[entry.group.index];
-    if (range && w.clearlyKeepsWhateverAnswer(entry, range, current, ruleValues)) continue;
+    if (
+      range &&
+      w.clearlyKeepsWhateverAnswer(entry, range, current, ruleValues, factors[entry.order])
+    )
+      continue;
     const from = answers[question.id];
     if (question.type === "integer" || question.type === "percent") {
       // A merged range's recommendation holds for each of its values, the one tried included.
@@ -377,6 +382,29 @@ const pointRanges = keyed("group point ranges", (compiled: CompiledRubrics) => {
   }
   return ranges;
 });
+
+/**
+ * Per precondition question of one answer from a list (by compiled order), the least and the
+ * most multiplier its answers put on each outcome.
+ */
+const factorRanges = keyed("precondition ranges", (compiled: CompiledRubrics) =>
+  compiled.questions.map((entry): PointRange | undefined => {
+    const { question } = entry;
+    if (!entry.precondition) return undefined;
+    if (question.type !== "choice" && question.type !== "scale" && question.type !== "boolean")
+      return undefined;
+    const lo = { combine: 1, separate: 1, matrix: 1 };
+    const hi = { combine: 0, separate: 0, matrix: 0 };
+    for (const value of allowedValues(question)) {
+      const factors = factorsOf(entry, value);
+      for (const outcome of OUTCOMES) {
+        lo[outcome] = Math.min(lo[outcome], factors[outcome]);
+        hi[outcome] = Math.max(hi[outcome], factors[outcome]);
+      }
+    }
+    return { lo, hi };
+  }),
+);
 
 /** A question's least and most raw points per outcome, none (unanswered) included. */
 function effectRange(question: Question): PointRange {
