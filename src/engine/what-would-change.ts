@@ -230,8 +230,6 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
   const { compiled, answers } = w;
   const firm = firmness(w);
   const found: FoundChange[] = [];
-  const ranges = pointRanges(compiled);
-  const factors = factorRanges(compiled);
   const answerPoints = choicePoints(compiled);
   // Per question, direction and new outcome, the nearest change (made only once one flips).
   let nearest: Map<string, FoundChange> | undefined;
@@ -272,12 +270,7 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
     const { question } = entry;
     // A question that does not apply is no change anyone could make.
     if (!w.appliesNow(entry)) continue;
-    const range = ranges[entry.group.index];
-    if (
-      range &&
-      w.clearlyKeepsWhateverAnswer(entry, range, current, ruleValues, factors[entry.order])
-    )
-      continue;
+    if (passesOver(w, entry, current)) continue;
     const from = answers[question.id];
     if (question.type === "integer" || question.type === "percent") {
       // A merged range's recommendation holds for each of its values, the one tried included.
@@ -330,6 +323,25 @@ const choicePoints = keyed("points per allowed answer", (compiled: CompiledRubri
     return allowedValues(question).map((value) => pointsOf(compiled, entry, value));
   }),
 );
+
+/**
+ * Whether no answer to a question could take the recommendation from `current`, by bounds on
+ * what its answers can do to the scores and the rules (WhatIf.clearlyKeepsWhateverAnswer):
+ * then what would change it need not try them.
+ */
+export function passesOver(w: WhatIf, entry: CompiledQuestion, current: Outcome): boolean {
+  const range = pointRanges(w.compiled)[entry.group.index];
+  return (
+    range !== undefined &&
+    w.clearlyKeepsWhateverAnswer(
+      entry,
+      range,
+      current,
+      ruleValues,
+      factorRanges(w.compiled)[entry.order],
+    )
+  );
+}
 
 /** A change that flips the recommendation, with what orders the list. */
 type FoundChange = ChangeFact & { distance: number; order: number };

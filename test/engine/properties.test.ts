@@ -4,7 +4,7 @@ import { compileRubrics } from "../../src/engine/compile.js";
 import { leansOf, robustness, sampleShares } from "../../src/engine/robustness.js";
 import { bestOutcome, decide, scalesOf, scoreAnswers } from "../../src/engine/score.js";
 import { WhatIf } from "../../src/engine/what-if.js";
-import { strongest } from "../../src/engine/what-would-change.js";
+import { passesOver, strongest } from "../../src/engine/what-would-change.js";
 import { assess } from "../../src/narrate/assess.js";
 import { OUTCOMES, type Outcome } from "../../src/rubric/outcomes.js";
 import { numericDomain } from "../../src/rubric/question.js";
@@ -363,6 +363,47 @@ describe("engine invariants over random answer sets", () => {
       }),
       { ...RUNS, numRuns: 300 },
     );
+  });
+
+  it("passes over a question only when no answer to it could change the decision", () => {
+    const decision = (given: Answers) =>
+      decide(builtInCompiled, given, scoreAnswers(builtInCompiled, given).scores).recommendation;
+    /** Answers to try: every one a list allows, and numbers at and around every band. */
+    const tried = (question: Question): AnswerValue[] => {
+      if (question.type === "multi") {
+        const options = question.options.map((o) => o.value);
+        return [
+          [],
+          options,
+          ...options.map((o) => [o]),
+          ...options.map((o) => options.filter((p) => p !== o)),
+        ];
+      }
+      if (question.type !== "integer" && question.type !== "percent")
+        return question.answers.map((a) => a.value);
+      const { min, max } = numericDomain(question);
+      const top = Number.isFinite(max) ? max : 1_000_000;
+      const around = question.bands.flatMap((band) => [band.from - 1, band.from, band.from + 1]);
+      return [min, top, ...around].filter((v) => v >= min && v <= top);
+    };
+    let passed = 0;
+    fc.assert(
+      fc.property(answersArbitrary, (answers) => {
+        const current = decision(answers);
+        const w = new WhatIf(builtInCompiled, answers);
+        for (const entry of builtInCompiled.questions) {
+          if (!w.appliesNow(entry) || !passesOver(w, entry, current)) continue;
+          passed++;
+          for (const value of tried(entry.question))
+            expect(decision(withAnswer(answers, entry.question.id, value)), entry.question.id).toBe(
+              current,
+            );
+        }
+      }),
+      { ...RUNS, numRuns: 200 },
+    );
+    // The test means something only if questions are passed over.
+    expect(passed).toBeGreaterThan(1000);
   });
 
   it("lists levers before circumstances, and keeps circumstances within reach of today", () => {
