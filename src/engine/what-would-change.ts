@@ -39,8 +39,9 @@ interface Segment extends ValueRange {
 }
 
 /**
- * The places where a number can change the result: band starts, and the thresholds rules test it
- * against. Between two of them every value scores and decides alike, so one value stands for all.
+ * The places where a number can change the result: band starts, and the thresholds rules and
+ * other questions' `appliesWhen` test it against. Between two of them every value scores and
+ * decides alike, so one value stands for all.
  */
 function numericSegments(question: NumericQuestion, compiled: CompiledRubrics): Segment[] {
   // Per set, not per question: the thresholds come from every rubric's rules.
@@ -67,8 +68,14 @@ const ZERO_POINTS: Scores = Object.freeze({ combine: 0, separate: 0, matrix: 0 }
 function computeSegments(question: NumericQuestion, compiled: CompiledRubrics): ValueRange[] {
   const { min, max } = numericDomain(question);
   const starts = new Set<number>(question.bands.map((band) => band.from));
-  for (const rule of compiled.rules) {
-    for (const { leaf } of conditionLeaves(rule.when)) {
+  const conditions = [
+    ...compiled.rules.map((rule) => rule.when),
+    ...(compiled.gates.get(question.id) ?? []).flatMap((gated) =>
+      gated.question.appliesWhen ? [gated.question.appliesWhen] : [],
+    ),
+  ];
+  for (const condition of conditions) {
+    for (const { leaf } of conditionLeaves(condition)) {
       if (leaf.question !== question.id) continue;
       if (leaf.atLeast !== undefined) starts.add(leaf.atLeast);
       // `atMost t` changes between t and the next value; answers are compared as whole numbers.

@@ -324,6 +324,40 @@ rules:
     expect(w.recommendationWith("gate", "yes")).toBe(full.recommendation);
   });
 
+  it("tries a number where another question starts to apply, not only at its bands", () => {
+    // `detail` applies from 3 incidents on, inside the band that starts at 1: 3 must be tried.
+    const counted = rubric(`
+id: counted
+title: Counted
+description: A number that opens a detail inside one of its bands.
+weight: 1
+questions:
+  - id: incidents
+    prompt: How many?
+    help: A count.
+    type: integer
+    min: 0
+    bands:
+      - { from: 0, effect: { combine: 1 }, reason: none }
+      - { from: 1, effect: { combine: 1 }, reason: some }
+  - id: detail
+    prompt: Detail?
+    help: Only from three on.
+    type: choice
+    appliesWhen: { question: incidents, atLeast: 3 }
+    answers:
+      - { value: m, effect: { matrix: 4 }, reason: matrix detail }
+      - { value: n, effect: { matrix: 0 }, reason: plain detail }
+`);
+    const compiled = compileRubrics([counted]);
+    const today = answers({ incidents: 1, detail: "m" });
+    const result = assess(compiled, { organization: "O", source: null, answers: today });
+    expect(result.recommendation).toBe("combine");
+    const change = result.whatWouldChange.find((c) => c.questionId === "incidents");
+    expect(change?.to).toBe(3);
+    expect(change?.recommendation).toBe("matrix");
+  });
+
   it("pairs a gate's change with another as a full assessment of both changes does", () => {
     const today = answers({ gate: "no", detail: "n" });
     const both = answers({ gate: "yes", detail: "m" });
