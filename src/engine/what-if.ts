@@ -61,11 +61,11 @@ const NO_FLIPS: readonly CompiledQuestion[] = Object.freeze([]);
 /** A change with what pairing it needs worked out (see WhatIf.prepare). */
 export interface PreparedChange {
   change: Change;
-  /** Absent for a change that decides others' applicability: `after` stands in for it. */
+  /** Absent for a change that turns other questions on or off: `after` stands in for it. */
   entry?: CompiledQuestion;
   /**
-   * For a change that decides others' applicability: the what-ifs from the answers with it made,
-   * so each pair with it is one single change there.
+   * For a change that turns other questions on or off: the what-ifs from the answers with it
+   * made, so each pair with it is one single change there.
    */
   after?: WhatIf;
   /** The question's own points with the change made, before its family's cap. */
@@ -643,9 +643,9 @@ export class WhatIf {
     const [id, value] = change;
     const entry = this.compiled.byId.get(id);
     if (!entry) return { change };
-    if (this.compiled.gates.has(id)) {
+    // A gate change that turns no question on or off pairs as any change does.
+    if (this.ready.gateByOrder[entry.order] && this.flipsOf(id, value).length > 0)
       return { change, after: new WhatIf(this.compiled, this.overlay([change])) };
-    }
     const own = pointsOf(this.compiled, entry, value);
     const prepared: PreparedChange = {
       change,
