@@ -43,6 +43,28 @@ const swapAgainst = (sum: number, before: number, after: number) =>
   sum - Math.min(before, 0) + Math.min(after, 0);
 
 /**
+ * One outcome's score with two groups' points swapped, the first's and then the second's
+ * (none: the two changes share the first group), as swapInto sums them.
+ */
+function pairScore(
+  favour: number,
+  against: number,
+  first: number,
+  firstAfter: number,
+  second: number | undefined,
+  secondAfter: number,
+  multiplier: number,
+): number {
+  let inFavour = swapFavour(favour, first, firstAfter);
+  let counter = swapAgainst(against, first, firstAfter);
+  if (second !== undefined) {
+    inFavour = swapFavour(inFavour, second, secondAfter);
+    counter = swapAgainst(counter, second, secondAfter);
+  }
+  return scoreFrom(inFavour, counter, multiplier);
+}
+
+/**
  * How far below the current recommendation a rival must stay, by the sum of two changes' score
  * deltas, for the pair to be passed over unchecked: far above any rounding in the sum.
  */
@@ -703,12 +725,61 @@ export class WhatIf {
       const changes = [a.change, b.change] as const;
       return this.bestWith(this.scores(changes), changes);
     }
-    const scores = this.scoresOfPair(a, b);
-    return this.bestUnder(
-      scores,
+    const mask =
       a.rules === undefined || b.rules === undefined
-        ? this.firedWith([a.change, b.change])
-        : this.firedFor(this.firedMaskOfPair(a, b)),
+        ? outcomesLeftBy(this.firedWith([a.change, b.change])).mask
+        : this.openFor(this.firedMaskOfPair(a, b));
+    // Their groups swapped (one group, both answers in it, for two members of a family), the
+    // multipliers re-multiplied in the full scoring's order; scores() without its objects.
+    const same = a.entry.group === b.entry.group;
+    const first = this.pointsOfGroup(a.entry.group);
+    const firstAfter = same
+      ? this.groupPointsWith(a.entry, a.own ?? ZERO, b.entry, b.own ?? ZERO)
+      : (a.points as Scores);
+    const second = this.pointsOfGroup(b.entry.group);
+    const secondAfter = b.points as Scores;
+    const multipliers =
+      a.factors || b.factors
+        ? this.multipliersFrom(
+            this.factors,
+            a.factors ? a.entry : undefined,
+            a.factors,
+            b.factors ? b.entry : undefined,
+            b.factors,
+          )
+        : this.multipliers;
+    const { favour, against } = this;
+    return (
+      bestOutcome(
+        pairScore(
+          favour.combine,
+          against.combine,
+          first.combine,
+          firstAfter.combine,
+          same ? undefined : second.combine,
+          secondAfter.combine,
+          multipliers.combine,
+        ),
+        pairScore(
+          favour.separate,
+          against.separate,
+          first.separate,
+          firstAfter.separate,
+          same ? undefined : second.separate,
+          secondAfter.separate,
+          multipliers.separate,
+        ),
+        pairScore(
+          favour.matrix,
+          against.matrix,
+          first.matrix,
+          firstAfter.matrix,
+          same ? undefined : second.matrix,
+          secondAfter.matrix,
+          multipliers.matrix,
+        ),
+        mask,
+      ) ?? "combine"
     );
   }
 
@@ -747,37 +818,6 @@ export class WhatIf {
   private bestUnder(scores: Scores, fired: readonly HardRule[]): Outcome {
     const { mask } = outcomesLeftBy(fired);
     return bestOutcome(scores.combine, scores.separate, scores.matrix, mask) ?? "combine";
-  }
-
-  /**
-   * Two prepared changes: their groups swapped (one group, both answers in it, for two members
-   * of a family), the multipliers re-multiplied in the full scoring's order.
-   */
-  private scoresOfPair(a: PreparedChange, b: PreparedChange): Scores {
-    const favour = { ...this.favour };
-    const against = { ...this.against };
-    if (a.entry && b.entry && a.entry.group === b.entry.group)
-      swapInto(
-        favour,
-        against,
-        this.pointsOfGroup(a.entry.group),
-        this.groupPointsWith(a.entry, a.own ?? ZERO, b.entry, b.own ?? ZERO),
-      );
-    else
-      for (const { entry, points } of [a, b])
-        if (entry && points) swapInto(favour, against, this.pointsOfGroup(entry.group), points);
-    // One or two factors replaced in the full scoring's products.
-    const multipliers =
-      a.factors || b.factors
-        ? this.multipliersFrom(
-            this.factors,
-            a.factors ? a.entry : undefined,
-            a.factors,
-            b.factors ? b.entry : undefined,
-            b.factors,
-          )
-        : this.multipliers;
-    return this.scoresFrom(favour, against, multipliers);
   }
 
   /** The recommendation with several answers changed. */
