@@ -264,14 +264,7 @@ export class WhatIf {
     if (changes.length === 1) {
       const [id, value] = changes[0] as Change;
       const entry = this.compiled.byId.get(id);
-      if (!entry) return { ...this.base };
-      if (!this.compiled.gates.has(id))
-        return this.swapped(
-          this.pointsOfGroup(entry.group),
-          this.groupPointsWith(entry, pointsOf(this.compiled, entry, value)),
-          entry.precondition ? this.multipliersWith(entry, value) : this.multipliers,
-        );
-      return this.scoresWithGate(entry, value);
+      return entry ? this.scoresWith(entry, value) : { ...this.base };
     }
     // Changes that decide no one's applicability touch their own groups only; others re-score
     // every group whose applicability they decide.
@@ -302,6 +295,16 @@ export class WhatIf {
       ? multipliersOf(this.compiled, answers, within)
       : this.multipliers;
     return this.scoresFrom(favour, against, multipliers);
+  }
+
+  /** The scores with one known question's answer changed. */
+  scoresWith(entry: CompiledQuestion, value: AnswerValue | undefined): Scores {
+    if (this.ready.gateByOrder[entry.order]) return this.scoresWithGate(entry, value);
+    return this.swapped(
+      this.pointsOfGroup(entry.group),
+      this.groupPointsWith(entry, pointsOf(this.compiled, entry, value)),
+      entry.precondition ? this.multipliersWith(entry, value) : this.multipliers,
+    );
   }
 
   /** A group's points today. */
@@ -829,9 +832,14 @@ export class WhatIf {
    * Whether changing this one answer changes which outcomes the hard rules leave open: the only
    * way a rule can move a decision.
    */
-  changesOpenOutcomes(id: string, value: AnswerValue | undefined): boolean {
-    if (!this.ready.rulesOf.has(id) && !this.compiled.gates.has(id)) return false;
-    return outcomesLeftBy(this.firedWith([[id, value]])).mask !== this.baseOpen;
+  changesOpenOutcomes(entry: CompiledQuestion, value: AnswerValue | undefined): boolean {
+    const gate = this.ready.gateByOrder[entry.order];
+    if (!this.ready.rulesByOrder[entry.order] && !gate) return false;
+    const open =
+      this.compiled.rules.length > 31
+        ? outcomesLeftBy(this.firedWith([[entry.question.id, value]])).mask
+        : this.openFor(gate ? this.maskWithGate(entry, value) : this.maskWith(entry, value));
+    return open !== this.baseOpen;
   }
 
   /**

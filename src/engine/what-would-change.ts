@@ -524,17 +524,20 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
     gain: number;
     movesRules: boolean;
   }> = [];
-  for (const { question } of compiled.questions) {
-    if (answers[question.id] === undefined || !w.applies(question.id)) continue;
+  const [first, second] = RIVALS[current];
+  for (const entry of compiled.questions) {
+    const { question } = entry;
+    const from = answers[question.id];
+    if (from === undefined || !w.appliesNow(entry)) continue;
     for (const candidate of segmentCandidates(w, question)) {
-      if (!withinReach(question, answers[question.id], candidate.to, candidate.distance)) continue;
-      const scores = w.scores([[question.id, candidate.to]]);
+      if (!withinReach(question, from, candidate.to, candidate.distance)) continue;
+      const scores = w.scoresWith(entry, candidate.to);
       // How much closer the best rival gets to the current recommendation.
-      const closer = (rival: Outcome) =>
-        scores[rival] - scores[current] - (base[rival] - base[current]);
-      const [first, second] = RIVALS[current];
-      const gain = Math.max(closer(first), closer(second));
-      const movesRules = w.changesOpenOutcomes(question.id, candidate.to);
+      const gain = Math.max(
+        scores[first] - scores[current] - (base[first] - base[current]),
+        scores[second] - scores[current] - (base[second] - base[current]),
+      );
+      const movesRules = w.changesOpenOutcomes(entry, candidate.to);
       pool.push({ question, candidate, gain, movesRules });
     }
   }

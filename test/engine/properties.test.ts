@@ -355,7 +355,7 @@ describe("engine invariants over random answer sets", () => {
             given,
             scoreAnswers(builtInCompiled, given).scores,
           ).allowed.join();
-        expect(w.changesOpenOutcomes(id, value)).toBe(
+        expect(w.changesOpenOutcomes(builtInCompiled.byId.get(id) as never, value)).toBe(
           open(withAnswer(answers, id, value)) !== open(answers),
         );
         const prepared = changes.map((change) => w.prepare(change));
