@@ -285,18 +285,23 @@ function showHeldBack(
   favour: Scores,
   ledger: LedgerEntry[],
 ): void {
+  // Each precondition that counts, with its multipliers and its first ledger entry: found once,
+  // and only when something was held back.
+  let held: Array<{ entry: LedgerEntry; factors: Scores }> | undefined;
   for (const outcome of OUTCOMES) {
     const heldBack = favour[outcome] * (1 - multipliers[outcome]);
     if (heldBack <= 0) continue;
-    const holders: Array<{ entry: LedgerEntry; share: number }> = [];
-    for (const compiledQuestion of preconditionQuestions(compiled)) {
+    held ??= preconditionQuestions(compiled).flatMap((compiledQuestion) => {
       const id = compiledQuestion.question.id;
       const value = answers[id];
-      if (value === undefined || !applies(compiledQuestion, answers)) continue;
-      const factor = factorsOf(compiledQuestion, value)[outcome];
-      if (factor >= 1) continue;
+      if (value === undefined || !applies(compiledQuestion, answers)) return [];
       const entry = ledger.find((e) => e.questionId === id);
-      if (!entry) continue;
+      return entry ? [{ entry, factors: factorsOf(compiledQuestion, value) }] : [];
+    });
+    const holders: Array<{ entry: LedgerEntry; share: number }> = [];
+    for (const { entry, factors } of held) {
+      const factor = factors[outcome];
+      if (factor >= 1) continue;
       const closed = multipliers[outcome] === 0;
       holders.push({ entry, share: closed ? Number(factor === 0) : -Math.log(factor) });
     }
