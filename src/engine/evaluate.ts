@@ -172,9 +172,10 @@ function answersGiven(compiled: CompiledRubrics, answers: Answers): Record<strin
 
 /**
  * How much to work out: `all` the facts, or those a summary record shows, which leaves
- * `changePairs`, `rulesToWatch`, `mechanisms`, `contributions` and `answers` empty (the pair
- * search and the triggers are most of the cost of an assessment, and none of these moves the
- * recommendation or its confidence), and keeps the SUMMARY_REASONS strongest reasons each way.
+ * `changePairs`, `rulesToWatch`, `mechanisms`, `contributions`, `answers` and the rubrics'
+ * weight ranges (`stability.rubrics`) empty (the pair search and the triggers are most of the
+ * cost of an assessment, and none of these moves the recommendation or its confidence), and
+ * keeps the SUMMARY_REASONS strongest reasons each way.
  */
 export type EvaluationScope = "all" | "summary";
 
@@ -263,6 +264,7 @@ export function evaluate(
     scored,
     recommendation,
     allowed.filter((o) => o !== recommendation),
+    all,
   );
   const tolerance = stability.weightTolerance;
   const shares = robustness(compiled, scored, allowed, recommendation, tolerance);

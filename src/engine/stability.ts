@@ -16,6 +16,8 @@ export function weightStability(
   scored: Scored,
   winner: Outcome,
   rivals: readonly Outcome[],
+  /** Whether to find each rubric's range too, or only the tolerance. */
+  ranges = true,
 ): Stability {
   const gaps = rivals.map((rival) =>
     compiled.rubrics.map((rubric) => {
@@ -35,6 +37,7 @@ export function weightStability(
     });
     tolerance = Math.min(tolerance, swing === 0 ? (lead > 0 ? 1 : 0) : Math.max(0, lead / swing));
   }
+  if (!ranges) return { weightTolerance: tolerance, rubrics: [] };
   const rubrics = compiled.rubrics.map((rubric, r) => {
     let min = 0;
     let max = Number.POSITIVE_INFINITY;
