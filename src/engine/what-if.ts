@@ -104,9 +104,18 @@ export interface PreparedChange {
   factors?: Scores;
   /**
    * How it moves each score, for a change that touches no rule, gate or precondition: then two
-   * such changes in different groups move the scores by the sum of their deltas.
+   * such changes in different groups move the scores by the sum of their deltas. With how it
+   * moves the sums in favour and against, which a precondition's multipliers scale.
    */
   delta?: Scores;
+  favourDelta?: Scores;
+  againstDelta?: Scores;
+  /**
+   * For a precondition that touches no rule: the scores and the multipliers with it changed, so
+   * a pair with a change that has a delta is its scores plus that change's sums, multiplied.
+   */
+  scores?: Scores;
+  multipliers?: Scores;
 }
 
 export { pointsOf };
@@ -685,17 +694,30 @@ export class WhatIf {
       prepared.rules = rules;
       prepared.fired = this.maskWith(entry, value);
     }
-    if (entry.precondition && this.appliesNow(entry)) prepared.factors = factorsOf(entry, value);
-    else if (!this.ready.rulesOf.has(id)) {
-      const after = this.swapped(
-        this.pointsOfGroup(entry.group),
-        prepared.points as Scores,
-        this.multipliers,
-      );
+    const before = this.pointsOfGroup(entry.group);
+    const points = prepared.points as Scores;
+    if (entry.precondition && this.appliesNow(entry)) {
+      prepared.factors = factorsOf(entry, value);
+      if (!this.ready.rulesOf.has(id)) {
+        prepared.multipliers = this.multipliersFrom(this.factors, entry, prepared.factors);
+        prepared.scores = this.swapped(before, points, prepared.multipliers);
+      }
+    } else if (!this.ready.rulesOf.has(id)) {
+      const after = this.swapped(before, points, this.multipliers);
       prepared.delta = {
         combine: after.combine - this.base.combine,
         separate: after.separate - this.base.separate,
         matrix: after.matrix - this.base.matrix,
+      };
+      prepared.favourDelta = {
+        combine: Math.max(points.combine, 0) - Math.max(before.combine, 0),
+        separate: Math.max(points.separate, 0) - Math.max(before.separate, 0),
+        matrix: Math.max(points.matrix, 0) - Math.max(before.matrix, 0),
+      };
+      prepared.againstDelta = {
+        combine: Math.min(points.combine, 0) - Math.min(before.combine, 0),
+        separate: Math.min(points.separate, 0) - Math.min(before.separate, 0),
+        matrix: Math.min(points.matrix, 0) - Math.min(before.matrix, 0),
       };
     }
     return prepared;
@@ -707,7 +729,10 @@ export class WhatIf {
    * short. Near a tie, or for changes with no delta, it says no and the exact check decides.
    */
   pairClearlyKeeps(a: PreparedChange, b: PreparedChange, current: Outcome): boolean {
-    if (!a.delta || !b.delta || a.entry?.group === b.entry?.group) return false;
+    if (a.entry?.group === b.entry?.group) return false;
+    if (a.scores && b.delta) return this.clearlyKeepsScaled(a, b, current);
+    if (b.scores && a.delta) return this.clearlyKeepsScaled(b, a, current);
+    if (!a.delta || !b.delta) return false;
     for (const outcome of OUTCOMES) {
       if (outcome === current || (this.baseOpen & BIT[outcome]) === 0) continue;
       const gap =
@@ -716,6 +741,29 @@ export class WhatIf {
         (a.delta[outcome] - a.delta[current]) +
         (b.delta[outcome] - b.delta[current]);
       if (gap > -CLEAR_MARGIN) return false;
+    }
+    return true;
+  }
+
+  /**
+   * pairClearlyKeeps for a precondition's change and one with a delta: the precondition's
+   * scores, plus the other's change to the sums, in favour multiplied by its multipliers.
+   */
+  private clearlyKeepsScaled(
+    precondition: PreparedChange,
+    other: PreparedChange,
+    current: Outcome,
+  ): boolean {
+    const scores = precondition.scores as Scores;
+    const multipliers = precondition.multipliers as Scores;
+    const favour = other.favourDelta as Scores;
+    const against = other.againstDelta as Scores;
+    const after = (outcome: Outcome) =>
+      scores[outcome] + multipliers[outcome] * favour[outcome] + against[outcome];
+    const least = after(current);
+    for (const outcome of OUTCOMES) {
+      if (outcome === current || (this.baseOpen & BIT[outcome]) === 0) continue;
+      if (after(outcome) - least > -CLEAR_MARGIN) return false;
     }
     return true;
   }

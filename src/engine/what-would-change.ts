@@ -572,13 +572,13 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
       const a = best[i];
       const b = best[j];
       if (!a || !b) continue;
+      // The cheap checks first; the full evaluation only for the pairs that do flip it.
+      if (w.pairClearlyKeeps(a.prepared, b.prepared, current)) continue;
+      if (w.recommendationWithPair(a.prepared, b.prepared) === current) continue;
       const changes = [
         [a.question.id, a.candidate.to],
         [b.question.id, b.candidate.to],
       ] as const;
-      // The cheap checks first; the full evaluation only for the pairs that do flip it.
-      if (w.pairClearlyKeeps(a.prepared, b.prepared, current)) continue;
-      if (w.recommendationWithPair(a.prepared, b.prepared) === current) continue;
       const after = w.evaluate(changes);
       if (!firm(changes, after)) continue;
       const { scores, decision } = after;

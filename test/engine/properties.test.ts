@@ -331,6 +331,7 @@ describe("engine invariants over random answer sets", () => {
   it("decides what-ifs by its shortcuts exactly as by a full re-assessment", () => {
     const questionIds = builtInCompiled.questions.map(({ question }) => question.id);
     const change = fc.constantFrom(...questionIds);
+    let kept = 0;
     fc.assert(
       fc.property(answersArbitrary, answersArbitrary, change, change, (answers, other, a, b) => {
         // Two different questions take another random answer set's value (or its absence).
@@ -360,9 +361,17 @@ describe("engine invariants over random answer sets", () => {
         );
         const prepared = changes.map((change) => w.prepare(change));
         expect(w.recommendationWithPair(prepared[0] as never, prepared[1] as never)).toBe(full);
+        // The shortcut past a pair's exact check holds only where the pair keeps the result.
+        const current = decision(answers);
+        if (w.pairClearlyKeeps(prepared[0] as never, prepared[1] as never, current)) {
+          kept++;
+          expect(full).toBe(current);
+        }
       }),
       { ...RUNS, numRuns: 300 },
     );
+    // The shortcut was taken often enough to be tested.
+    expect(kept).toBeGreaterThan(30);
   });
 
   it("passes over a question only when no answer to it could change the decision", () => {
