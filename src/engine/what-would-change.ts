@@ -14,7 +14,7 @@ import type {
 import { missingGrounds } from "./grounds.js";
 import { factorsOf } from "./points.js";
 import { scalesOf } from "./scales.js";
-import { applicableAnswers, type Decision, type Scores } from "./score.js";
+import type { Decision, Scores } from "./score.js";
 import { type PointRange, pointsOf, type WhatIf } from "./what-if.js";
 
 export type { ChangeFact, PairFact, WatchFact };
@@ -634,12 +634,14 @@ export function strongest<T extends { gain: number; movesRules: boolean }>(
 export function findRulesToWatch(w: WhatIf): WatchFact[] {
   const { compiled, answers } = w;
   const watches: WatchFact[] = [];
-  const counting = applicableAnswers(compiled, answers);
+  const { counting } = w;
   for (const rule of compiled.rules) {
     const holds = predicateOf(rule.when);
     if (holds(counting)) continue;
     const questionIds = questionsTestedBy(rule.when);
-    let nearest: (WatchFact & { distance: number }) | undefined;
+    let nearest:
+      | { id: string; question: Question; candidate: Candidate; distance: number }
+      | undefined;
     for (const id of questionIds) {
       const question = compiled.byId.get(id)?.question;
       if (!question || !w.applies(id)) continue;
@@ -647,25 +649,25 @@ export function findRulesToWatch(w: WhatIf): WatchFact[] {
         if (nearest && nearest.distance <= candidate.distance) continue;
         if (!withinReach(question, answers[id], candidate.to, candidate.distance)) continue;
         if (!holds(counting, id, candidate.to)) continue;
-        const { recommendation } = w.evaluate([[id, candidate.to]]).decision;
-        nearest = {
-          ruleId: rule.id,
-          effect: rule.effect,
-          outcome: rule.outcome,
-          questionId: id,
-          kind: kindOf(question),
-          from: answers[id] ?? null,
-          to: candidate.to,
-          recommendation,
-          ...(candidate.range ? { range: candidate.range } : {}),
-          distance: candidate.distance + (answers[id] === undefined ? 0.5 : 0),
-        };
+        const distance = candidate.distance + (answers[id] === undefined ? 0.5 : 0);
+        nearest = { id, question, candidate, distance };
       }
     }
-    if (nearest) {
-      const { distance: _distance, ...watch } = nearest;
-      watches.push(watch);
-    }
+    if (!nearest) continue;
+    // The recommendation with the nearest change only, once it is known.
+    const { id, question, candidate } = nearest;
+    const { recommendation } = w.evaluate([[id, candidate.to]]).decision;
+    watches.push({
+      ruleId: rule.id,
+      effect: rule.effect,
+      outcome: rule.outcome,
+      questionId: id,
+      kind: kindOf(question),
+      from: answers[id] ?? null,
+      to: candidate.to,
+      recommendation,
+      ...(candidate.range ? { range: candidate.range } : {}),
+    });
   }
   // Triggers leadership controls first, as with what would change it.
   return watches.sort((a, b) => Number(a.kind !== "lever") - Number(b.kind !== "lever"));
