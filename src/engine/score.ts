@@ -133,10 +133,14 @@ export function groupPoints(
   return capGroup(compiled, group, net);
 }
 
-/** Each group's points by its index, and each answer's by compiled order, for those that count. */
+/**
+ * Each group's points by its index, and each answer's by compiled order, for those that count;
+ * `each` is told of every group with an answer that counts, in group order.
+ */
 export function pointsByGroup(
   compiled: CompiledRubrics,
   answers: Answers,
+  each?: (group: ScoringGroup, points: Scores, counted: readonly CountedAnswer[]) => void,
 ): Pick<Scored, "groupPoints" | "answerPoints"> {
   const byGroup: Array<Scores | undefined> = new Array(compiled.groups.length);
   const byAnswer: Array<Scores | undefined> = new Array(compiled.questions.length);
@@ -147,6 +151,7 @@ export function pointsByGroup(
     if (counted.length === 0) continue;
     byGroup[group.index] = points;
     for (const answer of counted) byAnswer[answer.entry.order] = answer.points;
+    each?.(group, points, counted);
   }
   return { groupPoints: byGroup, answerPoints: byAnswer };
 }
@@ -185,31 +190,27 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
   const rubricPoints = new Map<string, Scores>(
     compiled.rubrics.map((rubric) => [rubric.id, zeroScores()]),
   );
-  const byGroup: Array<Scores | undefined> = new Array(compiled.groups.length);
-  const answerPoints: Array<Scores | undefined> = new Array(compiled.questions.length);
-  const counted: CountedAnswer[] = [];
-  for (const group of compiled.groups) {
-    counted.length = 0;
-    const points = groupPoints(compiled, group, answers, counted);
-    if (counted.length === 0) continue;
-    byGroup[group.index] = points;
-    for (const answer of counted) answerPoints[answer.entry.order] = answer.points;
-    const scale = scales.get(group.rubricId) ?? 0;
-    const raw = rubricPoints.get(group.rubricId) ?? zeroScores();
-    // Written out per outcome: this runs for every group of every organisation.
-    if (points.combine > 0) favour.combine += points.combine;
-    else against.combine += points.combine;
-    if (points.separate > 0) favour.separate += points.separate;
-    else against.separate += points.separate;
-    if (points.matrix > 0) favour.matrix += points.matrix;
-    else against.matrix += points.matrix;
-    if (scale > 0) {
-      raw.combine += unweighted(points.combine, multipliers.combine, scale);
-      raw.separate += unweighted(points.separate, multipliers.separate, scale);
-      raw.matrix += unweighted(points.matrix, multipliers.matrix, scale);
-    }
-    ledgerOfGroup(compiled, counted, points, ledger);
-  }
+  const { groupPoints: byGroup, answerPoints } = pointsByGroup(
+    compiled,
+    answers,
+    (group, points, counted) => {
+      const scale = scales.get(group.rubricId) ?? 0;
+      const raw = rubricPoints.get(group.rubricId) ?? zeroScores();
+      // Written out per outcome: this runs for every group of every organisation.
+      if (points.combine > 0) favour.combine += points.combine;
+      else against.combine += points.combine;
+      if (points.separate > 0) favour.separate += points.separate;
+      else against.separate += points.separate;
+      if (points.matrix > 0) favour.matrix += points.matrix;
+      else against.matrix += points.matrix;
+      if (scale > 0) {
+        raw.combine += unweighted(points.combine, multipliers.combine, scale);
+        raw.separate += unweighted(points.separate, multipliers.separate, scale);
+        raw.matrix += unweighted(points.matrix, multipliers.matrix, scale);
+      }
+      ledgerOfGroup(compiled, counted, points, ledger);
+    },
+  );
   showHeldBack(compiled, answers, multipliers, favour, ledger);
   const scores: Scores = {
     combine: scoreFrom(favour.combine, against.combine, multipliers.combine),
