@@ -6,7 +6,11 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundleScript, runBundle } from "./launch/script.js";
+import { BATCH_WORKER } from "./cli/batch/worker-flag.js";
+import { bundleScript, runBundle, tuneV8 } from "./launch/script.js";
+
+// A batch worker runs in a process already tuned.
+if (!process.argv.includes(BATCH_WORKER)) tuneV8();
 
 // Built as CommonJS (scripts/build.mjs): the bundle sits next to this file.
 const bundle = join(__dirname, "rolefit.cjs");

@@ -4,8 +4,9 @@
  * functions the run compiled lazily. Usage: node code-cache.js BUNDLE ARGS...
  */
 import { writeFileSync } from "node:fs";
-import { bundleScript, runBundle } from "../../src/launch/script.js";
+import { bundleScript, runBundle, tuneV8 } from "../../src/launch/script.js";
 
+tuneV8();
 const [bundle, ...args] = process.argv.slice(2) as [string, ...string[]];
 const script = bundleScript(bundle);
 process.argv = [process.argv[0] as string, bundle, ...args];

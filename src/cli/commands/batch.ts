@@ -108,10 +108,6 @@ export async function runBatch(
   // (a megabyte or two, where it would grow to 32), it stays under 100 MB for about 8% more time.
   if (inputs.length >= LARGE_BATCH_FILES)
     setFlagsFromString("--optimize-for-size --semi-space-growth-factor=1");
-  // A batch's first thousand organisations run mostly before V8's optimiser has compiled the
-  // engine, and its compiling competes for the cores. Inlining less, it compiles sooner:
-  // measured on two cores, 5,000 files took 6% less time (summary records) and 4% less (full).
-  setFlagsFromString("--max-inlined-bytecode-size=100");
   const sink = await RecordStream.open(options.out);
   const progress = Progress.enabled() ? new Progress(inputs.length) : undefined;
   const counts: Record<BatchOutcome, number> = {
