@@ -10,6 +10,7 @@ import type { Assessment } from "../../result/assessment.js";
 import { summaryRecord } from "../../result/lean.js";
 import { parseOrganizationsFast } from "../../rubric/fast-organizations.js";
 import { jsonDocument, visible } from "../../text/visible.js";
+import { keepHeapSmall } from "../batch/heap.js";
 import { inputError, loadOrganization, loadRubricSet } from "../load.js";
 import { emit, type GlobalOptions, terminalWidth, wantsColor } from "../output.js";
 import {
@@ -93,6 +94,7 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
       "--detail summary shapes JSON records: use it with --format json or jsonl",
     );
   const { inputs, batch } = expandInputs(orgArgs);
+  keepHeapSmall(inputs.length);
   await refuseOutputOverInput(options.out, pathsOf(inputs, options.rubrics));
   const rubrics = await loadRubricSet(options.rubrics);
   const overrides = await parseSetFlags(options.set, rubrics.index);

@@ -1,7 +1,6 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
 import type ExcelJS from "exceljs";
 import { EXIT, UsageError } from "../../io/errors.js";
 import type { Input, InputList } from "../../io/inputs.js";
@@ -62,9 +61,6 @@ function reportFailure(record: FailedRecord): void {
   }
 }
 
-/** From this many files a batch trades a little speed for a much smaller heap. */
-const LARGE_BATCH_FILES = 20_000;
-
 /** How long a batch may run before letting signals and timers through. */
 const EVENT_LOOP_TURN_MS = 200;
 
@@ -103,11 +99,6 @@ export async function runBatch(
     columns: chosen.columns,
     detail: options.detail ?? "full",
   };
-  // V8 lets the heap grow with a long run's garbage: over 100,000 files to nearly 200 MB of
-  // resident memory. Asked to favour size, and to keep the young generation at the size it has
-  // (a megabyte or two, where it would grow to 32), it stays under 100 MB for about 8% more time.
-  if (inputs.length >= LARGE_BATCH_FILES)
-    setFlagsFromString("--optimize-for-size --semi-space-growth-factor=1");
   const sink = await RecordStream.open(options.out);
   const progress = Progress.enabled() ? new Progress(inputs.length) : undefined;
   const counts: Record<BatchOutcome, number> = {
