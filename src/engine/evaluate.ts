@@ -59,9 +59,8 @@ function toReason(entry: LedgerEntry, outcome: Outcome, contribution: number): R
 export const SUMMARY_REASONS = 3;
 
 /**
- * Adds a reason to a list: with no limit at its end, to be sorted; with one, in the list kept
- * strongest first, after those as strong (a stable sort's order), keeping at most `limit`, the
- * reason made only if it is kept.
+ * Adds a reason to a list kept strongest first, after those as strong (a stable sort's order),
+ * keeping at most `limit`: the reason is made only if it is kept.
  */
 function keepStrongest(
   list: ReasonFact[],
@@ -70,10 +69,6 @@ function keepStrongest(
   outcome: Outcome,
   contribution: number,
 ): void {
-  if (limit === Number.POSITIVE_INFINITY) {
-    list.push(toReason(entry, outcome, contribution));
-    return;
-  }
   let at = list.length;
   while (at > 0 && (list[at - 1] as ReasonFact).contribution < contribution) at--;
   if (at >= limit) return;
@@ -83,16 +78,21 @@ function keepStrongest(
 
 /**
  * The answers that put the most between winner and runner-up, and those that point elsewhere,
- * strongest first: the `limit` strongest each way.
+ * strongest first: every one, or the `limit` strongest each way.
  */
 function explain(
   ledger: readonly LedgerEntry[],
   winner: Outcome,
   runnerUp: Outcome,
-  limit = Number.POSITIVE_INFINITY,
+  limit?: number,
 ) {
   const reasons: ReasonFact[] = [];
   const counterReasons: ReasonFact[] = [];
+  // Without a limit every reason is kept and the lists sorted once, as a ledger can be long.
+  const add = (list: ReasonFact[], entry: LedgerEntry, outcome: Outcome, contribution: number) =>
+    limit === undefined
+      ? list.push(toReason(entry, outcome, contribution))
+      : keepStrongest(list, limit, entry, outcome, contribution);
   for (const entry of ledger) {
     const { points } = entry;
     const own = points[winner];
@@ -100,7 +100,7 @@ function explain(
     // reason text favours a third outcome would read as a non sequitur.
     if (own >= points.combine && own >= points.separate && own >= points.matrix) {
       const contribution = round(own - points[runnerUp]);
-      if (contribution > 0) keepStrongest(reasons, limit, entry, winner, contribution);
+      if (contribution > 0) add(reasons, entry, winner, contribution);
     }
     // An answer points elsewhere when some other outcome gains more from it than the winner.
     let rival: Outcome | undefined;
@@ -110,9 +110,9 @@ function explain(
     }
     const target = rival ?? runnerUp;
     const contribution = round(points[target] - own);
-    if (contribution > 0) keepStrongest(counterReasons, limit, entry, target, contribution);
+    if (contribution > 0) add(counterReasons, entry, target, contribution);
   }
-  if (limit === Number.POSITIVE_INFINITY) {
+  if (limit === undefined) {
     const byStrength = (a: ReasonFact, b: ReasonFact) => b.contribution - a.contribution;
     reasons.sort(byStrength);
     counterReasons.sort(byStrength);

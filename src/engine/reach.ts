@@ -2,8 +2,8 @@ import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import type { AnswerValue } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
 import { answerChoices } from "./grounds.js";
+import { pointsOf } from "./points.js";
 import { decide, type Scores, scoreAnswers } from "./score.js";
-import { pointsOf } from "./what-if.js";
 
 /**
  * Outcomes no answers seem able to make win: for each, answers are chosen question by question to

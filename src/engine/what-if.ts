@@ -103,22 +103,16 @@ export interface PreparedChange {
   /** Its multipliers with the change made, for a precondition that counts. */
   factors?: Scores;
   /**
-   * How it moves each score, for a change that touches no rule, gate or precondition: then two
-   * such changes in different groups move the scores by the sum of their deltas. With how it
-   * moves the sums in favour and against, which a precondition's multipliers scale.
-   */
-  delta?: Scores;
-  favourDelta?: Scores;
-  againstDelta?: Scores;
-  /**
-   * For a precondition that touches no rule: the scores and the multipliers with it changed, so
-   * a pair with a change that has a delta is its scores plus that change's sums, multiplied.
+   * For a change that touches no rule: the scores and the multipliers with it made. Then a pair
+   * with a change that moves no multiplier either scores about these scores plus that change's
+   * moves of the sums in favour (multiplied) and against, which pairClearlyKeeps reads.
    */
   scores?: Scores;
   multipliers?: Scores;
+  /** For a change that touches no rule and no precondition: how it moves those sums. */
+  favourDelta?: Scores;
+  againstDelta?: Scores;
 }
-
-export { pointsOf };
 
 /** The least and the most a group's points can be for each outcome, whatever the answers. */
 export interface PointRange {
@@ -182,8 +176,9 @@ function makeTables(compiled: CompiledRubrics): Prepared {
  * of groups' points (a question alone, or a family) split into points in favour of each outcome
  * and against it, so a change swaps the points of the groups it touches — its own, and those of
  * questions whose applicability it decides — and, where it touches a precondition, works the
- * multipliers out again. Only the rules that test a changed question are checked again, on an
- * overlay of the answers rather than a copy.
+ * multipliers out again. Only the rules that test a changed question are checked again, with
+ * the changed answer read in (Predicate's changed id and value) or on one flat copy of the
+ * counting answers, changed and put back.
  */
 export class WhatIf {
   readonly base: Scores;
@@ -687,28 +682,23 @@ export class WhatIf {
       own,
       points: this.groupPointsWith(entry, own),
     };
+    const testedBy = this.ready.rulesByOrder[entry.order];
     if (this.compiled.rules.length <= 31) {
       let rules = 0;
-      if (this.appliesNow(entry))
-        for (const index of this.ready.rulesOf.get(id) ?? []) rules |= 1 << index;
+      if (this.appliesNow(entry)) for (const index of testedBy ?? []) rules |= 1 << index;
       prepared.rules = rules;
       prepared.fired = this.maskWith(entry, value);
     }
+    const movesMultipliers = entry.precondition && this.appliesNow(entry);
+    if (movesMultipliers) prepared.factors = factorsOf(entry, value);
+    if (testedBy) return prepared;
     const before = this.pointsOfGroup(entry.group);
     const points = prepared.points as Scores;
-    if (entry.precondition && this.appliesNow(entry)) {
-      prepared.factors = factorsOf(entry, value);
-      if (!this.ready.rulesOf.has(id)) {
-        prepared.multipliers = this.multipliersFrom(this.factors, entry, prepared.factors);
-        prepared.scores = this.swapped(before, points, prepared.multipliers);
-      }
-    } else if (!this.ready.rulesOf.has(id)) {
-      const after = this.swapped(before, points, this.multipliers);
-      prepared.delta = {
-        combine: after.combine - this.base.combine,
-        separate: after.separate - this.base.separate,
-        matrix: after.matrix - this.base.matrix,
-      };
+    prepared.multipliers = prepared.factors
+      ? this.multipliersFrom(this.factors, entry, prepared.factors)
+      : this.multipliers;
+    prepared.scores = this.swapped(before, points, prepared.multipliers);
+    if (!movesMultipliers) {
       prepared.favourDelta = {
         combine: Math.max(points.combine, 0) - Math.max(before.combine, 0),
         separate: Math.max(points.separate, 0) - Math.max(before.separate, 0),
@@ -724,40 +714,32 @@ export class WhatIf {
   }
 
   /**
-   * Whether two prepared changes clearly leave `current` on top, judged by the sum of their score
-   * deltas with today's rules: a shortcut past the exact check for the many pairs that fall far
-   * short. Near a tie, or for changes with no delta, it says no and the exact check decides.
+   * Whether two prepared changes clearly leave `current` on top with today's rules: a shortcut
+   * past the exact check for the many pairs that fall far short. It reads one change's scores
+   * plus the other's moves of the sums, so it needs changes in different groups, touching no
+   * rule and at most one a precondition. Otherwise, or near a tie, it says no and the exact
+   * check decides.
    */
   pairClearlyKeeps(a: PreparedChange, b: PreparedChange, current: Outcome): boolean {
     if (a.entry?.group === b.entry?.group) return false;
-    if (a.scores && b.delta) return this.clearlyKeepsScaled(a, b, current);
-    if (b.scores && a.delta) return this.clearlyKeepsScaled(b, a, current);
-    if (!a.delta || !b.delta) return false;
-    for (const outcome of OUTCOMES) {
-      if (outcome === current || (this.baseOpen & BIT[outcome]) === 0) continue;
-      const gap =
-        this.base[outcome] -
-        this.base[current] +
-        (a.delta[outcome] - a.delta[current]) +
-        (b.delta[outcome] - b.delta[current]);
-      if (gap > -CLEAR_MARGIN) return false;
-    }
-    return true;
+    if (a.scores && b.favourDelta) return this.clearlyKeepsWith(a, b, current);
+    if (b.scores && a.favourDelta) return this.clearlyKeepsWith(b, a, current);
+    return false;
   }
 
   /**
-   * pairClearlyKeeps for a precondition's change and one with a delta: the precondition's
-   * scores, plus the other's change to the sums, in favour multiplied by its multipliers.
+   * pairClearlyKeeps for `first`, with its scores and multipliers, and `second`, which moves the
+   * sums: the first's scores plus the second's moves, in favour multiplied.
    */
-  private clearlyKeepsScaled(
-    precondition: PreparedChange,
-    other: PreparedChange,
+  private clearlyKeepsWith(
+    first: PreparedChange,
+    second: PreparedChange,
     current: Outcome,
   ): boolean {
-    const scores = precondition.scores as Scores;
-    const multipliers = precondition.multipliers as Scores;
-    const favour = other.favourDelta as Scores;
-    const against = other.againstDelta as Scores;
+    const scores = first.scores as Scores;
+    const multipliers = first.multipliers as Scores;
+    const favour = second.favourDelta as Scores;
+    const against = second.againstDelta as Scores;
     const after = (outcome: Outcome) =>
       scores[outcome] + multipliers[outcome] * favour[outcome] + against[outcome];
     const least = after(current);

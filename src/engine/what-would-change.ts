@@ -1,7 +1,13 @@
 import { keyed } from "../cache/memo.js";
 import { conditionLeaves, predicateOf, questionsTestedBy } from "../rubric/conditions.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
-import { allowedValues, bandFor, numericDomain, optionOrder } from "../rubric/question.js";
+import {
+  allowedValues,
+  bandFor,
+  numericDomain,
+  optionOrder,
+  takesOneAnswer,
+} from "../rubric/question.js";
 import type { AnswerValue, NumericQuestion, Question } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics } from "./compile.js";
 import type {
@@ -12,10 +18,10 @@ import type {
   WatchFact,
 } from "./facts.js";
 import { missingGrounds } from "./grounds.js";
-import { factorsOf } from "./points.js";
+import { factorsOf, pointsOf, ZERO } from "./points.js";
 import { scalesOf } from "./scales.js";
 import type { Decision, Scores } from "./score.js";
-import { type PointRange, pointsOf, type WhatIf } from "./what-if.js";
+import type { PointRange, WhatIf } from "./what-if.js";
 
 export type { ChangeFact, PairFact, WatchFact };
 
@@ -51,7 +57,7 @@ function numericSegments(question: NumericQuestion, compiled: CompiledRubrics): 
     const entry = compiled.byId.get(question.id);
     found = computeSegments(question, compiled).map((range) => ({
       ...range,
-      points: entry ? pointsOf(compiled, entry, range.min) : ZERO_POINTS,
+      points: entry ? pointsOf(compiled, entry, range.min) : ZERO,
     }));
     segments.set(question.id, found);
   }
@@ -62,8 +68,6 @@ const segmentsBySet = keyed(
   "numeric segments",
   (_: CompiledRubrics) => new Map<string, Segment[]>(),
 );
-
-const ZERO_POINTS: Scores = Object.freeze({ combine: 0, separate: 0, matrix: 0 });
 
 function computeSegments(question: NumericQuestion, compiled: CompiledRubrics): ValueRange[] {
   const { min, max } = numericDomain(question);
@@ -132,7 +136,7 @@ function eachRange(ranges: readonly ValueRange[], current: number | undefined, v
   }
 }
 
-/** rangeCandidates' list, for the searches that keep their candidates. */
+/** eachRange's candidates as a list, for the searches that keep them. */
 function rangeCandidates(ranges: readonly ValueRange[], current: number | undefined): Candidate[] {
   const candidates: Candidate[] = [];
   eachRange(ranges, current, (to, distance, direction, index) => {
@@ -325,8 +329,7 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
 const choicePoints = keyed("points per allowed answer", (compiled: CompiledRubrics) =>
   compiled.questions.map((entry) => {
     const { question } = entry;
-    if (question.type !== "choice" && question.type !== "scale" && question.type !== "boolean")
-      return undefined;
+    if (!takesOneAnswer(question)) return undefined;
     return allowedValues(question).map((value) => pointsOf(compiled, entry, value));
   }),
 );
@@ -409,9 +412,7 @@ const pointRanges = keyed("group point ranges", (compiled: CompiledRubrics) => {
 const factorRanges = keyed("precondition ranges", (compiled: CompiledRubrics) =>
   compiled.questions.map((entry): PointRange | undefined => {
     const { question } = entry;
-    if (!entry.precondition) return undefined;
-    if (question.type !== "choice" && question.type !== "scale" && question.type !== "boolean")
-      return undefined;
+    if (!entry.precondition || !takesOneAnswer(question)) return undefined;
     const lo = { combine: 1, separate: 1, matrix: 1 };
     const hi = { combine: 0, separate: 0, matrix: 0 };
     for (const value of allowedValues(question)) {

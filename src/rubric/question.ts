@@ -144,11 +144,17 @@ export function answerLabel(question: Question, value: AnswerValue): string {
 
 /** Every value a closed question accepts, in the rubric's order. */
 // Answers are checked for every organisation of a batch: each question's list is made once.
+/** Whether a question takes one answer from a list (a choice, a scale, yes or no). */
+export const takesOneAnswer = (
+  question: Question,
+): question is Extract<Question, { type: "choice" | "scale" | "boolean" }> =>
+  question.type === "choice" || question.type === "scale" || question.type === "boolean";
+
 export const allowedValues: (question: Question) => readonly AllowedValue[] = keyed(
   "allowed values",
   (question: Question) =>
     Object.freeze(
-      question.type === "choice" || question.type === "scale" || question.type === "boolean"
+      takesOneAnswer(question)
         ? question.answers.map((answer) => answer.value)
         : question.type === "multi"
           ? question.options.map((option) => option.value)
