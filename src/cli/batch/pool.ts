@@ -13,7 +13,7 @@ import { csvColumns } from "../../report/csv-columns.js";
 import type { AnswerValue } from "../../rubric/schema.js";
 import { loadRubricSet } from "../load.js";
 import type { Overrides } from "../set-answers.js";
-import { type Job, processJob } from "./job.js";
+import { type Job, processJobs } from "./job.js";
 import { BATCH_WORKER } from "./worker-flag.js";
 
 /** What a worker needs to assess files exactly as the command would. */
@@ -136,9 +136,7 @@ export async function serveBatchJobs(): Promise<void> {
   port.on("message", async ({ id, jobs }: { id: number; jobs: Job[] }) => {
     let reply: Reply;
     try {
-      const records: RenderedRecord[][] = [];
-      for (const job of jobs) records.push(await processJob(job, rubrics, overrides, layout));
-      reply = { id, records };
+      reply = { id, records: await processJobs(jobs, rubrics, overrides, layout) };
     } catch (error) {
       reply = { id, error: error instanceof Error ? error.message : String(error) };
     }

@@ -29,7 +29,7 @@ import {
   renderPortfolioMarkdown,
 } from "../../report/portfolio.js";
 import { visible } from "../../text/visible.js";
-import { type Job, processJob } from "../batch/job.js";
+import { BLOCK_FILES, type Job, processJobs } from "../batch/job.js";
 import { BatchPool, CHUNK_FILES, defaultJobs } from "../batch/pool.js";
 import type { RubricSet } from "../load.js";
 import { terminalWidth } from "../output.js";
@@ -182,8 +182,12 @@ export async function runBatch(
       }
     } else {
       let lastTurn = performance.now();
-      for (let seq = 0; seq < inputs.length && stopSignal === undefined; seq++) {
-        await write(await processJob(await jobFor(seq), rubrics, options.overrides, layout));
+      for (let seq = 0; seq < inputs.length && stopSignal === undefined; ) {
+        const block: Job[] = [];
+        for (const end = Math.min(seq + BLOCK_FILES, inputs.length); seq < end; seq++)
+          block.push(await jobFor(seq));
+        for (const records of await processJobs(block, rubrics, options.overrides, layout))
+          await write(records);
         // Output to a file or /dev/null is written synchronously, so the loop would never let
         // the event loop run: give it a turn now and then, or Ctrl-C waits for the whole batch.
         if (performance.now() - lastTurn > EVENT_LOOP_TURN_MS) {
