@@ -56,10 +56,23 @@ function readJob(job: Job): { text: string } | { error: string } {
 }
 
 /**
- * The careful parser, for the files the fast one refuses: loaded on first use, as most batches
- * never need it and loading it (its schemas) costs a run about 20 ms.
+ * The careful parser, for the files the fast one refuses: loaded on first use by a small batch,
+ * which most likely never needs it (loading it, its schemas, costs about 20 ms).
  */
 const careful = async () => (await import("../../rubric/parse.js")).parseOrganizations;
+
+/** Inputs from which a batch loads the careful parser before its first file. */
+const CAREFUL_FIRST_FROM = 200;
+
+/**
+ * Readies this thread for a batch of `files` inputs. A large one loads the careful parser first:
+ * loaded half-way through instead, for the first broken file, building its schemas made V8 throw
+ * away the optimised code of some 30 of the engine's functions. Measured on 5,000 files with a
+ * broken one in every thousand: 9% less time; with none broken, no difference.
+ */
+export async function readyForBatch(files: number): Promise<void> {
+  if (files >= CAREFUL_FIRST_FROM) await careful();
+}
 
 /**
  * Inputs a batch works on at once (see processJobs): enough for the stages to run warm, few

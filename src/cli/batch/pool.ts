@@ -13,7 +13,7 @@ import { csvColumns } from "../../report/csv-columns.js";
 import type { AnswerValue } from "../../rubric/schema.js";
 import { loadRubricSet } from "../load.js";
 import type { Overrides } from "../set-answers.js";
-import { type Job, processJobs } from "./job.js";
+import { type Job, processJobs, readyForBatch } from "./job.js";
 import { BATCH_WORKER } from "./worker-flag.js";
 
 /** What a worker needs to assess files exactly as the command would. */
@@ -26,6 +26,8 @@ export interface WorkerSetup {
   /** The `--columns` value: the columns are functions, so each worker makes its own. */
   columns: string;
   detail: "summary" | "full";
+  /** How many inputs the whole batch has. */
+  files: number;
 }
 
 type Reply = { id: number; records: RenderedRecord[][] } | { id: number; error: string };
@@ -121,6 +123,7 @@ export async function serveBatchJobs(): Promise<void> {
   const setup = workerData as WorkerSetup;
   setMaxFileSize(setup.maxFileSize);
   const rubrics = await loadRubricSet(setup.rubrics);
+  await readyForBatch(setup.files);
   const chosen = csvColumns(
     setup.columns,
     rubrics.compiled.questions.map((entry) => entry.question.id),

@@ -29,7 +29,7 @@ import {
   renderPortfolioMarkdown,
 } from "../../report/portfolio.js";
 import { visible } from "../../text/visible.js";
-import { BLOCK_FILES, type Job, processJobs } from "../batch/job.js";
+import { BLOCK_FILES, type Job, processJobs, readyForBatch } from "../batch/job.js";
 import { BatchPool, CHUNK_FILES, defaultJobs } from "../batch/pool.js";
 import type { RubricSet } from "../load.js";
 import { terminalWidth } from "../output.js";
@@ -161,6 +161,7 @@ export async function runBatch(
         nameWidth,
         columns: columnSpec,
         detail: layout.detail,
+        files: inputs.length,
       });
       try {
         // Two chunks per worker in flight: one being worked on, one waiting.
@@ -181,6 +182,7 @@ export async function runBatch(
         await pool.close();
       }
     } else {
+      await readyForBatch(inputs.length);
       let lastTurn = performance.now();
       for (let seq = 0; seq < inputs.length && stopSignal === undefined; ) {
         const block: Job[] = [];
