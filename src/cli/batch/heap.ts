@@ -11,6 +11,8 @@ const LARGE_BATCH_FILES = 20_000;
  * the young generation by 40 MB when it came after.
  */
 export function keepHeapSmall(files: number): void {
-  if (files >= LARGE_BATCH_FILES)
-    setFlagsFromString("--optimize-for-size --semi-space-growth-factor=1");
+  if (keepsHeapSmall(files)) setFlagsFromString("--optimize-for-size --semi-space-growth-factor=1");
 }
+
+/** Whether a batch of `files` files keeps its heap small (keepHeapSmall). */
+export const keepsHeapSmall = (files: number): boolean => files >= LARGE_BATCH_FILES;

@@ -16,6 +16,7 @@ import { parseOrganizationsFast } from "../../rubric/fast-organizations.js";
 import type { Organization, Parsed } from "../../rubric/parse.js";
 import type { RubricSet } from "../load.js";
 import { applyOverrides, type Overrides } from "../set-answers.js";
+import { keepsHeapSmall } from "./heap.js";
 
 /** One input of a batch: a path to read, text already read (standard input), or why not. */
 export interface Job {
@@ -75,10 +76,12 @@ export async function readyForBatch(files: number): Promise<void> {
 }
 
 /**
- * Inputs a batch works on at once (see processJobs): enough for the stages to run warm, few
- * enough that records still come out steadily and Ctrl-C is seen promptly.
+ * Inputs a batch of `files` files works on at once (see processJobs): enough for the stages to
+ * run warm, few enough that records still come out steadily and Ctrl-C is seen promptly. A
+ * batch that keeps its heap small takes fewer: with 64 files' facts alive at once its small heap
+ * was collected so often that 100,000 files took 70 s, against 40 s with 16 (both under 90 MB).
  */
-export const BLOCK_FILES = 64;
+export const blockFiles = (files: number): number => (keepsHeapSmall(files) ? 16 : 64);
 
 /** What one input gave: its organisations as parsed, or why it could not be read. */
 type InputRead = { orgs: Array<Parsed<Organization>> } | { error: string };

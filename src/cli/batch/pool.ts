@@ -40,7 +40,8 @@ const PARALLEL_FROM_FILES = 200;
 /**
  * The worker threads a batch of `files` files should use when `--jobs` is not given: one core is
  * left to this thread's writing and to V8's compiler and collector, so on two cores the batch
- * stays on one thread (measured: two workers there gain 15% for twice the memory).
+ * stays on one thread (measured: two workers there gain nothing for twice the memory, as each
+ * warms V8 up on its own).
  */
 export function defaultJobs(files: number): number {
   const cores = availableParallelism();

@@ -29,7 +29,7 @@ import {
   renderPortfolioMarkdown,
 } from "../../report/portfolio.js";
 import { visible } from "../../text/visible.js";
-import { BLOCK_FILES, type Job, processJobs, readyForBatch } from "../batch/job.js";
+import { blockFiles, type Job, processJobs, readyForBatch } from "../batch/job.js";
 import { BatchPool, CHUNK_FILES, defaultJobs } from "../batch/pool.js";
 import type { RubricSet } from "../load.js";
 import { terminalWidth } from "../output.js";
@@ -183,12 +183,13 @@ export async function runBatch(
       }
     } else {
       await readyForBatch(inputs.length);
+      const block = blockFiles(inputs.length);
       let lastTurn = performance.now();
       for (let seq = 0; seq < inputs.length && stopSignal === undefined; ) {
-        const block: Job[] = [];
-        for (const end = Math.min(seq + BLOCK_FILES, inputs.length); seq < end; seq++)
-          block.push(await jobFor(seq));
-        for (const records of await processJobs(block, rubrics, options.overrides, layout))
+        const jobs: Job[] = [];
+        for (const end = Math.min(seq + block, inputs.length); seq < end; seq++)
+          jobs.push(await jobFor(seq));
+        for (const records of await processJobs(jobs, rubrics, options.overrides, layout))
           await write(records);
         // Output to a file or /dev/null is written synchronously, so the loop would never let
         // the event loop run: give it a turn now and then, or Ctrl-C waits for the whole batch.
