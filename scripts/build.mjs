@@ -1,7 +1,16 @@
 // Builds dist/rolefit.cjs: the whole CLI as one CommonJS bundle, so Node reads and compiles one
 // file instead of hundreds of modules, then writes a V8 code cache for it (see bin/rolefit.js).
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -60,32 +69,51 @@ await build({
 writeFileSync(`${root}dist/package.json`, '{ "type": "commonjs" }\n');
 
 // The caches every run reads, written by the build: the built-in rubrics parsed and checked
-// (dist/rubrics.cache.json), then the V8 code cache of a typical assessment, recorded with that
-// rubric cache in use. Each step is bundled to a temporary script, run, and removed.
+// (dist/rubrics.cache.json), then two V8 code caches, recorded with that rubric cache in use:
+// one of a typical assessment, and one of a batch (the launcher picks; src/launch/script.ts).
+// The batch is 200 copies of the examples, as many as make a batch load the careful parser
+// first, so its cache holds what a large batch runs. Each step is bundled to a temporary script,
+// run, and removed.
+const bundle = `${root}dist/rolefit.cjs`;
 const example = `${root}examples/northwind-payments.yaml`;
+const batchFolder = mkdtempSync(join(tmpdir(), "rolefit-build-"));
+const examples = readdirSync(`${root}examples`).filter((name) => name.endsWith(".yaml"));
+for (let copy = 0; copy < 200; copy++) {
+  const name = examples[copy % examples.length];
+  copyFileSync(`${root}examples/${name}`, join(batchFolder, `${copy}-${name}`));
+}
 const steps = [
   ["rubric-cache", []],
-  ["code-cache", [`${root}dist/rolefit.cjs`, "assess", "--org", example, "--format", "json"]],
+  ["code-cache", [bundle, `${bundle}.cache`, "assess", "--org", example, "--format", "json"]],
+  [
+    "code-cache",
+    [bundle, `${bundle}.batch.cache`, "assess", "--org", batchFolder, "--format", "jsonl"],
+  ],
 ];
-for (const [step, args] of steps) {
-  const script = `${root}dist/.build-${step}.cjs`;
-  await build({
-    entryPoints: [`${root}scripts/build/${step}.ts`],
-    outfile: script,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    define: { __ROLEFIT_VERSION__: JSON.stringify(version), "import.meta.url": "undefined" },
-    logLevel: "warning",
-  });
-  const run = spawnSync(process.execPath, [script, ...args], {
-    env: { ...process.env, NO_COLOR: "1" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  rmSync(script);
-  if (run.status !== 0) {
-    console.error(`build: ${step} failed`);
-    process.exit(1);
+try {
+  for (const [step, args] of steps) {
+    const script = `${root}dist/.build-${step}.cjs`;
+    await build({
+      entryPoints: [`${root}scripts/build/${step}.ts`],
+      outfile: script,
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      target: "node20",
+      define: { __ROLEFIT_VERSION__: JSON.stringify(version), "import.meta.url": "undefined" },
+      logLevel: "warning",
+    });
+    const run = spawnSync(process.execPath, [script, ...args], {
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    rmSync(script);
+    if (run.status !== 0) {
+      console.error(`build: ${step} failed`);
+      process.exitCode = 1;
+      break;
+    }
   }
+} finally {
+  rmSync(batchFolder, { recursive: true, force: true });
 }

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BATCH_WORKER } from "./cli/batch/worker-flag.js";
-import { bundleScript, runBundle, tuneV8 } from "./launch/script.js";
+import { bundleScript, codeCacheOf, runBundle, tuneV8 } from "./launch/script.js";
 
 // A batch worker runs in a process already tuned.
 if (!process.argv.includes(BATCH_WORKER)) tuneV8();
@@ -16,7 +16,7 @@ if (!process.argv.includes(BATCH_WORKER)) tuneV8();
 const bundle = join(__dirname, "rolefit.cjs");
 let cachedData: Buffer | undefined;
 try {
-  cachedData = readFileSync(`${bundle}.cache`);
+  cachedData = readFileSync(codeCacheOf(bundle, process.argv.slice(2)));
 } catch {
   // No cache yet: compile normally.
 }
