@@ -4,6 +4,7 @@ import type { Answers, AnswerValue } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
 import type { Confidence, ConfidenceFactors, Evaluation, Provenance, ReasonFact } from "./facts.js";
 import { answeredWeight, answerFirst, decidedByRule, missingGrounds } from "./grounds.js";
+import { collect } from "./lists.js";
 import { applies } from "./points.js";
 import { robustness } from "./robustness.js";
 import {
@@ -192,13 +193,15 @@ export function evaluate(
   const decision = whatIf.decision(scores);
   const { recommendation, runnerUp, allowed, fired, conflict } = decision;
   // A question that does not apply is settled: nothing more to learn from it.
-  const unanswered = compiled.questions
-    .filter((entry) => answers[entry.question.id] === undefined && applies(entry, answers))
-    .map(({ question }) => question.id);
+  const unanswered = collect(compiled.questions, (entry) =>
+    answers[entry.question.id] === undefined && applies(entry, answers)
+      ? entry.question.id
+      : undefined,
+  );
   const answeredShare = round(1 - unanswered.length / Math.max(1, compiled.questions.length));
   const margin = scores[recommendation] - scores[runnerUp];
   const { organization, source } = input;
-  const rules = fired.map(({ id, effect, outcome }) => ({ id, effect, outcome }));
+  const rules = collect(fired, ({ id, effect, outcome }) => ({ id, effect, outcome }));
   const all = scope === "all";
   const given = all ? answersGiven(compiled, answers) : {};
   const contributions = all ? contributionsOf(compiled, scored) : [];
@@ -335,9 +338,11 @@ function mechanismsFor(
 
 /** The condition rules that hold for the recommended outcome. */
 function conditionsFor(compiled: CompiledRubrics, counting: Answers, recommendation: Outcome) {
-  return compiled.conditions
-    .filter((rule) => rule.outcome === recommendation && conditionHolds(rule.when, counting))
-    .map((rule) => ({ ruleId: rule.id, outcome: rule.outcome }));
+  return collect(compiled.conditions, (rule) =>
+    rule.outcome === recommendation && conditionHolds(rule.when, counting)
+      ? { ruleId: rule.id, outcome: rule.outcome }
+      : undefined,
+  );
 }
 
 /** Confidence one level lower, for a room whose disagreement could change the result. */

@@ -19,14 +19,18 @@ export function weightStability(
   /** Whether to find each rubric's range too, or only the tolerance. */
   ranges = true,
 ): Stability {
-  const gaps = rivals.map((rival) =>
-    compiled.rubrics.map((rubric) => {
+  // Made in loops, each gap a typed array: arrays from map() change elements kind once V8
+  // optimises the map() (and with their values), and each new kind threw compiled readers away.
+  const gaps: Float64Array[] = [];
+  for (const rival of rivals) {
+    const gap = new Float64Array(compiled.rubrics.length);
+    compiled.rubrics.forEach((rubric, r) => {
       const points = scored.rubricPoints.get(rubric.id);
-      return points && rubric.maxPoints > 0
-        ? (points[winner] - points[rival]) / rubric.maxPoints
-        : 0;
-    }),
-  );
+      if (points && rubric.maxPoints > 0)
+        gap[r] = (points[winner] - points[rival]) / rubric.maxPoints;
+    });
+    gaps.push(gap);
+  }
   let tolerance = 1;
   for (const gap of gaps) {
     let lead = 0;

@@ -4,6 +4,7 @@ import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import type { Answers, AnswerValue, Question } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics, HardRule, ScoringGroup } from "./compile.js";
 import { answeredWeight } from "./grounds.js";
+import { collect } from "./lists.js";
 import { applies, type Change, factorsOf, ONE, pointsOf, ZERO } from "./points.js";
 import {
   applicableAnswers,
@@ -212,7 +213,7 @@ export class WhatIf {
     scored?: Pick<Scored, "groupPoints" | "answerPoints" | "multipliers">,
   ) {
     this.ready = prepare(compiled);
-    this.applicable = compiled.questions.map((entry) => applies(entry, answers));
+    this.applicable = collect(compiled.questions, (entry) => applies(entry, answers));
     this.counting = applicableAnswers(compiled, answers);
     this.multipliers = scored?.multipliers ?? multipliersOf(compiled, answers);
     const { groupPoints: byGroup, answerPoints } = scored ?? pointsByGroup(compiled, answers);
