@@ -147,7 +147,7 @@ export function recommendationFor(compiled: CompiledRubrics, answers: Answers): 
 }
 
 function contributionsOf(compiled: CompiledRubrics, scored: Scored): Evaluation["contributions"] {
-  return compiled.rubrics.map((rubric) => {
+  return collect(compiled.rubrics, (rubric) => {
     const raw = scored.rubricPoints.get(rubric.id) ?? { combine: 0, separate: 0, matrix: 0 };
     const scale = pointScale(compiled, rubric);
     return {
@@ -251,14 +251,14 @@ export function evaluate(
     };
   }
 
-  const whatWouldChange = findWhatWouldChange(whatIf, recommendation).map((change) => ({
+  const whatWouldChange = collect(findWhatWouldChange(whatIf, recommendation), (change) => ({
     ...change,
     margin: round(change.margin),
   }));
   const changePairs =
     !all || whatWouldChange.some((change) => change.from !== null)
       ? []
-      : findChangePairs(whatIf, recommendation).map((pair) => ({
+      : collect(findChangePairs(whatIf, recommendation), (pair) => ({
           ...pair,
           margin: round(pair.margin),
         }));
@@ -266,7 +266,7 @@ export function evaluate(
     compiled,
     scored,
     recommendation,
-    allowed.filter((o) => o !== recommendation),
+    collect(allowed, (o) => (o !== recommendation ? o : undefined)),
     all,
   );
   const tolerance = stability.weightTolerance;
@@ -305,7 +305,7 @@ export function evaluate(
     rulesToWatch: all ? findRulesToWatch(whatIf) : [],
     stability: {
       weightTolerance: round(tolerance),
-      rubrics: stability.rubrics.map((range) => ({
+      rubrics: collect(stability.rubrics, (range) => ({
         ...range,
         min: round(range.min),
         max: range.max === null ? null : round(range.max),
@@ -327,7 +327,7 @@ function mechanismsFor(
   recommendation: Outcome,
   answers: Answers,
 ): Evaluation["mechanisms"] {
-  return compiled.guidance[recommendation].mechanisms.map((mechanism) => ({
+  return collect(compiled.guidance[recommendation].mechanisms, (mechanism) => ({
     id: mechanism.id,
     status:
       mechanism.inPlaceWhen && conditionHolds(mechanism.inPlaceWhen, answers)

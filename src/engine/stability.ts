@@ -1,6 +1,7 @@
 import type { Outcome } from "../rubric/outcomes.js";
 import type { CompiledRubrics } from "./compile.js";
 import type { RubricWeightRange, Stability } from "./facts.js";
+import { collect } from "./lists.js";
 import type { Scored } from "./score.js";
 
 export type { RubricWeightRange, Stability };
@@ -42,7 +43,7 @@ export function weightStability(
     tolerance = Math.min(tolerance, swing === 0 ? (lead > 0 ? 1 : 0) : Math.max(0, lead / swing));
   }
   if (!ranges) return { weightTolerance: tolerance, rubrics: [] };
-  const rubrics = compiled.rubrics.map((rubric, r) => {
+  const rubrics = collect(compiled.rubrics, (rubric, r) => {
     let min = 0;
     let max = Number.POSITIVE_INFINITY;
     for (const gap of gaps) {

@@ -18,6 +18,7 @@ import type {
   WatchFact,
 } from "./facts.js";
 import { missingGrounds } from "./grounds.js";
+import { collect } from "./lists.js";
 import { factorsOf, pointsOf, ZERO } from "./points.js";
 import { scalesOf } from "./scales.js";
 import type { Decision, Scores } from "./score.js";
@@ -165,7 +166,7 @@ function insertInOrder<T>(sorted: readonly T[], item: T, order: (a: T, b: T) => 
 function eachOtherAnswer(w: WhatIf, question: Question, visit: Visit): void {
   const current = w.answers[question.id];
   if (question.type === "multi") {
-    const options = allowedValues(question).map(String);
+    const options = collect(allowedValues(question), String);
     if (!Array.isArray(current)) {
       visit([], 1, 0, -1);
       for (let index = 0; index < options.length; index++)
@@ -179,7 +180,7 @@ function eachOtherAnswer(w: WhatIf, question: Question, visit: Visit): void {
     for (let index = 0; index < options.length; index++) {
       const option = options[index] as string;
       const to = chosen.has(option)
-        ? current.filter((o) => o !== option)
+        ? collect(current, (o) => (o !== option ? o : undefined))
         : insertInOrder(sorted, option, inRubricOrder);
       visit(to, 1, 0, index);
     }
@@ -310,16 +311,15 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
     if (nearest) for (const change of nearest.values()) found.push(change);
     nearest = undefined;
   }
-  return found
-    .sort(
-      (a, b) =>
-        Number(a.kind !== "lever") - Number(b.kind !== "lever") ||
-        Number(a.from === null) - Number(b.from === null) ||
-        effort(a) - effort(b) ||
-        a.order - b.order ||
-        b.margin - a.margin,
-    )
-    .map(({ distance: _distance, order: _order, ...change }) => change);
+  found.sort(
+    (a, b) =>
+      Number(a.kind !== "lever") - Number(b.kind !== "lever") ||
+      Number(a.from === null) - Number(b.from === null) ||
+      effort(a) - effort(b) ||
+      a.order - b.order ||
+      b.margin - a.margin,
+  );
+  return collect(found, ({ distance: _distance, order: _order, ...change }) => change);
 }
 
 /**
@@ -542,7 +542,7 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
       pool.push({ question, candidate, gain, movesRules });
     }
   }
-  const best = strongest(pool, PAIR_POOL).map((entry) => ({
+  const best = collect(strongest(pool, PAIR_POOL), (entry) => ({
     ...entry,
     prepared: w.prepare([entry.question.id, entry.candidate.to]),
   }));
@@ -584,7 +584,7 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
       if (!firm(changes, after)) continue;
       const { scores, decision } = after;
       pairs.push({
-        changes: [a, b].map(({ question, candidate }) => ({
+        changes: collect([a, b], ({ question, candidate }) => ({
           questionId: question.id,
           from: answers[question.id] ?? null,
           to: candidate.to,
@@ -595,10 +595,8 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
         distance,
       });
     }
-  return pairs
-    .sort((x, y) => x.distance - y.distance || y.margin - x.margin)
-    .slice(0, limit)
-    .map(({ distance: _distance, ...pair }) => pair);
+  pairs.sort((x, y) => x.distance - y.distance || y.margin - x.margin);
+  return collect(pairs.slice(0, limit), ({ distance: _distance, ...pair }) => pair);
 }
 
 /**
@@ -628,7 +626,7 @@ export function strongest<T extends { gain: number; movesRules: boolean }>(
     }
   });
   rest.sort((a, b) => gainOf(b) - gainOf(a) || a - b);
-  return [...top, ...rest].map((index) => pool[index] as T);
+  return collect([...top, ...rest], (index) => pool[index] as T);
 }
 
 /** For each hard rule not firing now, the nearest single answer change that would make it fire. */
