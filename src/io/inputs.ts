@@ -8,8 +8,12 @@ export interface Input {
 }
 
 /** Plain files of one folder, in order: the folder's path prefix and the files' names. */
-interface FileRun {
+export interface FilesInFolder {
   prefix: string;
+  names: readonly string[];
+}
+
+interface FileRun extends FilesInFolder {
   names: string[];
 }
 
@@ -67,6 +71,16 @@ export class InputList implements Iterable<Input> {
     const part = this.parts[low] as Input | FileRun;
     if (!("names" in part)) return part;
     return { path: part.prefix + part.names[index - (this.starts[low] as number)] };
+  }
+
+  /** The plain files found in folders (no links), by folder, in order. */
+  *plainFiles(): Generator<FilesInFolder> {
+    for (const part of this.parts) if ("names" in part) yield part;
+  }
+
+  /** The inputs that are not a folder's plain files, in order. */
+  *others(): Generator<Input> {
+    for (const part of this.parts) if (!("names" in part)) yield part;
   }
 
   *[Symbol.iterator](): Iterator<Input> {

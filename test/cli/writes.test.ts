@@ -4,6 +4,7 @@ import {
   closeSync,
   copyFileSync,
   existsSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -136,6 +137,7 @@ describe("writing results", () => {
     const org = join(folder, "a.yaml");
     copyFileSync(EXAMPLE, org);
     symlinkSync(org, join(dir, "link-to-a.yaml"));
+    symlinkSync(folder, join(dir, "link-to-inputs"));
     const before = readFileSync(org, "utf8");
     for (const args of [
       ["assess", "--org", org, "--out", org],
@@ -144,6 +146,16 @@ describe("writing results", () => {
       ["assess", "--org", EXAMPLE, join(dir, "link-to-a.yaml"), "--format", "jsonl", "--out", org],
       ["assess", "--org", folder, "--format", "jsonl", "--out", org],
       ["assess", "--org", `${folder}/*.yaml`, "--format", "csv", "--out", org],
+      ["assess", "--org", join(dir, "link-to-inputs"), "--format", "jsonl", "--out", org],
+      [
+        "assess",
+        "--org",
+        folder,
+        "--format",
+        "jsonl",
+        "--out",
+        join(dir, "link-to-inputs", "a.yaml"),
+      ],
       ["assess", "--respondents", org, EXAMPLE, "--out", org],
       ["diff", EXAMPLE, org, "--out", org],
     ]) {
@@ -152,6 +164,20 @@ describe("writing results", () => {
       expect(run.stderr).toMatch(/is also an input/);
       expect(readFileSync(org, "utf8")).toBe(before);
     }
+  });
+
+  it("replaces a hard link to an input, leaving the input as it was", () => {
+    const folder = join(dir, "linked-inputs");
+    mkdirSync(folder);
+    const org = join(folder, "a.yaml");
+    copyFileSync(EXAMPLE, org);
+    const other = join(dir, "other-name-of-a.yaml");
+    linkSync(org, other);
+    const before = readFileSync(org, "utf8");
+    const run = rolefit(["assess", "--org", folder, "--format", "jsonl", "--out", other]);
+    expect(run.status).toBe(0);
+    expect(readFileSync(org, "utf8")).toBe(before);
+    expect(JSON.parse(readFileSync(other, "utf8")).source).toBe(org);
   });
 
   it("keeps the target's permission bits and writes through a symbolic link", () => {

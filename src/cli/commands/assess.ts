@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import type { CompiledRubrics } from "../../engine/compile.js";
 import { FileError, UsageError } from "../../io/errors.js";
-import { expandInputs, type InputList } from "../../io/inputs.js";
+import { expandInputs, type Input } from "../../io/inputs.js";
 import { readStdin, readTextFile } from "../../io/read.js";
 import { refuseOutputOverInput } from "../../io/write.js";
 import { assess, assessRoom } from "../../narrate/assess.js";
@@ -95,7 +95,11 @@ export async function runAssess(options: AssessOptions, global: GlobalOptions): 
     );
   const { inputs, batch } = expandInputs(orgArgs);
   keepHeapSmall(inputs.length);
-  await refuseOutputOverInput(options.out, pathsOf(inputs, options.rubrics));
+  await refuseOutputOverInput(
+    options.out,
+    pathsOf(inputs.others(), options.rubrics),
+    inputs.plainFiles(),
+  );
   const rubrics = await loadRubricSet(options.rubrics);
   const overrides = await parseSetFlags(options.set, rubrics.index);
   const only = inputs.at(0);
@@ -250,8 +254,8 @@ export function handoutInfo(
   };
 }
 
-/** Every input's path, then the rubric arguments: what `--out` must not overwrite. */
-function* pathsOf(inputs: InputList, rubrics: readonly string[]): Generator<string> {
+/** The inputs' paths, then the rubric arguments: what `--out` must not overwrite. */
+function* pathsOf(inputs: Iterable<Input>, rubrics: readonly string[]): Generator<string> {
   for (const input of inputs) yield input.path;
   yield* rubrics;
 }
