@@ -7,13 +7,14 @@
  * index), or undefined to leave the item out.
  */
 export function collect<T, U>(
-  items: Iterable<T>,
+  items: readonly T[],
   pick: (item: T, index: number) => U | undefined,
 ): U[] {
   const list: U[] = [];
-  let index = 0;
-  for (const item of items) {
-    const entry = pick(item, index++);
+  // By index, not for…of: called with every kind of list, this is not compiled into its callers,
+  // and its iterator made an object per item.
+  for (let index = 0; index < items.length; index++) {
+    const entry = pick(items[index] as T, index);
     if (entry !== undefined) list.push(entry);
   }
   return list;

@@ -10,6 +10,29 @@ export const ZERO: Scores = Object.freeze({ combine: 0, separate: 0, matrix: 0 }
 export const ONE: Scores = Object.freeze({ combine: 1, separate: 1, matrix: 1 });
 
 /**
+ * Numbers per outcome that are added to or multiplied in place: objects of a class of their own.
+ * V8 gives every object literal with these keys one hidden class, shared with the objects keyed by
+ * outcome that hold labels, lists or flags, so its fields are generic and each update of a sum
+ * made a new boxed number (a third of an assessment's garbage). The fields are declared, not
+ * defined, so they hold numbers from the first.
+ */
+export class Sums implements Scores {
+  declare combine: number;
+  declare separate: number;
+  declare matrix: number;
+
+  constructor(combine: number, separate: number, matrix: number) {
+    this.combine = combine;
+    this.separate = separate;
+    this.matrix = matrix;
+  }
+
+  static of(scores: Scores): Sums {
+    return new Sums(scores.combine, scores.separate, scores.matrix);
+  }
+}
+
+/**
  * Per rubric set and question, the points of each answer key, filled as answers are met. Per set,
  * as a question's points depend on its rubric's share of the set's weights.
  */
@@ -71,7 +94,7 @@ export function pointsOf(
   if (!Array.isArray(value)) return lookup(compiled, entry, table, keyOf(entry, value), value);
   if (value.length === 0) return lookup(compiled, entry, table, NO_OPTION, value);
   if (value.length === 1) return lookup(compiled, entry, table, value[0], value);
-  const sum: Scores = { combine: 0, separate: 0, matrix: 0 };
+  const sum = new Sums(0, 0, 0);
   for (const option of value) {
     const points = lookup(compiled, entry, table, option, [option]);
     sum.combine += points.combine;

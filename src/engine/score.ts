@@ -5,7 +5,7 @@ import { effectsOf, singleAnswerScores } from "../rubric/question.js";
 import type { Answers, AnswerValue, Rule } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics, HardRule, ScoringGroup } from "./compile.js";
 import type { Scores } from "./facts.js";
-import { answerWith, applies, type Change, factorsOf, pointsOf } from "./points.js";
+import { answerWith, applies, type Change, factorsOf, pointsOf, Sums } from "./points.js";
 import { NEUTRAL_SCORE, scalesOf } from "./scales.js";
 
 export { NEUTRAL_SCORE, pointScale, scalesOf } from "./scales.js";
@@ -35,7 +35,7 @@ export interface Scored {
   rubricPoints: Map<string, Scores>;
 }
 
-const zeroScores = (): Scores => ({ combine: 0, separate: 0, matrix: 0 });
+const zeroScores = (): Scores => new Sums(0, 0, 0);
 
 /** The questions that carry preconditions, found once per compiled set. */
 export const preconditionQuestions = keyed(

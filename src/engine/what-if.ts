@@ -5,7 +5,7 @@ import type { Answers, AnswerValue, Question } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics, HardRule, ScoringGroup } from "./compile.js";
 import { answeredWeight } from "./grounds.js";
 import { collect } from "./lists.js";
-import { applies, type Change, factorsOf, ONE, pointsOf, ZERO } from "./points.js";
+import { applies, type Change, factorsOf, ONE, pointsOf, Sums, ZERO } from "./points.js";
 import {
   applicableAnswers,
   BIT,
@@ -189,12 +189,12 @@ export class WhatIf {
   private readonly multipliers: Scores;
   /** Each group's points today by its index, and their sums in favour of and against each outcome. */
   private readonly points: Scores[];
-  private readonly favour: Scores = { combine: 0, separate: 0, matrix: 0 };
+  private readonly favour: Scores = new Sums(0, 0, 0);
   /** Each question's multipliers today by compiled order, for a precondition that counts. */
   private readonly factors: Array<Scores | undefined>;
   /** Each answer's points today by compiled order (before families), for those that count. */
   private readonly own: ReadonlyArray<Scores | undefined>;
-  private readonly against: Scores = { combine: 0, separate: 0, matrix: 0 };
+  private readonly against: Scores = new Sums(0, 0, 0);
   /** The fired rules as a bitmask (bit i: rule i), when there are few enough rules for one. */
   private readonly baseMask: number;
   /** The hard rules today's answers fire, in rule order: decide()'s list, found once. */
@@ -287,8 +287,8 @@ export class WhatIf {
       if (entry) touch(entry);
       for (const gated of this.compiled.gates.get(id) ?? []) touch(gated);
     }
-    const favour = { ...this.favour };
-    const against = { ...this.against };
+    const favour = Sums.of(this.favour);
+    const against = Sums.of(this.against);
     for (const group of groups)
       swapInto(
         favour,
@@ -335,7 +335,7 @@ export class WhatIf {
   ): Scores {
     const { group } = entry;
     if (group.members.length === 1) return this.appliesNow(entry) ? points : ZERO;
-    const net = { combine: 0, separate: 0, matrix: 0 };
+    const net = new Sums(0, 0, 0);
     for (const member of group.members) {
       if (!this.appliesNow(member)) continue;
       const own =
@@ -367,7 +367,7 @@ export class WhatIf {
     b?: CompiledQuestion,
     bFactors?: Scores,
   ): Scores {
-    const product = { combine: 1, separate: 1, matrix: 1 };
+    const product = new Sums(1, 1, 1);
     for (const entry of preconditionQuestions(this.compiled)) {
       const own = entry === a ? aFactors : entry === b ? bFactors : factors[entry.order];
       if (!own) continue;
@@ -380,8 +380,8 @@ export class WhatIf {
 
   /** The scores with one group's points swapped for others, under these multipliers. */
   private swapped(before: Scores, after: Scores, multipliers: Scores): Scores {
-    const favour = { ...this.favour };
-    const against = { ...this.against };
+    const favour = Sums.of(this.favour);
+    const against = Sums.of(this.against);
     swapInto(favour, against, before, after);
     return this.scoresFrom(favour, against, multipliers);
   }
@@ -400,8 +400,8 @@ export class WhatIf {
     if (flips.length === 0) {
       // Turning nothing on or off, only its own group's points change. The groups it gates are
       // still swapped, for themselves, so the sums round as the general path's below.
-      const favour = { ...this.favour };
-      const against = { ...this.against };
+      const favour = Sums.of(this.favour);
+      const against = Sums.of(this.against);
       for (const group of groups) {
         const before = this.pointsOfGroup(group);
         const after =
@@ -422,10 +422,10 @@ export class WhatIf {
     const answerOf = (member: CompiledQuestion) =>
       member === entry ? value : this.answers[member.question.id];
     const preconditions = entry.precondition || gated.some((member) => member.precondition);
-    const favour = { ...this.favour };
-    const against = { ...this.against };
+    const favour = Sums.of(this.favour);
+    const against = Sums.of(this.against);
     for (const group of groups) {
-      const net = { combine: 0, separate: 0, matrix: 0 };
+      const net = new Sums(0, 0, 0);
       for (const member of group.members) {
         const answer = answerOf(member);
         if (answer === undefined || !counts(member)) continue;
@@ -906,8 +906,9 @@ export class WhatIf {
     const stretches =
       this.compiled.rules.length > 31 ? undefined : values(entry.question, this.compiled);
     if (!stretches) return false;
-    for (const value of stretches) {
-      const open = this.openFor(this.maskWith(entry, value));
+    // By index: the values are a readonly array whose iterator made an object per value here.
+    for (let index = 0; index < stretches.length; index++) {
+      const open = this.openFor(this.maskWith(entry, stretches[index] as AnswerValue));
       if ((open & BIT[current]) === 0) return false;
       const added = open & ~this.baseOpen;
       if (added !== 0 && !this.outscoredWhatever(entry, range, current, added, low, high))
