@@ -1,5 +1,5 @@
 import { keyed } from "../cache/memo.js";
-import { OUTCOMES } from "../rubric/outcomes.js";
+import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import { bandFor, effectsOf } from "../rubric/question.js";
 import type { Answers, AnswerValue, Precondition } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics } from "./compile.js";
@@ -31,6 +31,13 @@ export class Sums implements Scores {
     return new Sums(scores.combine, scores.separate, scores.matrix);
   }
 }
+
+/**
+ * One outcome's number, read by name: read by a variable key (`sums[outcome]`), a Sums field's
+ * unboxed number is boxed afresh each time.
+ */
+export const sumOf = (sums: Scores, outcome: Outcome): number =>
+  outcome === "combine" ? sums.combine : outcome === "separate" ? sums.separate : sums.matrix;
 
 /**
  * Per rubric set and question, the points of each answer key, filled as answers are met. Per set,

@@ -5,7 +5,7 @@ import { effectsOf, singleAnswerScores } from "../rubric/question.js";
 import type { Answers, AnswerValue, Rule } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics, HardRule, ScoringGroup } from "./compile.js";
 import type { Scores } from "./facts.js";
-import { answerWith, applies, type Change, factorsOf, pointsOf, Sums } from "./points.js";
+import { answerWith, applies, type Change, factorsOf, pointsOf, Sums, sumOf } from "./points.js";
 import { NEUTRAL_SCORE, scalesOf } from "./scales.js";
 
 export { NEUTRAL_SCORE, pointScale, scalesOf } from "./scales.js";
@@ -290,7 +290,7 @@ function showHeldBack(
   // and only when something was held back.
   let held: Array<{ entry: LedgerEntry; factors: Scores }> | undefined;
   for (const outcome of OUTCOMES) {
-    const heldBack = favour[outcome] * (1 - multipliers[outcome]);
+    const heldBack = sumOf(favour, outcome) * (1 - multipliers[outcome]);
     if (heldBack <= 0) continue;
     held ??= preconditionQuestions(compiled).flatMap((compiledQuestion) => {
       const id = compiledQuestion.question.id;

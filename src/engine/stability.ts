@@ -2,6 +2,7 @@ import type { Outcome } from "../rubric/outcomes.js";
 import type { CompiledRubrics } from "./compile.js";
 import type { RubricWeightRange, Stability } from "./facts.js";
 import { collect } from "./lists.js";
+import { sumOf } from "./points.js";
 import type { Scored } from "./score.js";
 
 export type { RubricWeightRange, Stability };
@@ -28,7 +29,7 @@ export function weightStability(
     compiled.rubrics.forEach((rubric, r) => {
       const points = scored.rubricPoints.get(rubric.id);
       if (points && rubric.maxPoints > 0)
-        gap[r] = (points[winner] - points[rival]) / rubric.maxPoints;
+        gap[r] = (sumOf(points, winner) - sumOf(points, rival)) / rubric.maxPoints;
     });
     gaps.push(gap);
   }

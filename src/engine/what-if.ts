@@ -5,7 +5,7 @@ import type { Answers, AnswerValue, Question } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics, HardRule, ScoringGroup } from "./compile.js";
 import { answeredWeight } from "./grounds.js";
 import { collect } from "./lists.js";
-import { applies, type Change, factorsOf, ONE, pointsOf, Sums, ZERO } from "./points.js";
+import { applies, type Change, factorsOf, ONE, pointsOf, Sums, sumOf, ZERO } from "./points.js";
 import {
   applicableAnswers,
   BIT,
@@ -932,16 +932,16 @@ export class WhatIf {
     const today = this.pointsOfGroup(entry.group);
     const { favour, against } = this;
     const least = scoreFrom(
-      swapFavour(favour[current], today[current], range.lo[current]),
-      swapAgainst(against[current], today[current], range.lo[current]),
-      low[current],
+      swapFavour(sumOf(favour, current), today[current], range.lo[current]),
+      swapAgainst(sumOf(against, current), today[current], range.lo[current]),
+      sumOf(low, current),
     );
     for (const outcome of OUTCOMES) {
       if (outcome === current || (rivals & BIT[outcome]) === 0) continue;
       const most = scoreFrom(
-        swapFavour(favour[outcome], today[outcome], range.hi[outcome]),
-        swapAgainst(against[outcome], today[outcome], range.hi[outcome]),
-        high[outcome],
+        swapFavour(sumOf(favour, outcome), today[outcome], range.hi[outcome]),
+        swapAgainst(sumOf(against, outcome), today[outcome], range.hi[outcome]),
+        sumOf(high, outcome),
       );
       if (most - least > -CLEAR_MARGIN) return false;
     }
