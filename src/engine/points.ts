@@ -13,8 +13,8 @@ export const ONE: Scores = Object.freeze({ combine: 1, separate: 1, matrix: 1 })
  * Numbers per outcome that are added to or multiplied in place: objects of a class of their own.
  * V8 gives every object literal with these keys one hidden class, shared with the objects keyed by
  * outcome that hold labels, lists or flags, so its fields are generic and each update of a sum
- * made a new boxed number (a third of an assessment's garbage). The fields are declared, not
- * defined, so they hold numbers from the first.
+ * made a new boxed number. The fields are declared, not defined, so they hold numbers from the
+ * first.
  */
 export class Sums implements Scores {
   declare combine: number;

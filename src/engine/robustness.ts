@@ -2,6 +2,7 @@ import { keyed } from "../cache/memo.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
 import type { CompiledRubrics } from "./compile.js";
 import type { Scores } from "./facts.js";
+import { collect } from "./lists.js";
 import { BIT, bestOutcome, maskOf, type Scored } from "./score.js";
 
 /**
@@ -68,14 +69,11 @@ export function robustness(
   });
   const order = OUTCOMES;
   const index = order.indexOf(winner);
-  // Made in a loop, not by map() and filter(): see collect() in lists.ts.
-  const contenders: number[] = [];
-  for (let o = 0; o < order.length; o++)
-    if (
-      allowed.includes(order[o] as Outcome) &&
-      (o === index || canOvertake(constant, slope, o, index))
-    )
-      contenders.push(o);
+  const contenders = collect(order, (outcome, o) =>
+    allowed.includes(outcome) && (o === index || canOvertake(constant, slope, o, index))
+      ? o
+      : undefined,
+  );
   if (contenders.length === 1) {
     share[winner] = 1;
     return share;

@@ -142,6 +142,8 @@ export async function refuseOutputOverInput(
     new UsageError(
       `--out ${visible(out)} is also an input (${visible(input)}); write the result to another file`,
     );
+  const targetFolder = dirname(target);
+  const targetName = basename(target);
   for (const { prefix, names } of inFolders) {
     let folder: string;
     try {
@@ -149,8 +151,7 @@ export async function refuseOutputOverInput(
     } catch {
       continue;
     }
-    const name = basename(target);
-    if (dirname(target) === folder && names.includes(name)) throw refuse(prefix + name);
+    if (folder === targetFolder && names.includes(targetName)) throw refuse(prefix + targetName);
   }
   for (const input of inputs) refuseIfSame(input);
 

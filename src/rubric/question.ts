@@ -142,14 +142,14 @@ export function answerLabel(question: Question, value: AnswerValue): string {
   }
 }
 
-/** Every value a closed question accepts, in the rubric's order. */
-// Answers are checked for every organisation of a batch: each question's list is made once.
 /** Whether a question takes one answer from a list (a choice, a scale, yes or no). */
 export const takesOneAnswer = (
   question: Question,
 ): question is Extract<Question, { type: "choice" | "scale" | "boolean" }> =>
   question.type === "choice" || question.type === "scale" || question.type === "boolean";
 
+/** Every value a closed question accepts, in the rubric's order. */
+// Answers are checked for every organisation of a batch: each question's list is made once.
 export const allowedValues: (question: Question) => readonly AllowedValue[] = keyed(
   "allowed values",
   (question: Question) =>
