@@ -81,38 +81,44 @@ const timesEach = (a: Scores, b: Scores): Scores => ({
 /** A gate change that turns no question on or off. */
 const NO_FLIPS: readonly CompiledQuestion[] = Object.freeze([]);
 
-/** A change with what pairing it needs worked out (see WhatIf.prepare). */
-export interface PreparedChange {
-  change: Change;
+/**
+ * A change with what pairing it needs worked out (see WhatIf.prepare). A class, every field set
+ * in the constructor: the pair search reads these hundreds of times per organisation, and
+ * objects built field by field as each change needs took several hidden classes, so each read
+ * was a polymorphic one.
+ */
+export class PreparedChange {
   /** Absent for a change that turns other questions on or off: `after` stands in for it. */
-  entry?: CompiledQuestion;
+  entry: CompiledQuestion | undefined = undefined;
   /**
    * For a change that turns other questions on or off: the what-ifs from the answers with it
    * made, so each pair with it is one single change there.
    */
-  after?: WhatIf;
+  after: WhatIf | undefined = undefined;
   /** The question's own points with the change made, before its family's cap. */
-  own?: Scores;
+  own: Scores | undefined = undefined;
   /** Its group's points with the change made. */
-  points?: Scores;
+  points: Scores | undefined = undefined;
   /**
    * With at most 31 rules: the rules that test it (as bits; none when it does not apply), and
    * the fired-rule bits with the change made.
    */
-  rules?: number;
-  fired?: number;
+  rules: number | undefined = undefined;
+  fired: number | undefined = undefined;
   /** Its multipliers with the change made, for a precondition that counts. */
-  factors?: Scores;
+  factors: Scores | undefined = undefined;
   /**
    * For a change that touches no rule: the scores and the multipliers with it made. Then a pair
    * with a change that moves no multiplier either scores about these scores plus that change's
    * moves of the sums in favour (multiplied) and against, which pairClearlyKeeps reads.
    */
-  scores?: Scores;
-  multipliers?: Scores;
+  scores: Scores | undefined = undefined;
+  multipliers: Scores | undefined = undefined;
   /** For a change that touches no rule and no precondition: how it moves those sums. */
-  favourDelta?: Scores;
-  againstDelta?: Scores;
+  favourDelta: Scores | undefined = undefined;
+  againstDelta: Scores | undefined = undefined;
+
+  constructor(readonly change: Change) {}
 }
 
 /** The least and the most a group's points can be for each outcome, whatever the answers. */
@@ -671,18 +677,19 @@ export class WhatIf {
    */
   prepare(change: Change): PreparedChange {
     const [id, value] = change;
+    const prepared = new PreparedChange(change);
     const entry = this.compiled.byId.get(id);
-    if (!entry) return { change };
+    if (!entry) return prepared;
     // A gate change that turns no question on or off pairs as any change does.
-    if (this.ready.gateByOrder[entry.order] && this.flipsOf(id, value).length > 0)
-      return { change, after: new WhatIf(this.compiled, this.overlay([change])) };
+    if (this.ready.gateByOrder[entry.order] && this.flipsOf(id, value).length > 0) {
+      prepared.after = new WhatIf(this.compiled, this.overlay([change]));
+      return prepared;
+    }
     const own = pointsOf(this.compiled, entry, value);
-    const prepared: PreparedChange = {
-      change,
-      entry,
-      own,
-      points: this.groupPointsWith(entry, own),
-    };
+    const points = this.groupPointsWith(entry, own);
+    prepared.entry = entry;
+    prepared.own = own;
+    prepared.points = points;
     const testedBy = this.ready.rulesByOrder[entry.order];
     if (this.compiled.rules.length <= 31) {
       let rules = 0;
@@ -694,22 +701,21 @@ export class WhatIf {
     if (movesMultipliers) prepared.factors = factorsOf(entry, value);
     if (testedBy) return prepared;
     const before = this.pointsOfGroup(entry.group);
-    const points = prepared.points as Scores;
     prepared.multipliers = prepared.factors
       ? this.multipliersFrom(this.factors, entry, prepared.factors)
       : this.multipliers;
     prepared.scores = this.swapped(before, points, prepared.multipliers);
     if (!movesMultipliers) {
-      prepared.favourDelta = {
-        combine: Math.max(points.combine, 0) - Math.max(before.combine, 0),
-        separate: Math.max(points.separate, 0) - Math.max(before.separate, 0),
-        matrix: Math.max(points.matrix, 0) - Math.max(before.matrix, 0),
-      };
-      prepared.againstDelta = {
-        combine: Math.min(points.combine, 0) - Math.min(before.combine, 0),
-        separate: Math.min(points.separate, 0) - Math.min(before.separate, 0),
-        matrix: Math.min(points.matrix, 0) - Math.min(before.matrix, 0),
-      };
+      prepared.favourDelta = new Sums(
+        Math.max(points.combine, 0) - Math.max(before.combine, 0),
+        Math.max(points.separate, 0) - Math.max(before.separate, 0),
+        Math.max(points.matrix, 0) - Math.max(before.matrix, 0),
+      );
+      prepared.againstDelta = new Sums(
+        Math.min(points.combine, 0) - Math.min(before.combine, 0),
+        Math.min(points.separate, 0) - Math.min(before.separate, 0),
+        Math.min(points.matrix, 0) - Math.min(before.matrix, 0),
+      );
     }
     return prepared;
   }
@@ -741,14 +747,17 @@ export class WhatIf {
     const multipliers = first.multipliers as Scores;
     const favour = second.favourDelta as Scores;
     const against = second.againstDelta as Scores;
-    const after = (outcome: Outcome) =>
-      scores[outcome] + multipliers[outcome] * favour[outcome] + against[outcome];
-    const least = after(current);
-    for (const outcome of OUTCOMES) {
-      if (outcome === current || (this.baseOpen & BIT[outcome]) === 0) continue;
-      if (after(outcome) - least > -CLEAR_MARGIN) return false;
-    }
-    return true;
+    // Each outcome by name: read by a variable key, each number was boxed afresh.
+    const combine = scores.combine + multipliers.combine * favour.combine + against.combine;
+    const separate = scores.separate + multipliers.separate * favour.separate + against.separate;
+    const matrix = scores.matrix + multipliers.matrix * favour.matrix + against.matrix;
+    const least = current === "combine" ? combine : current === "separate" ? separate : matrix;
+    const rivals = this.baseOpen & ~BIT[current];
+    return (
+      ((rivals & BIT.combine) === 0 || combine - least <= -CLEAR_MARGIN) &&
+      ((rivals & BIT.separate) === 0 || separate - least <= -CLEAR_MARGIN) &&
+      ((rivals & BIT.matrix) === 0 || matrix - least <= -CLEAR_MARGIN)
+    );
   }
 
   /** The recommendation with two prepared changes made. */

@@ -19,10 +19,10 @@ import type {
 } from "./facts.js";
 import { missingGrounds } from "./grounds.js";
 import { collect } from "./lists.js";
-import { factorsOf, pointsOf, ZERO } from "./points.js";
+import { type Change, factorsOf, pointsOf, sumOf, ZERO } from "./points.js";
 import { scalesOf } from "./scales.js";
 import type { Decision, Scores } from "./score.js";
-import type { PointRange, WhatIf } from "./what-if.js";
+import type { PointRange, PreparedChange, WhatIf } from "./what-if.js";
 
 export type { ChangeFact, PairFact, WatchFact };
 
@@ -222,7 +222,7 @@ function segmentCandidates(w: WhatIf, question: Question): Candidate[] {
  */
 function firmness(w: WhatIf) {
   const { compiled, answers } = w;
-  return (changes: ReadonlyArray<readonly [string, AnswerValue]>, after: Outcomes): boolean => {
+  return (changes: readonly Change[], after: Outcomes): boolean => {
     let grown = w.answeredWeight();
     for (const [id] of changes)
       if (answers[id] === undefined) grown += compiled.byId.get(id)?.share ?? 0;
@@ -519,84 +519,93 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
   const { compiled, answers } = w;
   const base = w.base;
   const firm = firmness(w);
-  const pool: Array<{
-    question: Question;
-    candidate: Candidate;
-    gain: number;
-    movesRules: boolean;
-  }> = [];
+  const pool: PoolEntry[] = [];
   const [first, second] = RIVALS[current];
+  const firstGap = sumOf(base, first) - sumOf(base, current);
+  const secondGap = sumOf(base, second) - sumOf(base, current);
   for (const entry of compiled.questions) {
     const { question } = entry;
     const from = answers[question.id];
     if (from === undefined || !w.appliesNow(entry)) continue;
-    for (const candidate of segmentCandidates(w, question)) {
+    const candidates = segmentCandidates(w, question);
+    for (let index = 0; index < candidates.length; index++) {
+      const candidate = candidates[index] as Candidate;
       if (!withinReach(question, from, candidate.to, candidate.distance)) continue;
       const scores = w.scoresWith(entry, candidate.to);
+      const now = sumOf(scores, current);
       // How much closer the best rival gets to the current recommendation.
       const gain = Math.max(
-        scores[first] - scores[current] - (base[first] - base[current]),
-        scores[second] - scores[current] - (base[second] - base[current]),
+        sumOf(scores, first) - now - firstGap,
+        sumOf(scores, second) - now - secondGap,
       );
       const movesRules = w.changesOpenOutcomes(entry, candidate.to);
-      pool.push({ question, candidate, gain, movesRules });
+      pool.push({ entry, candidate, gain, movesRules });
     }
   }
-  const best = collect(strongest(pool, PAIR_POOL), (entry) => ({
-    ...entry,
-    prepared: w.prepare([entry.question.id, entry.candidate.to]),
-  }));
+  const best = strongest(pool, PAIR_POOL);
+  const count = best.length;
+  // By index, for the pair loops below: each change, its question and how far it reaches.
+  const prepared: PreparedChange[] = new Array(count);
+  const orders = new Int32Array(count);
+  const reach = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const { entry, candidate } = best[i] as PoolEntry;
+    prepared[i] = w.prepare([entry.question.id, candidate.to]);
+    orders[i] = entry.order;
+    reach[i] = candidate.distance;
+  }
   // Nearest pairs first, and among equals in the pool's order (what a stable sort by distance
   // gives), so the search can stop once `limit` pairs are found and only farther ones remain.
-  const byDistance = new Map<number, Array<[number, number]>>();
-  for (let i = 0; i < best.length; i++)
-    for (let j = i + 1; j < best.length; j++) {
-      const a = best[i];
-      const b = best[j];
-      if (!a || !b || a.question.id === b.question.id) continue;
-      const distance = a.candidate.distance + b.candidate.distance;
-      let bucket = byDistance.get(distance);
-      if (!bucket) {
-        bucket = [];
-        byDistance.set(distance, bucket);
-      }
-      bucket.push([i, j]);
+  // Two answers to one question are no pair.
+  const distances: number[] = [];
+  for (let i = 0; i < count; i++)
+    for (let j = i + 1; j < count; j++) {
+      const distance = (reach[i] as number) + (reach[j] as number);
+      if (orders[i] !== orders[j] && !distances.includes(distance)) distances.push(distance);
     }
+  distances.sort((x, y) => x - y);
   const pairs: Array<PairFact & { distance: number }> = [];
-  search: for (const distance of [...byDistance.keys()].sort((x, y) => x - y))
-    for (const [i, j] of byDistance.get(distance) ?? []) {
-      if (
-        pairs.length >= limit &&
-        distance > (pairs[limit - 1]?.distance ?? Number.POSITIVE_INFINITY)
-      )
-        break search;
-      const a = best[i];
-      const b = best[j];
-      if (!a || !b) continue;
-      // The cheap checks first; the full evaluation only for the pairs that do flip it.
-      if (w.pairClearlyKeeps(a.prepared, b.prepared, current)) continue;
-      if (w.recommendationWithPair(a.prepared, b.prepared) === current) continue;
-      const changes = [
-        [a.question.id, a.candidate.to],
-        [b.question.id, b.candidate.to],
-      ] as const;
-      const after = w.evaluate(changes);
-      if (!firm(changes, after)) continue;
-      const { scores, decision } = after;
-      pairs.push({
-        changes: collect([a, b], ({ question, candidate }) => ({
-          questionId: question.id,
-          from: answers[question.id] ?? null,
-          to: candidate.to,
-          ...(candidate.range ? { range: candidate.range } : {}),
-        })),
-        recommendation: decision.recommendation,
-        margin: scores[decision.recommendation] - scores[decision.runnerUp],
-        distance,
-      });
-    }
+  for (const distance of distances) {
+    if (pairs.length >= limit) break;
+    for (let i = 0; i < count; i++)
+      for (let j = i + 1; j < count; j++) {
+        if (orders[i] === orders[j] || (reach[i] as number) + (reach[j] as number) !== distance)
+          continue;
+        const a = prepared[i] as PreparedChange;
+        const b = prepared[j] as PreparedChange;
+        // The cheap checks first; the full evaluation only for the pairs that do flip it.
+        if (w.pairClearlyKeeps(a, b, current)) continue;
+        if (w.recommendationWithPair(a, b) === current) continue;
+        const changes = [a.change, b.change] as const;
+        const after = w.evaluate(changes);
+        if (!firm(changes, after)) continue;
+        const { scores, decision } = after;
+        pairs.push({
+          changes: collect(
+            [best[i] as PoolEntry, best[j] as PoolEntry],
+            ({ entry, candidate }) => ({
+              questionId: entry.question.id,
+              from: answers[entry.question.id] ?? null,
+              to: candidate.to,
+              ...(candidate.range ? { range: candidate.range } : {}),
+            }),
+          ),
+          recommendation: decision.recommendation,
+          margin: scores[decision.recommendation] - scores[decision.runnerUp],
+          distance,
+        });
+      }
+  }
   pairs.sort((x, y) => x.distance - y.distance || y.margin - x.margin);
   return collect(pairs.slice(0, limit), ({ distance: _distance, ...pair }) => pair);
+}
+
+/** A single change the pair search may pair up. */
+interface PoolEntry {
+  entry: CompiledQuestion;
+  candidate: Candidate;
+  gain: number;
+  movesRules: boolean;
 }
 
 /**
