@@ -5,7 +5,7 @@ import type { Answers, AnswerValue, Question } from "../rubric/schema.js";
 import type { CompiledQuestion, CompiledRubrics, HardRule, ScoringGroup } from "./compile.js";
 import { answeredWeight } from "./grounds.js";
 import { collect } from "./lists.js";
-import { applies, type Change, factorsOf, ONE, pointsOf, Sums, sumOf, ZERO } from "./points.js";
+import { applies, type Change, factorsOf, ONE, pointsOf, Sums, ZERO } from "./points.js";
 import {
   applicableAnswers,
   BIT,
@@ -63,6 +63,39 @@ function pairScore(
     counter = swapAgainst(counter, second, secondAfter);
   }
   return scoreFrom(inFavour, counter, multiplier);
+}
+
+/**
+ * One outcome's score with one group's points swapped from `before` to `after`, under these
+ * multipliers. Each field is read by name: read by a variable outcome, the objects' numbers were
+ * looked up generically and boxed afresh (the bound on what a question can do reads this for
+ * every question of every organisation).
+ */
+function swappedScore(
+  outcome: Outcome,
+  favour: Scores,
+  against: Scores,
+  before: Scores,
+  after: Scores,
+  multipliers: Scores,
+): number {
+  if (outcome === "combine")
+    return scoreFrom(
+      swapFavour(favour.combine, before.combine, after.combine),
+      swapAgainst(against.combine, before.combine, after.combine),
+      multipliers.combine,
+    );
+  if (outcome === "separate")
+    return scoreFrom(
+      swapFavour(favour.separate, before.separate, after.separate),
+      swapAgainst(against.separate, before.separate, after.separate),
+      multipliers.separate,
+    );
+  return scoreFrom(
+    swapFavour(favour.matrix, before.matrix, after.matrix),
+    swapAgainst(against.matrix, before.matrix, after.matrix),
+    multipliers.matrix,
+  );
 }
 
 /**
@@ -940,18 +973,11 @@ export class WhatIf {
   ): boolean {
     const today = this.pointsOfGroup(entry.group);
     const { favour, against } = this;
-    const least = scoreFrom(
-      swapFavour(sumOf(favour, current), today[current], range.lo[current]),
-      swapAgainst(sumOf(against, current), today[current], range.lo[current]),
-      sumOf(low, current),
-    );
-    for (const outcome of OUTCOMES) {
+    const least = swappedScore(current, favour, against, today, range.lo, low);
+    for (let index = 0; index < OUTCOMES.length; index++) {
+      const outcome = OUTCOMES[index] as Outcome;
       if (outcome === current || (rivals & BIT[outcome]) === 0) continue;
-      const most = scoreFrom(
-        swapFavour(sumOf(favour, outcome), today[outcome], range.hi[outcome]),
-        swapAgainst(sumOf(against, outcome), today[outcome], range.hi[outcome]),
-        sumOf(high, outcome),
-      );
+      const most = swappedScore(outcome, favour, against, today, range.hi, high);
       if (most - least > -CLEAR_MARGIN) return false;
     }
     return true;

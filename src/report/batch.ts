@@ -1,7 +1,19 @@
 import { BoundedMap, keyed, LIMITS } from "../cache/memo.js";
-import type { Assessment, FiredRule, MechanismAdvice, Reason } from "../result/assessment.js";
+import type { ConfidenceFactors, Stability } from "../engine/facts.js";
+import type {
+  AnswerChange,
+  Assessment,
+  ChangePair,
+  FiredRule,
+  MechanismAdvice,
+  Reason,
+  RecommendationCondition,
+  RuleWatch,
+  ValueRange,
+} from "../result/assessment.js";
 import { summaryRecord } from "../result/lean.js";
 import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
+import type { AnswerValue } from "../rubric/schema.js";
 import { cut, safeJson, visible } from "../text/visible.js";
 import { type CsvColumn, spreadsheetText } from "./csv-columns.js";
 
@@ -48,21 +60,104 @@ function textJson(text: string): string {
   return json;
 }
 
+/** A number as JSON.stringify writes it. */
+const numberJson = (value: number): string => (Number.isFinite(value) ? `${value}` : "null");
+
+/** An answer as JSON: option values and question ids recur, so their JSON comes from the cache. */
+function valueJson(value: AnswerValue | null): string {
+  if (typeof value === "string") return textJson(value);
+  if (typeof value === "number") return numberJson(value);
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (value === null) return "null";
+  return listJson(value, textJson);
+}
+
+const nullableJson = (text: string | null): string => (text === null ? "null" : textJson(text));
+
+/** Each outcome's number, in the order every such object is made in. */
+const outcomesJson = (numbers: Record<Outcome, number>) =>
+  `{"combine":${numberJson(numbers.combine)},"separate":${numberJson(numbers.separate)},"matrix":${numberJson(numbers.matrix)}}`;
+
+const rangeJson = (range: ValueRange) =>
+  `{"min":${numberJson(range.min)},"next":${range.next === null ? "null" : numberJson(range.next)}}`;
+
 /** The same JSON as JSON.stringify(reason), with the rubric's text spliced in from the cache. */
 const reasonJson = (reason: Reason) =>
-  `{"questionId":${textJson(reason.questionId)},"answer":${JSON.stringify(reason.answer)},"answerLabel":${textJson(reason.answerLabel)},"outcome":"${reason.outcome}","contribution":${JSON.stringify(reason.contribution)},"text":${textJson(reason.text)}}`;
+  `{"questionId":${textJson(reason.questionId)},"answer":${valueJson(reason.answer)},"answerLabel":${textJson(reason.answerLabel)},"outcome":"${reason.outcome}","contribution":${numberJson(reason.contribution)},"text":${textJson(reason.text)}}`;
 
-const listJson = <T>(list: readonly T[], json: (item: T) => string) =>
-  `[${list.map(json).join(",")}]`;
+const listJson = <T>(list: readonly T[], json: (item: T) => string): string => {
+  let out = "[";
+  for (let index = 0; index < list.length; index++)
+    out += index === 0 ? json(list[index] as T) : `,${json(list[index] as T)}`;
+  return `${out}]`;
+};
 
-/** Fields whose JSON is made from shared pieces; every other field is stringified as it is. */
+const factorsJson = (f: ConfidenceFactors) =>
+  f.roomCouldFlip !== undefined
+    ? asciiJson(f)
+    : `{"answeredShare":${numberJson(f.answeredShare)},"weightTolerance":${numberJson(f.weightTolerance)},"holdsUnderWeightSwing":${f.holdsUnderWeightSwing},"unansweredCouldFlip":${f.unansweredCouldFlip},"decidedByRule":${f.decidedByRule},"rulesConflict":${f.rulesConflict},"robustness":${numberJson(f.robustness)}}`;
+
+const conditionJson = (c: RecommendationCondition) =>
+  `{"ruleId":${textJson(c.ruleId)},"mechanism":${textJson(c.mechanism)},"reason":${textJson(c.reason)}}`;
+
+// The statements are made for each organisation, so they are written without the cache.
+const changeJson = (c: AnswerChange) =>
+  `{"questionId":${textJson(c.questionId)},"kind":"${c.kind}","from":${valueJson(c.from)},"to":${valueJson(c.to)},"recommendation":"${c.recommendation}","margin":${numberJson(c.margin)},${c.range ? `"range":${rangeJson(c.range)},` : ""}"statement":${asciiJson(c.statement)}}`;
+
+const pairChangeJson = (c: ChangePair["changes"][number]) =>
+  `{"questionId":${textJson(c.questionId)},"from":${valueJson(c.from)},"to":${valueJson(c.to)}}`;
+
+const pairJson = (p: ChangePair) =>
+  `{"changes":${listJson(p.changes, pairChangeJson)},"recommendation":"${p.recommendation}","margin":${numberJson(p.margin)},"statement":${asciiJson(p.statement)}}`;
+
+const watchJson = (w: RuleWatch) =>
+  `{"ruleId":${textJson(w.ruleId)},"effect":"${w.effect}","outcome":"${w.outcome}","questionId":${textJson(w.questionId)},"kind":"${w.kind}","from":${valueJson(w.from)},"to":${valueJson(w.to)},"recommendation":"${w.recommendation}","statement":${asciiJson(w.statement)}}`;
+
+const weightRangeJson = (r: Stability["rubrics"][number]) =>
+  `{"id":${textJson(r.id)},"weight":${numberJson(r.weight)},"min":${numberJson(r.min)},"max":${r.max === null ? "null" : numberJson(r.max)}}`;
+
+const stabilityJson = (s: Stability) =>
+  `{"weightTolerance":${numberJson(s.weightTolerance)},"rubrics":${listJson(s.rubrics, weightRangeJson)}}`;
+
+function answersJson(answers: Record<string, AnswerValue>): string {
+  let out = "";
+  for (const id of Object.keys(answers))
+    out += `${out === "" ? "{" : ","}${textJson(id)}:${valueJson(answers[id] as AnswerValue)}`;
+  return out === "" ? "{}" : `${out}}`;
+}
+
+const contributionJson = (c: Assessment["contributions"][number]) =>
+  `{"rubricId":${textJson(c.rubricId)},"title":${textJson(c.title)},"points":${outcomesJson(c.points)}}`;
+
+/**
+ * Fields written by hand, the same JSON as JSON.stringify's (tested byte for byte): each
+ * object's keys in the order the narration makes them. Every other field is stringified as it is.
+ */
 const FIELD_JSON: Partial<Record<keyof Assessment, (value: never) => string>> = {
+  schemaVersion: numberJson,
+  organization: asciiJson,
+  source: (source: string | null) => (source === null ? "null" : asciiJson(source)),
+  recommendation: nullableJson,
+  runnerUp: nullableJson,
+  scores: outcomesJson,
+  margin: numberJson,
+  confidence: textJson,
+  confidenceFactors: factorsJson,
+  unanswered: (ids: string[]) => listJson(ids, textJson),
+  rules: (list: FiredRule[]) => listJson(list, sharedJson),
+  conditions: (list: RecommendationCondition[]) => listJson(list, conditionJson),
   reasons: (list: Reason[]) => listJson(list, reasonJson),
   counterReasons: (list: Reason[]) => listJson(list, reasonJson),
-  rules: (list: FiredRule[]) => listJson(list, sharedJson),
+  whatWouldChange: (list: AnswerChange[]) => listJson(list, changeJson),
+  changePairs: (list: ChangePair[]) => listJson(list, pairJson),
+  rulesToWatch: (list: RuleWatch[]) => listJson(list, watchJson),
+  stability: stabilityJson,
+  robustness: outcomesJson,
   mechanisms: (list: MechanismAdvice[]) => listJson(list, sharedJson),
   metrics: sharedJson,
+  answers: answersJson,
   rubrics: sharedJson,
+  contributions: (list: Assessment["contributions"]) => listJson(list, contributionJson),
   provenance: sharedJson,
 };
 
@@ -71,14 +166,15 @@ const FIELD_JSON: Partial<Record<keyof Assessment, (value: never) => string>> = 
  * most of each is rubric text, so that text is serialised once per run and spliced in.
  */
 function assessmentLine(assessment: Assessment, document: number | undefined): string {
-  const fields: string[] = [];
-  for (const [key, value] of Object.entries(assessment)) {
+  let out = "";
+  for (const key in assessment) {
+    const value = assessment[key as keyof Assessment];
     if (value === undefined) continue;
     const json = FIELD_JSON[key as keyof Assessment];
-    fields.push(`${textJson(key)}:${json ? json(value as never) : asciiJson(value)}`);
+    out += `${out === "" ? "{" : ","}${textJson(key)}:${json ? json(value as never) : asciiJson(value)}`;
   }
-  if (document !== undefined) fields.push(`"document":${document}`);
-  return `{${fields.join(",")}}`;
+  if (document !== undefined) out += `,"document":${document}`;
+  return `${out}}`;
 }
 
 export function jsonlLine(record: BatchRecord): string {
