@@ -98,18 +98,21 @@ export class RecordStream {
   /**
    * Takes one whole record. Records are gathered into chunks of about 64 KiB, each written at
    * once (a terminal gets every record as it comes); resolves once the stream can take more.
+   * Text known to be `ascii` is copied byte for byte (latin1), which costs less than encoding
+   * it as UTF-8 for the same bytes.
    */
-  write(text: string | Buffer): Promise<void> | undefined {
+  write(text: string | Buffer, ascii?: boolean): Promise<void> | undefined {
     // Bytes (a workbook) go out as they are, after what is gathered.
     if (typeof text !== "string")
       return this.flush()?.then(() => this.send(text)) ?? this.send(text);
     // A UTF-16 unit never takes more than three bytes of UTF-8.
-    if (this.used + text.length * 3 > this.buffer.length) {
+    const most = ascii ? text.length : text.length * 3;
+    if (this.used + most > this.buffer.length) {
       const waiting = this.flush();
-      if (text.length * 3 > this.buffer.length) return this.send(Buffer.from(text)) ?? waiting;
-      if (waiting) return waiting.then(() => this.write(text));
+      if (most > this.buffer.length) return this.send(Buffer.from(text)) ?? waiting;
+      if (waiting) return waiting.then(() => this.write(text, ascii));
     }
-    this.used += this.buffer.write(text, this.used);
+    this.used += this.buffer.write(text, this.used, ascii ? "latin1" : "utf8");
     if (!(this.stream as NodeJS.WriteStream).isTTY) return undefined;
     return this.flush();
   }

@@ -166,15 +166,15 @@ const FIELD_JSON: Partial<Record<keyof Assessment, (value: never) => string>> = 
  * most of each is rubric text, so that text is serialised once per run and spliced in.
  */
 function assessmentLine(assessment: Assessment, document: number | undefined): string {
-  let out = "";
+  const fields: string[] = [];
   for (const key in assessment) {
     const value = assessment[key as keyof Assessment];
     if (value === undefined) continue;
     const json = FIELD_JSON[key as keyof Assessment];
-    out += `${out === "" ? "{" : ","}${textJson(key)}:${json ? json(value as never) : asciiJson(value)}`;
+    fields.push(`${textJson(key)}:${json ? json(value as never) : asciiJson(value)}`);
   }
-  if (document !== undefined) out += `,"document":${document}`;
-  return `${out}}`;
+  if (document !== undefined) fields.push(`"document":${document}`);
+  return `{${fields.join(",")}}`;
 }
 
 export function jsonlLine(record: BatchRecord): string {
@@ -239,6 +239,11 @@ export const WHOLE_BATCH_FORMATS: ReadonlySet<BatchFormat> = new Set(["xlsx", "h
 /** One record made ready to write: its text, and what the summary needs to know of it. */
 export interface RenderedRecord {
   text: string;
+  /**
+   * The text is all ASCII (a JSON record, whose writer escapes everything else), so it can be
+   * copied to the output byte for byte rather than encoded as UTF-8.
+   */
+  ascii?: true;
   outcome: BatchOutcome;
   failure?: FailedRecord;
   /** For a workbook, written once every record is in: the record itself. */
@@ -285,6 +290,7 @@ export function renderSummaryRecord(
   const json = asciiJson(summaryRecord(facts, document));
   return {
     text: format === "jsonl" ? `${json}\n` : json,
+    ascii: true,
     outcome: facts.recommendation ?? UNDECIDED,
   };
 }
@@ -307,9 +313,11 @@ export function renderRecord(record: BatchRecord, layout: RecordLayout): Rendere
         : format === "text"
           ? textRow(record, layout.nameWidth)
           : line().trimEnd();
-  return record.ok
-    ? { text, outcome: record.assessment.recommendation ?? UNDECIDED }
-    : { text, outcome: "failed", failure: record.failure };
+  if (!record.ok) return { text, outcome: "failed", failure: record.failure };
+  const outcome = record.assessment.recommendation ?? UNDECIDED;
+  return format === "jsonl" || format === "json"
+    ? { text, ascii: true, outcome }
+    : { text, outcome };
 }
 
 export function textHeader(nameWidth: number): string {

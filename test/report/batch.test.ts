@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { assess, assessRoom } from "../../src/narrate/assess.js";
-import { jsonlLine } from "../../src/report/batch.js";
+import { jsonlLine, renderRecord } from "../../src/report/batch.js";
 import type { Assessment } from "../../src/result/assessment.js";
 import { allowedValues, numericDomain } from "../../src/rubric/question.js";
 import type { AnswerValue } from "../../src/rubric/schema.js";
@@ -113,6 +113,33 @@ describe("JSON Lines records", () => {
     );
     expect(lines.some((line) => line.includes("\\u2013"))).toBe(true);
     for (const line of lines) expect(line.trimEnd()).toMatch(/^[ -~]*$/);
+  });
+
+  it("are marked ASCII for the writer to copy, and only JSON records of an assessment are", () => {
+    const assessment = examples[0] as Assessment;
+    const layout = (format: "jsonl" | "json" | "csv" | "text", detail: "full" | "summary") => ({
+      format,
+      nameWidth: 40,
+      columns: [],
+      detail,
+    });
+    for (const detail of ["full", "summary"] as const) {
+      for (const format of ["jsonl", "json"] as const) {
+        const rendered = renderRecord({ ok: true, assessment }, layout(format, detail));
+        expect(rendered.ascii).toBe(true);
+        expect(rendered.text).toMatch(/^[ -~\n]*$/);
+      }
+      for (const format of ["csv", "text"] as const)
+        expect(
+          renderRecord({ ok: true, assessment }, layout(format, detail)).ascii,
+        ).toBeUndefined();
+    }
+    const failure = {
+      schemaVersion: 1 as const,
+      source: "Zürich.yaml",
+      error: { message: "bad – very", line: 1, column: 1 },
+    };
+    expect(renderRecord({ ok: false, failure }, layout("jsonl", "full")).ascii).toBeUndefined();
   });
 
   it("share no mutable state between records", () => {

@@ -169,6 +169,7 @@ export async function runBatch(
       }
       const draining = sink.write(
         format === "json" ? `${written === 0 ? "" : ",\n"}${record.text}` : record.text,
+        record.ascii,
       );
       written++;
       if (draining) return draining.then(() => write(records, index + 1));
