@@ -341,14 +341,28 @@ export class WhatIf {
     return this.scoresFrom(favour, against, multipliers);
   }
 
-  /** The scores with one known question's answer changed. */
-  scoresWith(entry: CompiledQuestion, value: AnswerValue | undefined): Scores {
-    if (this.ready.gateByOrder[entry.order]) return this.scoresWithGate(entry, value);
-    return this.swapped(
-      this.pointsOfGroup(entry.group),
-      this.groupPointsWith(entry, pointsOf(this.compiled, entry, value)),
-      entry.precondition ? this.multipliersWith(entry, value) : this.multipliers,
-    );
+  /**
+   * The scores with one known question's answer changed; written `into` a Sums the caller
+   * reuses, when given (the pair search asks this of every answer of every question).
+   */
+  scoresWith(entry: CompiledQuestion, value: AnswerValue | undefined, into?: Sums): Scores {
+    if (this.ready.gateByOrder[entry.order]) {
+      const scores = this.scoresWithGate(entry, value);
+      if (!into) return scores;
+      into.combine = scores.combine;
+      into.separate = scores.separate;
+      into.matrix = scores.matrix;
+      return into;
+    }
+    const before = this.pointsOfGroup(entry.group);
+    const after = this.groupPointsWith(entry, pointsOf(this.compiled, entry, value));
+    const multipliers = entry.precondition ? this.multipliersWith(entry, value) : this.multipliers;
+    if (!into) return this.swapped(before, after, multipliers);
+    const { favour, against } = this;
+    into.combine = swappedScore("combine", favour, against, before, after, multipliers);
+    into.separate = swappedScore("separate", favour, against, before, after, multipliers);
+    into.matrix = swappedScore("matrix", favour, against, before, after, multipliers);
+    return into;
   }
 
   /** A group's points today. */

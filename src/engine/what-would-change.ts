@@ -19,7 +19,7 @@ import type {
 } from "./facts.js";
 import { missingGrounds } from "./grounds.js";
 import { collect } from "./lists.js";
-import { type Change, factorsOf, pointsOf, sumOf, ZERO } from "./points.js";
+import { type Change, factorsOf, pointsOf, Sums, sumOf, ZERO } from "./points.js";
 import { scalesOf } from "./scales.js";
 import type { Decision, Scores } from "./score.js";
 import type { PointRange, PreparedChange, WhatIf } from "./what-if.js";
@@ -523,6 +523,7 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
   const [first, second] = RIVALS[current];
   const firstGap = sumOf(base, first) - sumOf(base, current);
   const secondGap = sumOf(base, second) - sumOf(base, current);
+  const scores = new Sums(0, 0, 0);
   for (const entry of compiled.questions) {
     const { question } = entry;
     const from = answers[question.id];
@@ -531,7 +532,7 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
     for (let index = 0; index < candidates.length; index++) {
       const candidate = candidates[index] as Candidate;
       if (!withinReach(question, from, candidate.to, candidate.distance)) continue;
-      const scores = w.scoresWith(entry, candidate.to);
+      w.scoresWith(entry, candidate.to, scores);
       const now = sumOf(scores, current);
       // How much closer the best rival gets to the current recommendation.
       const gain = Math.max(
