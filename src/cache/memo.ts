@@ -13,6 +13,8 @@
  *   texts, a list's positions, a condition's predicate and tested questions, a rule's fired views (one per distinct
  *   description, and numbers are described by threshold), a mechanism's advice: bounded by the
  *   rubric;
+ * - per question's segments or allowed values: the candidate answers what-ifs try, one list per
+ *   place today's answer can take among them;
  * - per list of fired rules: what it leaves open; the lists themselves, by bitmask, at most
  *   FIRED_SETS;
  * - per YAML map: its pairs by key, while the document is checked;

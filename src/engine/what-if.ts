@@ -141,13 +141,14 @@ export class PreparedChange {
   /** Its multipliers with the change made, for a precondition that counts. */
   factors: Scores | undefined = undefined;
   /**
-   * For a change that touches no rule: the scores and the multipliers with it made. Then a pair
-   * with a change that moves no multiplier either scores about these scores plus that change's
-   * moves of the sums in favour (multiplied) and against, which pairClearlyKeeps reads.
+   * For a change that touches no rule, or whose rules are known as bits: the scores and the
+   * multipliers with it made. Then a pair with a change that moves no multiplier either scores
+   * about these scores plus that change's moves of the sums in favour (multiplied) and against,
+   * which pairClearlyKeeps reads.
    */
   scores: Scores | undefined = undefined;
   multipliers: Scores | undefined = undefined;
-  /** For a change that touches no rule and no precondition: how it moves those sums. */
+  /** For such a change that moves no multiplier: how it moves those sums. */
   favourDelta: Scores | undefined = undefined;
   againstDelta: Scores | undefined = undefined;
 
@@ -746,7 +747,8 @@ export class WhatIf {
     }
     const movesMultipliers = entry.precondition && this.appliesNow(entry);
     if (movesMultipliers) prepared.factors = factorsOf(entry, value);
-    if (testedBy) return prepared;
+    // With more rules than bits, a change the rules test is left to the exact check.
+    if (testedBy && prepared.rules === undefined) return prepared;
     const before = this.pointsOfGroup(entry.group);
     prepared.multipliers = prepared.factors
       ? this.multipliersFrom(this.factors, entry, prepared.factors)
@@ -768,27 +770,38 @@ export class WhatIf {
   }
 
   /**
-   * Whether two prepared changes clearly leave `current` on top with today's rules: a shortcut
-   * past the exact check for the many pairs that fall far short. It reads one change's scores
-   * plus the other's moves of the sums, so it needs changes in different groups, touching no
-   * rule and at most one a precondition. Otherwise, or near a tie, it says no and the exact
-   * check decides.
+   * Whether two prepared changes clearly leave `current` on top: a shortcut past the exact check
+   * for the many pairs that fall far short. It reads one change's scores plus the other's moves
+   * of the sums, so it needs changes in different groups, at most one a precondition; rules that
+   * test them are read from each change's fired bits, so no two may share a rule (that would
+   * need the rule checked again). Otherwise, or near a tie, it says no and the exact check
+   * decides.
    */
   pairClearlyKeeps(a: PreparedChange, b: PreparedChange, current: Outcome): boolean {
     if (a.entry?.group === b.entry?.group) return false;
-    if (a.scores && b.favourDelta) return this.clearlyKeepsWith(a, b, current);
-    if (b.scores && a.favourDelta) return this.clearlyKeepsWith(b, a, current);
+    let open = this.baseOpen;
+    const aRules = a.rules ?? 0;
+    const bRules = b.rules ?? 0;
+    if ((aRules | bRules) !== 0) {
+      if ((aRules & bRules) !== 0) return false;
+      open = this.openFor(this.firedMaskOfPair(a, b));
+      if ((open & BIT[current]) === 0) return false;
+    }
+    if (a.scores && b.favourDelta) return this.clearlyKeepsWith(a, b, current, open);
+    if (b.scores && a.favourDelta) return this.clearlyKeepsWith(b, a, current, open);
     return false;
   }
 
   /**
    * pairClearlyKeeps for `first`, with its scores and multipliers, and `second`, which moves the
-   * sums: the first's scores plus the second's moves, in favour multiplied.
+   * sums: the first's scores plus the second's moves, in favour multiplied; the rivals are those
+   * `open` (as bits) with both changes made.
    */
   private clearlyKeepsWith(
     first: PreparedChange,
     second: PreparedChange,
     current: Outcome,
+    open: number,
   ): boolean {
     const scores = first.scores as Scores;
     const multipliers = first.multipliers as Scores;
@@ -799,7 +812,7 @@ export class WhatIf {
     const separate = scores.separate + multipliers.separate * favour.separate + against.separate;
     const matrix = scores.matrix + multipliers.matrix * favour.matrix + against.matrix;
     const least = current === "combine" ? combine : current === "separate" ? separate : matrix;
-    const rivals = this.baseOpen & ~BIT[current];
+    const rivals = open & ~BIT[current];
     return (
       ((rivals & BIT.combine) === 0 || combine - least <= -CLEAR_MARGIN) &&
       ((rivals & BIT.separate) === 0 || separate - least <= -CLEAR_MARGIN) &&

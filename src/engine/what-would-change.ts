@@ -198,23 +198,72 @@ function eachOtherAnswer(w: WhatIf, question: Question, visit: Visit): void {
 /**
  * Every answer a question could take instead, for the searches that keep their candidates:
  * numbers by every segment, not only where the recommendation changes, as rules and pairs of
- * changes can turn inside a range of equal results.
+ * changes can turn inside a range of equal results. The lists are shared and frozen: they
+ * depend only on where today's answer stands (its segment, or its place among the answers), so
+ * each is made once per run rather than once per organisation (a several-of question's, which
+ * depend on the whole selection, excepted).
  */
-function segmentCandidates(w: WhatIf, question: Question): Candidate[] {
+function segmentCandidates(w: WhatIf, question: Question): readonly Candidate[] {
   const { compiled, answers } = w;
+  const current = answers[question.id];
   if (question.type === "integer" || question.type === "percent") {
-    const from = answers[question.id];
-    return rangeCandidates(
-      numericSegments(question, compiled),
-      typeof from === "number" ? from : undefined,
-    );
+    const segments = numericSegments(question, compiled);
+    if (typeof current !== "number") return sharedCandidates(segments, -1, segments, undefined);
+    const at = segments.findIndex((r) => current >= r.min && (r.next === null || current < r.next));
+    // A number outside every segment is nearer some ranges than others: not shared.
+    return at < 0
+      ? rangeCandidates(segments, current)
+      : sharedCandidates(segments, at, segments, current);
   }
-  const candidates: Candidate[] = [];
-  eachOtherAnswer(w, question, (to, distance, direction) => {
-    candidates.push({ to, distance, direction });
-  });
-  return candidates;
+  if (question.type === "multi") {
+    const candidates: Candidate[] = [];
+    eachOtherAnswer(w, question, (to, distance, direction) => {
+      candidates.push({ to, distance, direction });
+    });
+    return candidates;
+  }
+  const values = allowedValues(question);
+  const at = current === undefined ? -1 : values.indexOf(current as string | number | boolean);
+  return sharedCandidates(values, at, undefined, undefined, w, question);
 }
+
+/**
+ * The candidates for an answer at `at` (-1: none, or one not among them) of a question's
+ * segments or allowed values (`owner`), made once: by rangeCandidates for segments, else by
+ * eachOtherAnswer.
+ */
+function sharedCandidates(
+  owner: readonly unknown[],
+  at: number,
+  segments: readonly Segment[] | undefined,
+  current: number | undefined,
+  w?: WhatIf,
+  question?: Question,
+): readonly Candidate[] {
+  const lists = candidateLists(owner);
+  let list = lists[at + 1];
+  if (!list) {
+    const made: Candidate[] = [];
+    if (segments) for (const candidate of rangeCandidates(segments, current)) made.push(candidate);
+    else
+      eachOtherAnswer(w as WhatIf, question as Question, (to, distance, direction) => {
+        made.push({ to, distance, direction });
+      });
+    for (const candidate of made) {
+      if (candidate.range) Object.freeze(candidate.range);
+      Object.freeze(candidate);
+    }
+    list = Object.freeze(made);
+    lists[at + 1] = list;
+  }
+  return list;
+}
+
+const candidateLists = keyed(
+  "candidates by today's answer",
+  (owner: readonly unknown[]): Array<readonly Candidate[] | undefined> =>
+    new Array(owner.length + 1),
+);
 
 /**
  * Whether the result after some changes would still be a recommendation, by the engine's rules
