@@ -67,28 +67,39 @@ function compile(condition: Condition): Predicate {
     const inner = compile(condition.not);
     return (answers, id, value) => !inner(answers, id, value);
   }
-  const leaf = condition;
-  const question = leaf.question;
-  return (answers, id, changed) => leafHolds(leaf, question === id ? changed : answers[question]);
+  const question = condition.question;
+  const holds = leafTest(condition);
+  return (answers, id, changed) => holds(question === id ? changed : answers[question]);
 }
 
-function leafHolds(leaf: LeafCondition, value: AnswerValue | undefined): boolean {
-  if (value === undefined) return false;
-  if (Array.isArray(value)) {
-    if (leaf.includes && !leaf.includes.every((option) => value.includes(option))) return false;
-    if (leaf.excludes?.some((option) => value.includes(option))) return false;
-    if (leaf.countAtLeast !== undefined && value.length < leaf.countAtLeast) return false;
-    if (leaf.countAtMost !== undefined && value.length > leaf.countAtMost) return false;
+const leafHolds = (leaf: LeafCondition, value: AnswerValue | undefined): boolean =>
+  leafTest(leaf)(value);
+
+/**
+ * A leaf's test of one answer, its bounds read once: leaves from a rubric have as many hidden
+ * classes as combinations of bounds, so a test reading them from the leaf on every answer read
+ * each generically (rules are checked tens of times per organisation).
+ */
+const leafTest = keyed("leaf tests", (leaf: LeafCondition) => {
+  const { includes, excludes, countAtLeast, countAtMost, in: among, notIn, atLeast, atMost } = leaf;
+  return (value: AnswerValue | undefined): boolean => {
+    if (value === undefined) return false;
+    if (Array.isArray(value)) {
+      if (includes && !includes.every((option) => value.includes(option))) return false;
+      if (excludes?.some((option) => value.includes(option))) return false;
+      if (countAtLeast !== undefined && value.length < countAtLeast) return false;
+      if (countAtMost !== undefined && value.length > countAtMost) return false;
+      return true;
+    }
+    if (among && !among.includes(value)) return false;
+    if (notIn?.includes(value)) return false;
+    if (typeof value === "number") {
+      if (atLeast !== undefined && value < atLeast) return false;
+      if (atMost !== undefined && value > atMost) return false;
+    }
     return true;
-  }
-  if (leaf.in && !leaf.in.includes(value)) return false;
-  if (leaf.notIn?.includes(value)) return false;
-  if (typeof value === "number") {
-    if (leaf.atLeast !== undefined && value < leaf.atLeast) return false;
-    if (leaf.atMost !== undefined && value > leaf.atMost) return false;
-  }
-  return true;
-}
+  };
+});
 
 /**
  * Whether a condition could still hold once the unanswered questions are answered: a test on an
