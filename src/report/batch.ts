@@ -60,8 +60,21 @@ function textJson(text: string): string {
   return json;
 }
 
-/** A number as JSON.stringify writes it. */
-const numberJson = (value: number): string => (Number.isFinite(value) ? `${value}` : "null");
+/**
+ * A number as JSON.stringify writes it. Most numbers of a record are rounded to hundredths, and
+ * written from their whole hundredths (small integers, whose texts V8 keeps) they cost less
+ * than the general conversion: a double that is exactly k/100 reads as k/100's decimals.
+ */
+function numberJson(value: number): string {
+  const hundredths = Math.round(value * 100);
+  if (hundredths / 100 !== value || hundredths > 2147483647 || hundredths < -2147483647)
+    return Number.isFinite(value) ? `${value}` : "null";
+  if (hundredths % 100 === 0) return `${hundredths / 100}`;
+  const size = hundredths < 0 ? -hundredths : hundredths;
+  const fraction = size % 100;
+  const digits = fraction % 10 === 0 ? `${fraction / 10}` : fraction < 10 ? `0${fraction}` : `${fraction}`;
+  return `${hundredths < 0 ? "-" : ""}${(size - fraction) / 100}.${digits}`;
+}
 
 /** An answer as JSON: option values and question ids recur, so their JSON comes from the cache. */
 function valueJson(value: AnswerValue | null): string {
