@@ -72,7 +72,8 @@ function numberJson(value: number): string {
   if (hundredths % 100 === 0) return `${hundredths / 100}`;
   const size = hundredths < 0 ? -hundredths : hundredths;
   const fraction = size % 100;
-  const digits = fraction % 10 === 0 ? `${fraction / 10}` : fraction < 10 ? `0${fraction}` : `${fraction}`;
+  const digits =
+    fraction % 10 === 0 ? `${fraction / 10}` : fraction < 10 ? `0${fraction}` : `${fraction}`;
   return `${hundredths < 0 ? "-" : ""}${(size - fraction) / 100}.${digits}`;
 }
 

@@ -85,8 +85,13 @@ const leafTest = keyed("leaf tests", (leaf: LeafCondition) => {
   return (value: AnswerValue | undefined): boolean => {
     if (value === undefined) return false;
     if (Array.isArray(value)) {
-      if (includes && !includes.every((option) => value.includes(option))) return false;
-      if (excludes?.some((option) => value.includes(option))) return false;
+      // Loops, not every() and some(): their callbacks were a closure made per test.
+      if (includes)
+        for (let index = 0; index < includes.length; index++)
+          if (!value.includes(includes[index] as string)) return false;
+      if (excludes)
+        for (let index = 0; index < excludes.length; index++)
+          if (value.includes(excludes[index] as string)) return false;
       if (countAtLeast !== undefined && value.length < countAtLeast) return false;
       if (countAtMost !== undefined && value.length > countAtMost) return false;
       return true;
