@@ -1,11 +1,11 @@
 import { conditionHolds } from "../rubric/conditions.js";
-import { OUTCOMES, type Outcome } from "../rubric/outcomes.js";
+import type { Outcome } from "../rubric/outcomes.js";
 import type { Answers, AnswerValue } from "../rubric/schema.js";
 import type { CompiledRubrics } from "./compile.js";
 import type { Confidence, ConfidenceFactors, Evaluation, Provenance, ReasonFact } from "./facts.js";
 import { answeredWeight, answerFirst, decidedByRule, missingGrounds } from "./grounds.js";
 import { collect } from "./lists.js";
-import { applies } from "./points.js";
+import { applies, sumOf } from "./points.js";
 import { robustness } from "./robustness.js";
 import {
   decide,
@@ -17,7 +17,12 @@ import {
 } from "./score.js";
 import { weightStability } from "./stability.js";
 import { WhatIf } from "./what-if.js";
-import { findChangePairs, findRulesToWatch, findWhatWouldChange } from "./what-would-change.js";
+import {
+  findChangePairs,
+  findRulesToWatch,
+  findWhatWouldChange,
+  RIVALS,
+} from "./what-would-change.js";
 
 /** Confidence thresholds, in score points of lead over the runner-up. */
 export const CONFIDENCE = {
@@ -94,23 +99,21 @@ function explain(
     limit === undefined
       ? list.push(toReason(entry, outcome, contribution))
       : keepStrongest(list, limit, entry, outcome, contribution);
+  const [first, second] = RIVALS[winner];
   for (const entry of ledger) {
     const { points } = entry;
-    const own = points[winner];
+    // Outcomes read by name (sumOf): read by a variable key, each number was boxed afresh.
+    const own = sumOf(points, winner);
     // A reason must argue for the winner, not merely against the runner-up: an answer whose own
     // reason text favours a third outcome would read as a non sequitur.
     if (own >= points.combine && own >= points.separate && own >= points.matrix) {
-      const contribution = round(own - points[runnerUp]);
+      const contribution = round(own - sumOf(points, runnerUp));
       if (contribution > 0) add(reasons, entry, winner, contribution);
     }
-    // An answer points elsewhere when some other outcome gains more from it than the winner.
-    let rival: Outcome | undefined;
-    for (const outcome of OUTCOMES) {
-      if (outcome !== winner && (rival === undefined || points[outcome] > points[rival]))
-        rival = outcome;
-    }
-    const target = rival ?? runnerUp;
-    const contribution = round(points[target] - own);
+    // An answer points elsewhere when some other outcome gains more from it than the winner:
+    // the rival it favours most, the first in OUTCOMES order among equals.
+    const target = sumOf(points, second) > sumOf(points, first) ? second : first;
+    const contribution = round(sumOf(points, target) - own);
     if (contribution > 0) add(counterReasons, entry, target, contribution);
   }
   if (limit === undefined) {

@@ -551,7 +551,7 @@ function effort(change: ChangeFact & { distance: number }): number {
 }
 
 /** Each outcome's rivals, in OUTCOMES order. */
-const RIVALS: Record<Outcome, readonly [Outcome, Outcome]> = {
+export const RIVALS: Record<Outcome, readonly [Outcome, Outcome]> = {
   combine: ["separate", "matrix"],
   separate: ["combine", "matrix"],
   matrix: ["combine", "separate"],
@@ -703,7 +703,9 @@ export function findRulesToWatch(w: WhatIf): WatchFact[] {
     for (const id of questionIds) {
       const question = compiled.byId.get(id)?.question;
       if (!question || !w.applies(id)) continue;
-      for (const candidate of segmentCandidates(w, question)) {
+      const candidates = segmentCandidates(w, question);
+      for (let index = 0; index < candidates.length; index++) {
+        const candidate = candidates[index] as Candidate;
         if (nearest && nearest.distance <= candidate.distance) continue;
         if (!withinReach(question, answers[id], candidate.to, candidate.distance)) continue;
         if (!holds(counting, id, candidate.to)) continue;
