@@ -166,7 +166,9 @@ function contributionsOf(compiled: CompiledRubrics, scored: Scored): Evaluation[
 
 /** The answers given to the rubrics' questions, in question order. */
 function answersGiven(compiled: CompiledRubrics, answers: Answers): Record<string, AnswerValue> {
-  const given: Record<string, AnswerValue> = {};
+  // Without a prototype: added by key one by one, the object becomes a dictionary past about
+  // sixteen answers anyway, and made as one it skips the hidden classes and the conversion.
+  const given: Record<string, AnswerValue> = Object.create(null);
   for (const { question } of compiled.questions) {
     const value = answers[question.id];
     if (value !== undefined) given[question.id] = value;
