@@ -1,9 +1,11 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { evaluate } from "../../src/engine/evaluate.js";
 import { assess, assessRoom } from "../../src/narrate/assess.js";
-import { jsonlLine, renderRecord } from "../../src/report/batch.js";
+import { jsonlLine, renderRecord, summaryJson } from "../../src/report/batch.js";
 import type { Assessment } from "../../src/result/assessment.js";
+import { summaryRecord } from "../../src/result/lean.js";
 import { allowedValues, numericDomain } from "../../src/rubric/question.js";
 import type { AnswerValue } from "../../src/rubric/schema.js";
 import { builtInCompiled, loadOrg, ROOT } from "../helpers/rubrics.js";
@@ -113,6 +115,32 @@ describe("JSON Lines records", () => {
     );
     expect(lines.some((line) => line.includes("\\u2013"))).toBe(true);
     for (const line of lines) expect(line.trimEnd()).toMatch(/^[ -~]*$/);
+  });
+
+  it("in summary hold exactly what JSON.stringify of summaryRecord would, byte for byte", () => {
+    const sparse = assess(builtInCompiled, {
+      organization: "Sparse – “unit”",
+      source: null,
+      answers: { stage: "startup", exec_bandwidth: "overloaded" },
+    });
+    const assessments = [...examples, ...generated(300), room, sparse];
+    // From whole assessments, and from summary evaluations, as a batch of summaries makes them.
+    const facts = [
+      ...assessments,
+      ...assessments.map((a) =>
+        evaluate(
+          builtInCompiled,
+          { organization: a.organization, source: a.source, answers: a.answers },
+          "summary",
+        ),
+      ),
+    ];
+    expect(facts.some((f) => f.undecided !== undefined)).toBe(true);
+    expect(facts.some((f) => f.whatWouldChange.length > 0 && f.rules.length > 0)).toBe(true);
+    for (const f of facts) {
+      expect(summaryJson(f)).toBe(asciiStringify(summaryRecord(f)));
+      expect(summaryJson(f, 3)).toBe(asciiStringify(summaryRecord(f, 3)));
+    }
   });
 
   it("are marked ASCII for the writer to copy, and only JSON records of an assessment are", () => {
