@@ -79,14 +79,15 @@ const asciiStringify = (value: unknown) =>
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 
+/** Too little answered for a recommendation yet. */
+const sparse = assess(builtInCompiled, {
+  organization: "Sparse – “unit”",
+  source: null,
+  answers: { stage: "startup", exec_bandwidth: "overloaded" },
+});
+
 describe("JSON Lines records", () => {
   it("hold exactly what JSON.stringify would, byte for byte, for every kind of fact", () => {
-    // Too little answered for a recommendation yet.
-    const sparse = assess(builtInCompiled, {
-      organization: "Sparse",
-      source: null,
-      answers: { stage: "startup", exec_bandwidth: "overloaded" },
-    });
     const records = [...examples, ...generated(400), room, sparse];
     const has = (test: (a: Assessment) => boolean) => records.some(test);
     // The records tested hold every optional part of a record.
@@ -109,7 +110,7 @@ describe("JSON Lines records", () => {
     }
   });
 
-  it("write the rubrics' non-ASCII text as escapes, so records stay one-byte strings", () => {
+  it("write the rubrics' non-ASCII text as escapes, so records are all ASCII", () => {
     const lines = examples.map((assessment) =>
       jsonlLine({ ok: true, assessment }).replace(/"organization":"(?:[^"\\]|\\.)*"/, ""),
     );
@@ -118,11 +119,6 @@ describe("JSON Lines records", () => {
   });
 
   it("in summary hold exactly what JSON.stringify of summaryRecord would, byte for byte", () => {
-    const sparse = assess(builtInCompiled, {
-      organization: "Sparse – “unit”",
-      source: null,
-      answers: { stage: "startup", exec_bandwidth: "overloaded" },
-    });
     const assessments = [...examples, ...generated(300), room, sparse];
     // From whole assessments, and from summary evaluations, as a batch of summaries makes them.
     const facts = [
