@@ -243,9 +243,8 @@ function sharedCandidates(
   const lists = candidateLists(owner);
   let list = lists[at + 1];
   if (!list) {
-    const made: Candidate[] = [];
-    if (segments) for (const candidate of rangeCandidates(segments, current)) made.push(candidate);
-    else
+    const made: Candidate[] = segments ? rangeCandidates(segments, current) : [];
+    if (!segments)
       eachOtherAnswer(w as WhatIf, question as Question, (to, distance, direction) => {
         made.push({ to, distance, direction });
       });
