@@ -67,9 +67,9 @@ function pairScore(
 
 /**
  * One outcome's score with one group's points swapped from `before` to `after`, under these
- * multipliers. Each field is read by name: read by a variable outcome, the objects' numbers were
- * looked up generically and boxed afresh (the bound on what a question can do reads this for
- * every question of every organisation).
+ * multipliers: swapInto's sums and scoreFrom's score, without objects, for the what-ifs asked of
+ * every answer. Each field is read by name: read by a variable outcome, the objects' numbers were
+ * looked up generically and boxed afresh.
  */
 function swappedScore(
   outcome: Outcome,
@@ -358,12 +358,7 @@ export class WhatIf {
     const before = this.pointsOfGroup(entry.group);
     const after = this.groupPointsWith(entry, pointsOf(this.compiled, entry, value));
     const multipliers = entry.precondition ? this.multipliersWith(entry, value) : this.multipliers;
-    if (!into) return this.swapped(before, after, multipliers);
-    const { favour, against } = this;
-    into.combine = swappedScore("combine", favour, against, before, after, multipliers);
-    into.separate = swappedScore("separate", favour, against, before, after, multipliers);
-    into.matrix = swappedScore("matrix", favour, against, before, after, multipliers);
-    return into;
+    return this.swapped(before, after, multipliers, into);
   }
 
   /** A group's points today. */
@@ -432,12 +427,20 @@ export class WhatIf {
     return product;
   }
 
-  /** The scores with one group's points swapped for others, under these multipliers. */
-  private swapped(before: Scores, after: Scores, multipliers: Scores): Scores {
-    const favour = Sums.of(this.favour);
-    const against = Sums.of(this.against);
-    swapInto(favour, against, before, after);
-    return this.scoresFrom(favour, against, multipliers);
+  /**
+   * The scores with one group's points swapped for others, under these multipliers (written
+   * `into` a caller's Sums, when given).
+   */
+  private swapped(before: Scores, after: Scores, multipliers: Scores, into?: Sums): Scores {
+    const { favour, against } = this;
+    const combine = swappedScore("combine", favour, against, before, after, multipliers);
+    const separate = swappedScore("separate", favour, against, before, after, multipliers);
+    const matrix = swappedScore("matrix", favour, against, before, after, multipliers);
+    if (!into) return { combine, separate, matrix };
+    into.combine = combine;
+    into.separate = separate;
+    into.matrix = matrix;
+    return into;
   }
 
   /**
@@ -687,21 +690,9 @@ export class WhatIf {
     const { favour, against } = this;
     return (
       bestOutcome(
-        scoreFrom(
-          swapFavour(favour.combine, before.combine, after.combine),
-          swapAgainst(against.combine, before.combine, after.combine),
-          multipliers.combine,
-        ),
-        scoreFrom(
-          swapFavour(favour.separate, before.separate, after.separate),
-          swapAgainst(against.separate, before.separate, after.separate),
-          multipliers.separate,
-        ),
-        scoreFrom(
-          swapFavour(favour.matrix, before.matrix, after.matrix),
-          swapAgainst(against.matrix, before.matrix, after.matrix),
-          multipliers.matrix,
-        ),
+        swappedScore("combine", favour, against, before, after, multipliers),
+        swappedScore("separate", favour, against, before, after, multipliers),
+        swappedScore("matrix", favour, against, before, after, multipliers),
         mask,
       ) ?? "combine"
     );

@@ -208,46 +208,42 @@ function segmentCandidates(w: WhatIf, question: Question): readonly Candidate[] 
   const current = answers[question.id];
   if (question.type === "integer" || question.type === "percent") {
     const segments = numericSegments(question, compiled);
-    if (typeof current !== "number") return sharedCandidates(segments, -1, segments, undefined);
+    if (typeof current !== "number")
+      return sharedCandidates(segments, -1, () => rangeCandidates(segments, undefined));
     const at = segments.findIndex((r) => current >= r.min && (r.next === null || current < r.next));
     // A number outside every segment is nearer some ranges than others: not shared.
     return at < 0
       ? rangeCandidates(segments, current)
-      : sharedCandidates(segments, at, segments, current);
+      : sharedCandidates(segments, at, () => rangeCandidates(segments, current));
   }
-  if (question.type === "multi") {
-    const candidates: Candidate[] = [];
-    eachOtherAnswer(w, question, (to, distance, direction) => {
-      candidates.push({ to, distance, direction });
-    });
-    return candidates;
-  }
+  if (question.type === "multi") return otherAnswers(w, question);
   const values = allowedValues(question);
   const at = current === undefined ? -1 : values.indexOf(current as string | number | boolean);
-  return sharedCandidates(values, at, undefined, undefined, w, question);
+  return sharedCandidates(values, at, () => otherAnswers(w, question));
+}
+
+/** eachOtherAnswer's candidates as a list. */
+function otherAnswers(w: WhatIf, question: Question): Candidate[] {
+  const candidates: Candidate[] = [];
+  eachOtherAnswer(w, question, (to, distance, direction) => {
+    candidates.push({ to, distance, direction });
+  });
+  return candidates;
 }
 
 /**
  * The candidates for an answer at `at` (-1: none, or one not among them) of a question's
- * segments or allowed values (`owner`), made once: by rangeCandidates for segments, else by
- * eachOtherAnswer.
+ * segments or allowed values (`owner`), made once by `make` and frozen.
  */
 function sharedCandidates(
   owner: readonly unknown[],
   at: number,
-  segments: readonly Segment[] | undefined,
-  current: number | undefined,
-  w?: WhatIf,
-  question?: Question,
+  make: () => Candidate[],
 ): readonly Candidate[] {
   const lists = candidateLists(owner);
   let list = lists[at + 1];
   if (!list) {
-    const made: Candidate[] = segments ? rangeCandidates(segments, current) : [];
-    if (!segments)
-      eachOtherAnswer(w as WhatIf, question as Question, (to, distance, direction) => {
-        made.push({ to, distance, direction });
-      });
+    const made = make();
     for (const candidate of made) {
       if (candidate.range) Object.freeze(candidate.range);
       Object.freeze(candidate);

@@ -152,7 +152,7 @@ const contributionJson = (c: Assessment["contributions"][number]) =>
 const FIELD_JSON: Partial<Record<keyof Assessment, (value: never) => string>> = {
   schemaVersion: numberJson,
   organization: asciiJson,
-  source: (source: string | null) => (source === null ? "null" : asciiJson(source)),
+  source: asciiJson,
   recommendation: nullableJson,
   runnerUp: nullableJson,
   scores: outcomesJson,
@@ -311,7 +311,7 @@ const leanChangeJson = (change: SummaryFacts["whatWouldChange"][number]) =>
  */
 export function summaryJson(facts: SummaryFacts, document?: number): string {
   const { undecided } = facts;
-  return `{"schemaVersion":${SCHEMA_VERSION},"detail":"summary","organization":${asciiJson(facts.organization)},"source":${facts.source === null ? "null" : asciiJson(facts.source)},"recommendation":${nullableJson(facts.recommendation)},"runnerUp":${nullableJson(facts.runnerUp)},${undecided ? `"undecided":{"reason":${textJson(undecided.reason)},"answerFirst":${idsJson(undecided.answerFirst)}},` : ""}"decidedBy":"${decidedBy(facts)}","scores":${outcomesJson(facts.scores)},"margin":${numberJson(facts.margin)},"confidence":${textJson(facts.confidence)},"robustness":${outcomesJson(facts.robustness)},"unanswered":${idsJson(facts.unanswered)},"rules":${listJson(facts.rules, (rule) => textJson(rule.id))},"conditions":${listJson(facts.conditions, (condition) => textJson(condition.ruleId))},"reasons":${listJson(facts.reasons.slice(0, SUMMARY_REASONS), leanReasonJson)},"counterReasons":${listJson(facts.counterReasons.slice(0, SUMMARY_REASONS), leanReasonJson)},"whatWouldChange":${listJson(facts.whatWouldChange, leanChangeJson)}${document === undefined ? "" : `,"document":${document}`}}`;
+  return `{"schemaVersion":${SCHEMA_VERSION},"detail":"summary","organization":${asciiJson(facts.organization)},"source":${asciiJson(facts.source)},"recommendation":${nullableJson(facts.recommendation)},"runnerUp":${nullableJson(facts.runnerUp)},${undecided ? `"undecided":{"reason":${textJson(undecided.reason)},"answerFirst":${idsJson(undecided.answerFirst)}},` : ""}"decidedBy":"${decidedBy(facts)}","scores":${outcomesJson(facts.scores)},"margin":${numberJson(facts.margin)},"confidence":${textJson(facts.confidence)},"robustness":${outcomesJson(facts.robustness)},"unanswered":${idsJson(facts.unanswered)},"rules":${listJson(facts.rules, (rule) => textJson(rule.id))},"conditions":${listJson(facts.conditions, (condition) => textJson(condition.ruleId))},"reasons":${listJson(facts.reasons.slice(0, SUMMARY_REASONS), leanReasonJson)},"counterReasons":${listJson(facts.counterReasons.slice(0, SUMMARY_REASONS), leanReasonJson)},"whatWouldChange":${listJson(facts.whatWouldChange, leanChangeJson)}${document === undefined ? "" : `,"document":${document}`}}`;
 }
 
 /**
