@@ -6,9 +6,6 @@ import type { CompiledQuestion, CompiledRubrics } from "./compile.js";
 import type { Scores } from "./facts.js";
 import { scalesOf } from "./scales.js";
 
-export const ZERO: Scores = Object.freeze({ combine: 0, separate: 0, matrix: 0 });
-export const ONE: Scores = Object.freeze({ combine: 1, separate: 1, matrix: 1 });
-
 /**
  * Numbers per outcome that are added to or multiplied in place: objects of a class of their own.
  * V8 gives every object literal with these keys one hidden class, shared with the objects keyed by
@@ -31,6 +28,9 @@ export class Sums implements Scores {
     return new Sums(scores.combine, scores.separate, scores.matrix);
   }
 }
+
+export const ZERO: Scores = Object.freeze(new Sums(0, 0, 0));
+export const ONE: Scores = Object.freeze(new Sums(1, 1, 1));
 
 /**
  * One outcome's number, read by name: read by a variable key (`sums[outcome]`), a Sums field's
@@ -122,7 +122,7 @@ function lookup(
   const cached = table.get(key);
   if (cached) return cached;
   const scale = scalesOf(compiled).get(entry.rubricId) ?? 0;
-  const points: Scores = { combine: 0, separate: 0, matrix: 0 };
+  const points = new Sums(0, 0, 0);
   for (const { effect } of effectsOf(entry.question, answer)) {
     for (const outcome of OUTCOMES) points[outcome] += (effect[outcome] ?? 0) * scale;
   }
@@ -139,7 +139,7 @@ export function factorsOf(entry: CompiledQuestion, value: AnswerValue | undefine
   if (value === undefined || !entry.precondition) return ONE;
   if (!Array.isArray(value) || value.length <= 1) return factorsOfOne(entry, value);
   // Several options: their multipliers add up per outcome, from each option's, kept once.
-  const sums: Scores = { combine: 0, separate: 0, matrix: 0 };
+  const sums = new Sums(0, 0, 0);
   const speaks = { combine: false, separate: false, matrix: false };
   for (const option of value) {
     const own = optionPreconditions(entry).get(option);
@@ -151,11 +151,11 @@ export function factorsOf(entry: CompiledQuestion, value: AnswerValue | undefine
       speaks[outcome] = true;
     }
   }
-  return {
-    combine: speaks.combine ? Math.min(1, sums.combine) : 1,
-    separate: speaks.separate ? Math.min(1, sums.separate) : 1,
-    matrix: speaks.matrix ? Math.min(1, sums.matrix) : 1,
-  };
+  return new Sums(
+    speaks.combine ? Math.min(1, sums.combine) : 1,
+    speaks.separate ? Math.min(1, sums.separate) : 1,
+    speaks.matrix ? Math.min(1, sums.matrix) : 1,
+  );
 }
 
 /** One answer's (or one option's, or no option's) multipliers, worked out once per key. */
@@ -165,11 +165,7 @@ function factorsOfOne(entry: CompiledQuestion, value: AnswerValue): Scores {
   const cached = table.get(key);
   if (cached) return cached;
   const own = effectsOf(entry.question, value)[0]?.precondition;
-  const factors: Scores = {
-    combine: own?.combine ?? 1,
-    separate: own?.separate ?? 1,
-    matrix: own?.matrix ?? 1,
-  };
+  const factors = new Sums(own?.combine ?? 1, own?.separate ?? 1, own?.matrix ?? 1);
   table.set(key, factors);
   return factors;
 }

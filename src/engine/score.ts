@@ -90,7 +90,7 @@ export function multipliersOf(
   answers: Answers,
   changes?: readonly Change[],
 ): Scores {
-  const product: Scores = { combine: 1, separate: 1, matrix: 1 };
+  const product = new Sums(1, 1, 1);
   for (const entry of preconditionQuestions(compiled)) {
     const value = answerWith(answers, entry.question.id, changes);
     if (value === undefined || !applies(entry, answers)) continue;
@@ -210,11 +210,11 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
     },
   );
   showHeldBack(compiled, answers, multipliers, favour, ledger);
-  const scores: Scores = {
-    combine: scoreFrom(favour.combine, against.combine, multipliers.combine),
-    separate: scoreFrom(favour.separate, against.separate, multipliers.separate),
-    matrix: scoreFrom(favour.matrix, against.matrix, multipliers.matrix),
-  };
+  const scores = new Sums(
+    scoreFrom(favour.combine, against.combine, multipliers.combine),
+    scoreFrom(favour.separate, against.separate, multipliers.separate),
+    scoreFrom(favour.matrix, against.matrix, multipliers.matrix),
+  );
   // Rubric numbers are bounded when loaded, so this never fires; if it does, no result is better
   // than a NaN one.
   for (const outcome of OUTCOMES)
@@ -227,11 +227,12 @@ export function scoreAnswers(compiled: CompiledRubrics, answers: Answers): Score
 const unweighted = (points: number, multiplier: number, scale: number): number =>
   (points > 0 ? points * multiplier : points) / scale;
 
-const scaledBy = (points: Scores, ratio: Scores): Scores => ({
-  combine: points.combine * ratio.combine,
-  separate: points.separate * ratio.separate,
-  matrix: points.matrix * ratio.matrix,
-});
+const scaledBy = (points: Scores, ratio: Scores): Scores =>
+  new Sums(
+    points.combine * ratio.combine,
+    points.separate * ratio.separate,
+    points.matrix * ratio.matrix,
+  );
 
 /** Each counted answer's points, a capped family's shared out in proportion to its members'. */
 function ledgerOfGroup(
@@ -250,11 +251,11 @@ function ledgerOfGroup(
     separate += points.separate;
     matrix += points.matrix;
   }
-  const ratio: Scores = {
-    combine: combine === 0 ? 1 : capped.combine / combine,
-    separate: separate === 0 ? 1 : capped.separate / separate,
-    matrix: matrix === 0 ? 1 : capped.matrix / matrix,
-  };
+  const ratio = new Sums(
+    combine === 0 ? 1 : capped.combine / combine,
+    separate === 0 ? 1 : capped.separate / separate,
+    matrix === 0 ? 1 : capped.matrix / matrix,
+  );
   for (const { entry, value, points: own } of counted) {
     const { question, rubricId, order } = entry;
     // A single answer is its own one entry: its points, without making effectsOf's texts.

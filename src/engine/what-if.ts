@@ -105,11 +105,8 @@ function swappedScore(
 const CLEAR_MARGIN = 1e-6;
 
 /** Two sets of multipliers multiplied, outcome by outcome. */
-const timesEach = (a: Scores, b: Scores): Scores => ({
-  combine: a.combine * b.combine,
-  separate: a.separate * b.separate,
-  matrix: a.matrix * b.matrix,
-});
+const timesEach = (a: Scores, b: Scores): Scores =>
+  new Sums(a.combine * b.combine, a.separate * b.separate, a.matrix * b.matrix);
 
 /** A gate change that turns no question on or off. */
 const NO_FLIPS: readonly CompiledQuestion[] = Object.freeze([]);
@@ -243,6 +240,11 @@ export class WhatIf {
   private readonly baseOpen: number;
   /** Whether each question (by compiled order) applies with today's answers: asked often. */
   private readonly applicable: boolean[];
+  /**
+   * Each question's answer by compiled order: the searches read every question's, and the
+   * answers given are a dictionary, looked up by hashing the id.
+   */
+  readonly answerAt: ReadonlyArray<AnswerValue | undefined>;
   private scratch: Record<string, AnswerValue | undefined> | undefined;
   private weight: number | undefined;
 
@@ -254,6 +256,9 @@ export class WhatIf {
   ) {
     this.ready = prepare(compiled);
     this.applicable = collect(compiled.questions, (entry) => applies(entry, answers));
+    const answerAt: Array<AnswerValue | undefined> = [];
+    for (const { question } of compiled.questions) answerAt.push(answers[question.id]);
+    this.answerAt = answerAt;
     this.counting = applicableAnswers(compiled, answers);
     this.multipliers = scored?.multipliers ?? multipliersOf(compiled, answers);
     const { groupPoints: byGroup, answerPoints } = scored ?? pointsByGroup(compiled, answers);
@@ -298,11 +303,11 @@ export class WhatIf {
   }
 
   private scoresFrom(favour: Scores, against: Scores, multipliers: Scores): Scores {
-    return {
-      combine: scoreFrom(favour.combine, against.combine, multipliers.combine),
-      separate: scoreFrom(favour.separate, against.separate, multipliers.separate),
-      matrix: scoreFrom(favour.matrix, against.matrix, multipliers.matrix),
-    };
+    return new Sums(
+      scoreFrom(favour.combine, against.combine, multipliers.combine),
+      scoreFrom(favour.separate, against.separate, multipliers.separate),
+      scoreFrom(favour.matrix, against.matrix, multipliers.matrix),
+    );
   }
 
   scores(changes: readonly Change[]): Scores {
@@ -436,7 +441,7 @@ export class WhatIf {
     const combine = swappedScore("combine", favour, against, before, after, multipliers);
     const separate = swappedScore("separate", favour, against, before, after, multipliers);
     const matrix = swappedScore("matrix", favour, against, before, after, multipliers);
-    if (!into) return { combine, separate, matrix };
+    if (!into) return new Sums(combine, separate, matrix);
     into.combine = combine;
     into.separate = separate;
     into.matrix = matrix;

@@ -163,8 +163,9 @@ function insertInOrder<T>(sorted: readonly T[], item: T, order: (a: T, b: T) => 
  * Every other answer a question of options could take (not numbers: see the segments), one
  * step at a time for lists and selections.
  */
-function eachOtherAnswer(w: WhatIf, question: Question, visit: Visit): void {
-  const current = w.answers[question.id];
+function eachOtherAnswer(w: WhatIf, entry: CompiledQuestion, visit: Visit): void {
+  const { question } = entry;
+  const current = w.answerAt[entry.order];
   if (question.type === "multi") {
     const options = collect(allowedValues(question), String);
     if (!Array.isArray(current)) {
@@ -203,9 +204,10 @@ function eachOtherAnswer(w: WhatIf, question: Question, visit: Visit): void {
  * each is made once per run rather than once per organisation (a several-of question's, which
  * depend on the whole selection, excepted).
  */
-function segmentCandidates(w: WhatIf, question: Question): readonly Candidate[] {
-  const { compiled, answers } = w;
-  const current = answers[question.id];
+function segmentCandidates(w: WhatIf, entry: CompiledQuestion): readonly Candidate[] {
+  const { question } = entry;
+  const { compiled } = w;
+  const current = w.answerAt[entry.order];
   if (question.type === "integer" || question.type === "percent") {
     const segments = numericSegments(question, compiled);
     if (typeof current !== "number")
@@ -216,16 +218,16 @@ function segmentCandidates(w: WhatIf, question: Question): readonly Candidate[] 
       ? rangeCandidates(segments, current)
       : sharedCandidates(segments, at, () => rangeCandidates(segments, current));
   }
-  if (question.type === "multi") return otherAnswers(w, question);
+  if (question.type === "multi") return otherAnswers(w, entry);
   const values = allowedValues(question);
   const at = current === undefined ? -1 : values.indexOf(current as string | number | boolean);
-  return sharedCandidates(values, at, () => otherAnswers(w, question));
+  return sharedCandidates(values, at, () => otherAnswers(w, entry));
 }
 
 /** eachOtherAnswer's candidates as a list. */
-function otherAnswers(w: WhatIf, question: Question): Candidate[] {
+function otherAnswers(w: WhatIf, entry: CompiledQuestion): Candidate[] {
   const candidates: Candidate[] = [];
-  eachOtherAnswer(w, question, (to, distance, direction) => {
+  eachOtherAnswer(w, entry, (to, distance, direction) => {
     candidates.push({ to, distance, direction });
   });
   return candidates;
@@ -342,7 +344,7 @@ export function findWhatWouldChange(w: WhatIf, current: Outcome): ChangeFact[] {
       );
     } else {
       const points = answerPoints[entry.order];
-      eachOtherAnswer(w, question, (to, distance, direction, index) => {
+      eachOtherAnswer(w, entry, (to, distance, direction, index) => {
         // The cheap check first; the full evaluation only for the changes that do flip it.
         if (
           withinReach(question, from, to, distance) &&
@@ -428,8 +430,8 @@ const pointRanges = keyed("group point ranges", (compiled: CompiledRubrics) => {
   const ranges: PointRange[] = new Array(compiled.groups.length);
   for (const group of compiled.groups) {
     const scale = scales.get(group.rubricId) ?? 0;
-    const lo = { combine: 0, separate: 0, matrix: 0 };
-    const hi = { combine: 0, separate: 0, matrix: 0 };
+    const lo = new Sums(0, 0, 0);
+    const hi = new Sums(0, 0, 0);
     for (const { question } of group.members) {
       const own = effectRange(question);
       for (const outcome of OUTCOMES) {
@@ -457,8 +459,8 @@ const factorRanges = keyed("precondition ranges", (compiled: CompiledRubrics) =>
   compiled.questions.map((entry): PointRange | undefined => {
     const { question } = entry;
     if (!entry.precondition || !takesOneAnswer(question)) return undefined;
-    const lo = { combine: 1, separate: 1, matrix: 1 };
-    const hi = { combine: 0, separate: 0, matrix: 0 };
+    const lo = new Sums(1, 1, 1);
+    const hi = new Sums(0, 0, 0);
     for (const value of allowedValues(question)) {
       const factors = factorsOf(entry, value);
       for (const outcome of OUTCOMES) {
@@ -472,8 +474,8 @@ const factorRanges = keyed("precondition ranges", (compiled: CompiledRubrics) =>
 
 /** A question's least and most raw points per outcome, none (unanswered) included. */
 function effectRange(question: Question): PointRange {
-  const lo = { combine: 0, separate: 0, matrix: 0 };
-  const hi = { combine: 0, separate: 0, matrix: 0 };
+  const lo = new Sums(0, 0, 0);
+  const hi = new Sums(0, 0, 0);
   const widen = (effect: Partial<Scores>) => {
     for (const outcome of OUTCOMES) {
       lo[outcome] = Math.min(lo[outcome], effect[outcome] ?? 0);
@@ -560,7 +562,7 @@ const PAIR_POOL = 14;
  * do. Candidates are ranked by how far each alone closes the gap, then pairs re-scored exactly.
  */
 export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFact[] {
-  const { compiled, answers } = w;
+  const { compiled } = w;
   const base = w.base;
   const firm = firmness(w);
   const pool: PoolEntry[] = [];
@@ -570,9 +572,9 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
   const scores = new Sums(0, 0, 0);
   for (const entry of compiled.questions) {
     const { question } = entry;
-    const from = answers[question.id];
+    const from = w.answerAt[entry.order];
     if (from === undefined || !w.appliesNow(entry)) continue;
-    const candidates = segmentCandidates(w, question);
+    const candidates = segmentCandidates(w, entry);
     for (let index = 0; index < candidates.length; index++) {
       const candidate = candidates[index] as Candidate;
       if (!withinReach(question, from, candidate.to, candidate.distance)) continue;
@@ -589,57 +591,56 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
   }
   const best = strongest(pool, PAIR_POOL);
   const count = best.length;
-  // By index, for the pair loops below: each change, its question and how far it reaches.
-  const prepared: PreparedChange[] = new Array(count);
-  const orders = new Int32Array(count);
-  const reach = new Float64Array(count);
+  const prepared: PreparedChange[] = [];
   for (let i = 0; i < count; i++) {
     const { entry, candidate } = best[i] as PoolEntry;
-    prepared[i] = w.prepare([entry.question.id, candidate.to]);
-    orders[i] = entry.order;
-    reach[i] = candidate.distance;
+    prepared.push(w.prepare([entry.question.id, candidate.to]));
   }
-  // Nearest pairs first, and among equals in the pool's order (what a stable sort by distance
-  // gives), so the search can stop once `limit` pairs are found and only farther ones remain.
-  // Two answers to one question are no pair.
-  const distances: number[] = [];
-  for (let i = 0; i < count; i++)
+  // Every pair of changes to two questions by index (i < j, as i * count + j), nearest first
+  // and among equals in the pool's order, so the search can stop once `limit` pairs are found
+  // and only farther ones remain.
+  const pairOf: number[] = [];
+  const distanceOf: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const a = best[i] as PoolEntry;
     for (let j = i + 1; j < count; j++) {
-      const distance = (reach[i] as number) + (reach[j] as number);
-      if (orders[i] !== orders[j] && !distances.includes(distance)) distances.push(distance);
+      const b = best[j] as PoolEntry;
+      if (a.entry === b.entry) continue;
+      pairOf.push(i * count + j);
+      distanceOf.push(a.candidate.distance + b.candidate.distance);
     }
-  distances.sort((x, y) => x - y);
+  }
+  const nearestFirst = pairOf.map((_, index) => index);
+  nearestFirst.sort((x, y) => (distanceOf[x] as number) - (distanceOf[y] as number) || x - y);
   const pairs: Array<PairFact & { distance: number }> = [];
-  for (const distance of distances) {
-    if (pairs.length >= limit) break;
-    for (let i = 0; i < count; i++)
-      for (let j = i + 1; j < count; j++) {
-        if (orders[i] === orders[j] || (reach[i] as number) + (reach[j] as number) !== distance)
-          continue;
-        const a = prepared[i] as PreparedChange;
-        const b = prepared[j] as PreparedChange;
-        // The cheap checks first; the full evaluation only for the pairs that do flip it.
-        if (w.pairClearlyKeeps(a, b, current)) continue;
-        if (w.recommendationWithPair(a, b) === current) continue;
-        const changes = [a.change, b.change] as const;
-        const after = w.evaluate(changes);
-        if (!firm(changes, after)) continue;
-        const { scores, decision } = after;
-        pairs.push({
-          changes: collect(
-            [best[i] as PoolEntry, best[j] as PoolEntry],
-            ({ entry, candidate }) => ({
-              questionId: entry.question.id,
-              from: answers[entry.question.id] ?? null,
-              to: candidate.to,
-              ...(candidate.range ? { range: candidate.range } : {}),
-            }),
-          ),
-          recommendation: decision.recommendation,
-          margin: scores[decision.recommendation] - scores[decision.runnerUp],
-          distance,
-        });
-      }
+  for (let at = 0; at < nearestFirst.length && pairs.length < limit; ) {
+    const distance = distanceOf[nearestFirst[at] as number] as number;
+    for (; at < nearestFirst.length; at++) {
+      const index = nearestFirst[at] as number;
+      if (distanceOf[index] !== distance) break;
+      const i = Math.floor((pairOf[index] as number) / count);
+      const j = (pairOf[index] as number) % count;
+      const a = prepared[i] as PreparedChange;
+      const b = prepared[j] as PreparedChange;
+      // The cheap checks first; the full evaluation only for the pairs that do flip it.
+      if (w.pairClearlyKeeps(a, b, current)) continue;
+      if (w.recommendationWithPair(a, b) === current) continue;
+      const changes = [a.change, b.change] as const;
+      const after = w.evaluate(changes);
+      if (!firm(changes, after)) continue;
+      const { scores, decision } = after;
+      pairs.push({
+        changes: collect([best[i] as PoolEntry, best[j] as PoolEntry], ({ entry, candidate }) => ({
+          questionId: entry.question.id,
+          from: w.answerAt[entry.order] ?? null,
+          to: candidate.to,
+          ...(candidate.range ? { range: candidate.range } : {}),
+        })),
+        recommendation: decision.recommendation,
+        margin: scores[decision.recommendation] - scores[decision.runnerUp],
+        distance,
+      });
+    }
   }
   pairs.sort((x, y) => x.distance - y.distance || y.margin - x.margin);
   return collect(pairs.slice(0, limit), ({ distance: _distance, ...pair }) => pair);
@@ -696,15 +697,17 @@ export function findRulesToWatch(w: WhatIf): WatchFact[] {
       | { id: string; question: Question; candidate: Candidate; distance: number }
       | undefined;
     for (const id of questionIds) {
-      const question = compiled.byId.get(id)?.question;
-      if (!question || !w.applies(id)) continue;
-      const candidates = segmentCandidates(w, question);
+      const entry = compiled.byId.get(id);
+      if (!entry || !w.appliesNow(entry)) continue;
+      const { question } = entry;
+      const from = w.answerAt[entry.order];
+      const candidates = segmentCandidates(w, entry);
       for (let index = 0; index < candidates.length; index++) {
         const candidate = candidates[index] as Candidate;
         if (nearest && nearest.distance <= candidate.distance) continue;
-        if (!withinReach(question, answers[id], candidate.to, candidate.distance)) continue;
+        if (!withinReach(question, from, candidate.to, candidate.distance)) continue;
         if (!holds(counting, id, candidate.to)) continue;
-        const distance = candidate.distance + (answers[id] === undefined ? 0.5 : 0);
+        const distance = candidate.distance + (from === undefined ? 0.5 : 0);
         nearest = { id, question, candidate, distance };
       }
     }
