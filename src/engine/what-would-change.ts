@@ -26,13 +26,18 @@ import type { PointRange, PreparedChange, WhatIf } from "./what-if.js";
 
 export type { ChangeFact, PairFact, WatchFact };
 
-interface Candidate {
-  to: AnswerValue;
-  /** How far the change reaches: option steps, or ranges crossed. */
-  distance: number;
-  /** -1 below the current answer, +1 above; 0 where order means nothing. */
-  direction: number;
-  range?: ValueRange;
+/**
+ * An answer a search may try instead of today's. A class, so that every list's candidates share
+ * one hidden class: the searches read them hundreds of times per organisation.
+ */
+class Candidate {
+  constructor(
+    readonly to: AnswerValue,
+    /** How far the change reaches: option steps, or ranges crossed. */
+    readonly distance: number,
+    /** For a number: the range of values that score and decide as `to` does. */
+    readonly range: ValueRange | undefined = undefined,
+  ) {}
 }
 
 type Outcomes = { scores: Scores; decision: Decision };
@@ -140,9 +145,9 @@ function eachRange(ranges: readonly ValueRange[], current: number | undefined, v
 /** eachRange's candidates as a list, for the searches that keep them. */
 function rangeCandidates(ranges: readonly ValueRange[], current: number | undefined): Candidate[] {
   const candidates: Candidate[] = [];
-  eachRange(ranges, current, (to, distance, direction, index) => {
+  eachRange(ranges, current, (to, distance, _direction, index) => {
     const { min, next } = ranges[index] as ValueRange;
-    candidates.push({ to, distance, direction, range: { min, next } });
+    candidates.push(new Candidate(to, distance, Object.freeze({ min, next })));
   });
   return candidates;
 }
@@ -227,15 +232,17 @@ function segmentCandidates(w: WhatIf, entry: CompiledQuestion): readonly Candida
 /** eachOtherAnswer's candidates as a list. */
 function otherAnswers(w: WhatIf, entry: CompiledQuestion): Candidate[] {
   const candidates: Candidate[] = [];
-  eachOtherAnswer(w, entry, (to, distance, direction) => {
-    candidates.push({ to, distance, direction });
+  eachOtherAnswer(w, entry, (to, distance) => {
+    candidates.push(new Candidate(to, distance));
   });
   return candidates;
 }
 
 /**
  * The candidates for an answer at `at` (-1: none, or one not among them) of a question's
- * segments or allowed values (`owner`), made once by `make` and frozen.
+ * segments or allowed values (`owner`), made once by `make`. Read-only: the ranges, which facts
+ * carry out of the engine, are frozen; the candidates and the lists stay inside it (unfrozen, so
+ * they keep the hidden classes of a several-of question's own lists).
  */
 function sharedCandidates(
   owner: readonly unknown[],
@@ -245,12 +252,7 @@ function sharedCandidates(
   const lists = candidateLists(owner);
   let list = lists[at + 1];
   if (!list) {
-    const made = make();
-    for (const candidate of made) {
-      if (candidate.range) Object.freeze(candidate.range);
-      Object.freeze(candidate);
-    }
-    list = Object.freeze(made);
+    list = make();
     lists[at + 1] = list;
   }
   return list;
@@ -610,7 +612,8 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
       distanceOf.push(a.candidate.distance + b.candidate.distance);
     }
   }
-  const nearestFirst = pairOf.map((_, index) => index);
+  const nearestFirst: number[] = [];
+  for (let index = 0; index < pairOf.length; index++) nearestFirst.push(index);
   nearestFirst.sort((x, y) => (distanceOf[x] as number) - (distanceOf[y] as number) || x - y);
   const pairs: Array<PairFact & { distance: number }> = [];
   for (let at = 0; at < nearestFirst.length && pairs.length < limit; ) {
