@@ -1,9 +1,16 @@
-import { Chalk } from "chalk";
 import type { Diagnostic } from "../rubric/diagnostic.js";
 import { cut, visible } from "../text/visible.js";
 
+/** The styles findings are shown in: chalk's, or none. */
+export type Paint = Record<"red" | "yellow" | "green" | "bold" | "dim", (text: string) => string>;
+
+const asIs = (text: string) => text;
+/** No colour: every style leaves the text as it is. */
+export const PLAIN: Paint = { red: asIs, yellow: asIs, green: asIs, bold: asIs, dim: asIs };
+
 export interface DiagnosticTextOptions {
-  color: boolean;
+  /** The styles: a chalk instance for a terminal, PLAIN otherwise. */
+  paint: Paint;
   /** File name → its text, to quote the offending line under each finding. */
   sources: ReadonlyMap<string, string>;
   filesChecked: number;
@@ -17,7 +24,7 @@ export function renderDiagnosticsText(
   diagnostics: readonly Diagnostic[],
   options: DiagnosticTextOptions,
 ): string {
-  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const c = options.paint;
   const out: string[] = [];
   // Each file is split into lines once, however many findings it has.
   const lines = new Map<string, string[] | undefined>();
