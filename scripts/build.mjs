@@ -36,6 +36,22 @@ const lazyChildProcess = {
     });
   },
 };
+/**
+ * zod's namespace carries its error messages in some forty languages, 40% of the bundle; rolefit
+ * writes its own messages from zod's issues (src/rubric/zod-issues.ts) and zod registers English
+ * itself, so only English is bundled: less for every start to read and compile.
+ */
+const englishZodOnly = {
+  name: "english-zod-only",
+  setup(plugin) {
+    plugin.onLoad({ filter: /zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!source.includes('export { default as en } from "./en.js";'))
+        throw new Error("zod changed: review englishZodOnly");
+      return { contents: 'export { default as en } from "./en.js";\n', loader: "js" };
+    });
+  },
+};
 await build({
   entryPoints: [`${root}src/cli/main.ts`],
   outfile: `${root}dist/rolefit.cjs`,
@@ -51,9 +67,14 @@ await build({
   // Loaded from node_modules only when asked for: the solver finds its .wasm next to its own
   // script, and the workbook library is large.
   external: ["highs", "exceljs"],
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, englishZodOnly],
   logLevel: "warning",
 });
+
+// The launcher reads the bundle as Latin-1 (src/launch/script.ts): anything but ASCII in it would
+// be misread. esbuild escapes strings, not template literals: write such characters as escapes.
+const outside = /[^\x00-\x7f]/.exec(readFileSync(`${root}dist/rolefit.cjs`, "latin1"));
+if (outside) throw new Error(`build: dist/rolefit.cjs is not ASCII at offset ${outside.index}`);
 
 // The launcher is CommonJS too (dist/package.json says so, as bin/package.json does for the bin
 // script): starting through the ES-module loader costs every run a few milliseconds.

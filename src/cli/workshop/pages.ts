@@ -54,7 +54,7 @@ ${error ? html`<p class="error" role="alert">${error}</p>` : ""}
 <input type="hidden" name="csrf" value="${csrf}">
 <label for="name">Your name</label>
 <input id="name" name="name" required maxlength="80" autocomplete="name">
-<label for="role">Your role <span class="hint">(optional: CTO, CIO, CFO, head of risk…)</span></label>
+<label for="role">Your role <span class="hint">(optional: CTO, CIO, CFO, head of risk&hellip;)</span></label>
 <input id="role" name="role" maxlength="80" autocomplete="organization-title">
 <button type="submit">Join the room</button>
 </form>`,
@@ -100,7 +100,7 @@ ${answerInputs(view)}
 <button type="submit" name="action" value="not-sure" class="secondary" formnovalidate>Not sure</button>
 </div>
 </form>
-${view.back ? html`<p><a href="${view.back}">← Back to the previous question</a></p>` : ""}`,
+${view.back ? html`<p><a href="${view.back}">&larr; Back to the previous question</a></p>` : ""}`,
   );
 }
 
@@ -206,7 +206,7 @@ export function screenPage(base: string, view: ScreenView): Fragment {
   return page(
     base,
     `${view.organization} · rolefit workshop`,
-    html`<header><h1>${view.organization}</h1><p class="round">Round ${view.round} · ${view.revealed ? "revealed" : "answers hidden until the reveal"}</p></header>
+    html`<header><h1>${view.organization}</h1><p class="round">Round ${view.round} &middot; ${view.revealed ? "revealed" : "answers hidden until the reveal"}</p></header>
 <div class="screen">
 <section class="join">
 <div class="qr">${raw(view.qrSvg)}</div>
@@ -234,7 +234,7 @@ function resultBlock(result: Assessment, wording: Wording, stopRule: string | un
   const scores = Object.entries(result.scores) as Array<[string, number]>;
   return html`<section class="result">
 <h2>${result.recommendation ? html`Recommendation: <strong>${result.recommendation}</strong>` : "No recommendation yet"}</h2>
-<p>Confidence ${result.confidence}${result.runnerUp ? html` · runner-up ${result.runnerUp}, ${result.margin.toFixed(1)} points behind` : ""}</p>
+<p>Confidence ${result.confidence}${result.runnerUp ? html` &middot; runner-up ${result.runnerUp}, ${result.margin.toFixed(1)} points behind` : ""}</p>
 <svg class="scores" viewBox="0 0 400 ${scores.length * 28}" role="img" aria-label="Scores">
 ${scores.map(
   ([outcome, score], i) =>
