@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -37,5 +37,24 @@ describe("RecordStream", () => {
     for (const [record, ascii] of records) await sink.write(record, ascii);
     await sink.close();
     expect(readFileSync(out, "utf8")).toBe(records.map(([record]) => record).join(""));
+  });
+
+  it("flushes a growing file to disk as it goes, and closes or abandons it only once a flush is done", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rolefit-stream-"));
+    const out = join(dir, "out.jsonl");
+    // Past several flush thresholds, in records of a megabyte and a half.
+    const record = `{"text":"${"r".repeat(1_500_000)}"}\n`;
+    const kept = await RecordStream.open(out);
+    for (let i = 0; i < 24; i++) await kept.write(record, true);
+    await kept.close();
+    expect(readFileSync(out, "latin1")).toBe(record.repeat(24));
+    expect(readdirSync(dir)).toEqual(["out.jsonl"]);
+
+    writeFileSync(out, "old\n");
+    const dropped = await RecordStream.open(out);
+    for (let i = 0; i < 12; i++) await dropped.write(record, true);
+    await dropped.abandon();
+    expect(readFileSync(out, "utf8")).toBe("old\n");
+    expect(readdirSync(dir)).toEqual(["out.jsonl"]);
   });
 });
