@@ -73,8 +73,8 @@ await build({
 
 // The launcher reads the bundle as Latin-1 (src/launch/script.ts): anything but ASCII in it would
 // be misread. esbuild escapes strings, not template literals: write such characters as escapes.
-const outside = /[^\x00-\x7f]/.exec(readFileSync(`${root}dist/rolefit.cjs`, "latin1"));
-if (outside) throw new Error(`build: dist/rolefit.cjs is not ASCII at offset ${outside.index}`);
+const outside = readFileSync(`${root}dist/rolefit.cjs`).findIndex((byte) => byte > 0x7f);
+if (outside >= 0) throw new Error(`build: dist/rolefit.cjs is not ASCII at offset ${outside}`);
 
 // The launcher is CommonJS too (dist/package.json says so, as bin/package.json does for the bin
 // script): starting through the ES-module loader costs every run a few milliseconds.
