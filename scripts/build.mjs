@@ -71,10 +71,17 @@ await build({
   logLevel: "warning",
 });
 
-// The launcher reads the bundle as Latin-1 (src/launch/script.ts): anything but ASCII in it would
-// be misread. esbuild escapes strings, not template literals: write such characters as escapes.
-const outside = readFileSync(`${root}dist/rolefit.cjs`).findIndex((byte) => byte > 0x7f);
-if (outside >= 0) throw new Error(`build: dist/rolefit.cjs is not ASCII at offset ${outside}`);
+// The launcher reads the bundle as Latin-1 (src/launch/script.ts), so the bundle must be ASCII.
+// esbuild escapes strings; any other character (in a template literal, or a comment of a build
+// without minifying) is written as a \u escape, which a template's text reads the same.
+const bundlePath = `${root}dist/rolefit.cjs`;
+writeFileSync(
+  bundlePath,
+  readFileSync(bundlePath, "utf8").replace(
+    /[\u0080-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  ),
+);
 
 // The launcher is CommonJS too (dist/package.json says so, as bin/package.json does for the bin
 // script): starting through the ES-module loader costs every run a few milliseconds.

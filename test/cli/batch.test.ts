@@ -201,6 +201,43 @@ describe("a batch on worker threads (--jobs)", () => {
     }
   });
 
+  it("reads ahead on a second thread by default, with the same bytes, errors and exit code", () => {
+    // 260 files: enough for the default to read and parse them on a reader thread (two cores)
+    // or to spread them over workers (more). The odd ones come after the first two blocks of 64,
+    // which are read on the batch's own thread while the reader starts.
+    const dir = mkdtempSync(join(tmpdir(), "rolefit-read-ahead-"));
+    const org = readFileSync(join(EXAMPLES, "northwind-payments.yaml"), "utf8");
+    for (let n = 0; n < 260; n++) {
+      // An `&` in a name sends a valid file to the careful parser, as a broken one goes.
+      const text =
+        n === 180
+          ? org.replace(/^name: .*$/m, "name: Müller & Søn")
+          : n === 150
+            ? `${org}\nbroken: [unclosed\n`
+            : n === 200
+              ? org.replace(/stage: \w+/, "stage: scalup")
+              : org.replace(/employees: \d+/, `employees: ${50 + n * 97}`);
+      writeFileSync(join(dir, `org-${String(n).padStart(3, "0")}.yaml`), text);
+    }
+    writeFileSync(join(dir, "org-230.yaml"), Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x3a, 0xff]));
+    const outs = mkdtempSync(join(tmpdir(), "rolefit-read-ahead-out-"));
+    for (const args of [
+      ["--format", "jsonl"],
+      ["--format", "jsonl", "--detail", "summary"],
+      ["--format", "csv", "--columns", "full"],
+    ]) {
+      const [oneOut, aheadOut] = [join(outs, "one"), join(outs, "ahead")];
+      const one = rolefit(["assess", "--org", dir, ...args, "--jobs", "1", "--out", oneOut]);
+      const ahead = rolefit(["assess", "--org", dir, ...args, "--out", aheadOut]);
+      expect(one.status, one.stderr).toBe(1);
+      expect(ahead.status).toBe(1);
+      expect(readFileSync(aheadOut, "utf8")).toBe(readFileSync(oneOut, "utf8"));
+      expect(ahead.stderr).toBe(one.stderr);
+      expect(one.stderr.trim().split("\n")).toHaveLength(3);
+      expect(readFileSync(oneOut, "utf8")).toMatch(/M(ü|\\u00fc)ller & S(ø|\\u00f8)n/);
+    }
+  });
+
   it("refuses a --jobs that is not a whole number from 1 to 64", () => {
     const run = rolefit(["assess", "--org", EXAMPLES, "--jobs", "0"]);
     expect(run.status).toBe(2);

@@ -29,8 +29,8 @@ import {
   renderPortfolioMarkdown,
 } from "../../report/portfolio.js";
 import { visible } from "../../text/visible.js";
-import { blockFiles, type Job, processJobs, readyForBatch } from "../batch/job.js";
-import { BatchPool, CHUNK_FILES, defaultJobs } from "../batch/pool.js";
+import { blockFiles, type InputRead, type Job, processJobs, readyForBatch } from "../batch/job.js";
+import { BatchPool, CHUNK_FILES, defaultJobs, readsAhead } from "../batch/pool.js";
 import type { RubricSet } from "../load.js";
 import { terminalWidth } from "../output.js";
 import { Progress } from "../progress.js";
@@ -63,6 +63,8 @@ function reportFailure(record: FailedRecord): void {
 
 /** How long a batch may run before letting signals and timers through. */
 const EVENT_LOOP_TURN_MS = 200;
+/** How many blocks a reader thread is asked to read ahead of the one being assessed. */
+const READ_AHEAD_BLOCKS = 3;
 
 /**
  * A batch on this thread: `count` inputs through `process` a block at a time, each input's
@@ -74,19 +76,38 @@ async function inBlocks(
   block: number,
   step: {
     jobFor(seq: number): Job | Promise<Job>;
-    process(jobs: Job[]): Promise<RenderedRecord[][]>;
+    process(jobs: Job[], read?: readonly InputRead[]): Promise<RenderedRecord[][]>;
     write(records: readonly RenderedRecord[]): Promise<void> | undefined;
     stopped(): boolean;
+    /** A reader thread's reading and parsing of files (no standard input among them). */
+    read?: (jobs: Job[]) => Promise<InputRead[]>;
   },
 ): Promise<void> {
   let lastTurn = performance.now();
+  // The blocks asked of the reader, by their first input: from the third block on (the first
+  // two are read here while the reader starts), READ_AHEAD_BLOCKS blocks ahead of this one.
+  const asked = new Map<number, Promise<InputRead[]>>();
+  let nextAsk = step.read ? block * 2 : count;
   for (let seq = 0; seq < count && !step.stopped(); ) {
+    const first = seq;
+    for (; step.read && nextAsk < count && nextAsk < first + block * READ_AHEAD_BLOCKS; ) {
+      const ahead: Job[] = [];
+      for (const end = Math.min(nextAsk + block, count); nextAsk < end; nextAsk++)
+        ahead.push(step.jobFor(nextAsk) as Job);
+      const reading = step.read(ahead);
+      // A failure is thrown where the block is awaited; a block never reached (the batch
+      // stopped, or failed before it) must not be an unhandled rejection.
+      reading.catch(() => undefined);
+      asked.set(ahead.length > 0 ? nextAsk - ahead.length : nextAsk, reading);
+    }
     const jobs: Job[] = [];
     for (const end = Math.min(seq + block, count); seq < end; seq++) {
       const job = step.jobFor(seq);
       jobs.push(job instanceof Promise ? await job : job);
     }
-    for (const records of await step.process(jobs)) {
+    const reading = asked.get(first);
+    asked.delete(first);
+    for (const records of await step.process(jobs, reading && (await reading))) {
       const draining = step.write(records);
       if (draining) await draining;
     }
@@ -196,17 +217,18 @@ export async function runBatch(
     );
     // Workbooks and portfolios keep every assessment whole: those stay on this thread.
     const jobs = options.jobs ?? defaultJobs(inputs.length);
+    const setup = {
+      rubrics: options.rubricArgs,
+      maxFileSize: currentMaxFileSize(),
+      overrides: [...options.overrides],
+      format,
+      nameWidth,
+      columns: columnSpec,
+      detail: layout.detail,
+      files: inputs.length,
+    };
     if (jobs > 1 && !WHOLE_BATCH_FORMATS.has(format)) {
-      const pool = new BatchPool(jobs, {
-        rubrics: options.rubricArgs,
-        maxFileSize: currentMaxFileSize(),
-        overrides: [...options.overrides],
-        format,
-        nameWidth,
-        columns: columnSpec,
-        detail: layout.detail,
-        files: inputs.length,
-      });
+      const pool = new BatchPool(jobs, { ...setup, kind: "records" });
       try {
         // Two chunks per worker in flight: one being worked on, one waiting.
         const inFlight: Promise<RenderedRecord[][]>[] = [];
@@ -226,13 +248,25 @@ export async function runBatch(
         await pool.close();
       }
     } else {
-      await readyForBatch(inputs.length);
-      await inBlocks(inputs.length, blockFiles(inputs.length), {
-        jobFor,
-        process: (jobs) => processJobs(jobs, rubrics, options.overrides, layout),
-        write,
-        stopped: () => stopSignal !== undefined,
-      });
+      const reader =
+        options.jobs === undefined &&
+        readsAhead(inputs.length) &&
+        ![...inputs.others()].some((input) => input.path === "-")
+          ? new BatchPool(1, { ...setup, kind: "read" })
+          : undefined;
+      try {
+        // With a reader, this thread parses only the first blocks: the careful parser waits.
+        if (!reader) await readyForBatch(inputs.length);
+        await inBlocks(inputs.length, blockFiles(inputs.length), {
+          jobFor,
+          process: (jobs, read) => processJobs(jobs, rubrics, options.overrides, layout, read),
+          write,
+          stopped: () => stopSignal !== undefined,
+          ...(reader ? { read: (jobs: Job[]) => reader.read(jobs) } : {}),
+        });
+      } finally {
+        await reader?.close();
+      }
     }
     if (format === "xlsx") await sink.write(await workbookOf(kept, chosen.columns));
     if (format === "html" || format === "markdown")
