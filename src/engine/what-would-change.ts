@@ -216,17 +216,17 @@ function segmentCandidates(w: WhatIf, entry: CompiledQuestion): readonly Candida
   if (question.type === "integer" || question.type === "percent") {
     const segments = numericSegments(question, compiled);
     if (typeof current !== "number")
-      return sharedCandidates(segments, -1, () => rangeCandidates(segments, undefined));
+      return sharedCandidates(w, entry, segments, -1, () => rangeCandidates(segments, undefined));
     const at = segments.findIndex((r) => current >= r.min && (r.next === null || current < r.next));
     // A number outside every segment is nearer some ranges than others: not shared.
     return at < 0
       ? rangeCandidates(segments, current)
-      : sharedCandidates(segments, at, () => rangeCandidates(segments, current));
+      : sharedCandidates(w, entry, segments, at, () => rangeCandidates(segments, current));
   }
   if (question.type === "multi") return otherAnswers(w, entry);
   const values = allowedValues(question);
   const at = current === undefined ? -1 : values.indexOf(current as string | number | boolean);
-  return sharedCandidates(values, at, () => otherAnswers(w, entry));
+  return sharedCandidates(w, entry, values, at, () => otherAnswers(w, entry));
 }
 
 /** eachOtherAnswer's candidates as a list. */
@@ -240,16 +240,25 @@ function otherAnswers(w: WhatIf, entry: CompiledQuestion): Candidate[] {
 
 /**
  * The candidates for an answer at `at` (-1: none, or one not among them) of a question's
- * segments or allowed values (`owner`), made once by `make`. Read-only: the ranges, which facts
+ * segments or allowed values (`places`), made once by `make`. Read-only: the ranges, which facts
  * carry out of the engine, are frozen; the candidates and the lists stay inside it (unfrozen, so
- * they keep the hidden classes of a several-of question's own lists).
+ * they keep the hidden classes of a several-of question's own lists). Kept by the rubric set and
+ * the question's compiled order: asked for every question of every organisation, a cache keyed
+ * by the list of places was a WeakMap read each time.
  */
 function sharedCandidates(
-  owner: readonly unknown[],
+  w: WhatIf,
+  entry: CompiledQuestion,
+  places: readonly unknown[],
   at: number,
   make: () => Candidate[],
 ): readonly Candidate[] {
-  const lists = candidateLists(owner);
+  const byQuestion = candidateLists(w.compiled);
+  let lists = byQuestion[entry.order];
+  if (!lists) {
+    lists = new Array(places.length + 1);
+    byQuestion[entry.order] = lists;
+  }
   let list = lists[at + 1];
   if (!list) {
     list = make();
@@ -260,8 +269,8 @@ function sharedCandidates(
 
 const candidateLists = keyed(
   "candidates by today's answer",
-  (owner: readonly unknown[]): Array<readonly Candidate[] | undefined> =>
-    new Array(owner.length + 1),
+  (compiled: CompiledRubrics): Array<Array<readonly Candidate[] | undefined> | undefined> =>
+    new Array(compiled.questions.length),
 );
 
 /**
