@@ -132,6 +132,33 @@ describe("the fast organisation reader", () => {
   });
 });
 
+describe("the fast organisation reader and text", () => {
+  const header = "apiVersion: rolefit/v1\nkind: Organization\n";
+  it.each([
+    ["an ampersand in a name", `${header}name: Müller & Søn\n`],
+    ["a quoted one", `${header}name: "Fish & Chips"\ndescription: 'R&D'\n`],
+    ["a star and an exclamation mark", `${header}name: Yahoo! 5 * 3\n`],
+    [
+      "an ampersand in a flow mapping",
+      `${header}name: A\nrespondent: {name: Kim & Lee, role: CFO}\n`,
+    ],
+  ])("reads %s itself, as the careful one does", (_, text) => {
+    const careful = parseOrganizations(text, "text.yaml", builtInIndex);
+    const fast = parseOrganizationsFast(text, builtInIndex);
+    expect(fast?.map(organizationOf)).toEqual(careful.map(organizationOf));
+  });
+
+  it.each([
+    ["an anchor and an alias", `${header}name: &n A\ndescription: *n\n`],
+    ["a tag", `${header}name: !!str 12\n`],
+    ["an anchor in a flow list", `${header}name: A\nanswers: {stage: &s growth}\n`],
+    ["an alias in a flow list", `${header}name: A\nanswers: {x: [a,*s]}\n`],
+    ["an anchor on a line of its own", `${header}name: A\nanswers:\n  &s stage: growth\n`],
+  ])("leaves %s to the careful one", (_, text) => {
+    expect(parseOrganizationsFast(text, builtInIndex)).toBeUndefined();
+  });
+});
+
 /**
  * A flat file the careful reader takes whole, the fast one takes too (so the comparison is never
  * skipped), and whatever the fast one takes it reads alike.
