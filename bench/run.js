@@ -52,6 +52,14 @@ const random = () => {
 };
 const pick = (list) => list[Math.floor(random() * list.length)];
 const int = (min, max) => min + Math.floor(random() * (max - min + 1));
+/** Names as a portfolio has them: some with other alphabets and an ampersand, some formula-like. */
+const unitName = (n) =>
+  n % 4 === 1
+    ? `Müller & Søn ${n}`
+    : n % 7 === 3
+      ? `=SUM(A1:A${n})`
+      : `Generated Organisation ${n}`;
+
 function orgYaml(n) {
   const mechanisms = [
     "steering_committee",
@@ -65,7 +73,7 @@ function orgYaml(n) {
   return `# Generated organisation ${n} for the benchmark.
 apiVersion: rolefit/v1
 kind: Organization
-name: Generated Organisation ${n}
+name: ${unitName(n)}
 answers:
   stage: ${pick(["startup", "scaleup", "growth", "mature", "enterprise"])}
   employees: ${employees}
