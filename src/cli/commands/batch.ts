@@ -91,14 +91,15 @@ async function inBlocks(
   for (let seq = 0; seq < count && !step.stopped(); ) {
     const first = seq;
     for (; step.read && nextAsk < count && nextAsk < first + block * READ_AHEAD_BLOCKS; ) {
+      const start = nextAsk;
       const ahead: Job[] = [];
-      for (const end = Math.min(nextAsk + block, count); nextAsk < end; nextAsk++)
+      for (const end = Math.min(start + block, count); nextAsk < end; nextAsk++)
         ahead.push(step.jobFor(nextAsk) as Job);
       const reading = step.read(ahead);
       // A failure is thrown where the block is awaited; a block never reached (the batch
       // stopped, or failed before it) must not be an unhandled rejection.
       reading.catch(() => undefined);
-      asked.set(ahead.length > 0 ? nextAsk - ahead.length : nextAsk, reading);
+      asked.set(start, reading);
     }
     const jobs: Job[] = [];
     for (const end = Math.min(seq + block, count); seq < end; seq++) {
