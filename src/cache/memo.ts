@@ -7,14 +7,14 @@
  *
  * What is cached, and what bounds it:
  * - per compiled set: point scales, wording, rules by id, rubric titles and summary, what-if
- *   tables, numeric segments per question: one entry each, so bounded by the rubrics' size;
+ *   tables, numeric segments per question: one entry each, so bounded by the rubrics' size; and
+ *   the candidate answers the what-ifs try, per question one list per place today's answer can
+ *   take among its segments or allowed values;
  * - per compiled question: points per answer key (value, band or option): bounded by its answers;
  * - per rubric object: a question's answers by value, allowed values, band labels and answer
  *   texts, a list's positions, a condition's predicate and tested questions, a leaf's test, a
  *   rule's fired views (one per distinct description, and numbers are described by threshold), a
  *   mechanism's advice: bounded by the rubric;
- * - per question's segments or allowed values: the candidate answers what-ifs try, one list per
- *   place today's answer can take among them;
  * - per list of fired rules: what it leaves open; the lists themselves, by bitmask, at most
  *   FIRED_SETS;
  * - per YAML map: its pairs by key, while the document is checked;

@@ -204,10 +204,10 @@ function eachOtherAnswer(w: WhatIf, entry: CompiledQuestion, visit: Visit): void
 /**
  * Every answer a question could take instead, for the searches that keep their candidates:
  * numbers by every segment, not only where the recommendation changes, as rules and pairs of
- * changes can turn inside a range of equal results. The lists are shared and frozen: they
- * depend only on where today's answer stands (its segment, or its place among the answers), so
- * each is made once per run rather than once per organisation (a several-of question's, which
- * depend on the whole selection, excepted).
+ * changes can turn inside a range of equal results. The lists are shared (sharedCandidates):
+ * they depend only on where today's answer stands (its segment, or its place among the
+ * answers), so each is made once per run rather than once per organisation (a several-of
+ * question's, which depend on the whole selection, excepted).
  */
 function segmentCandidates(w: WhatIf, entry: CompiledQuestion): readonly Candidate[] {
   const { question } = entry;
@@ -607,22 +607,24 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
     const { entry, candidate } = best[i] as PoolEntry;
     prepared.push(w.prepare([entry.question.id, candidate.to]));
   }
-  // Every pair of changes to two questions by index (i < j, as i * count + j), nearest first
-  // and among equals in the pool's order, so the search can stop once `limit` pairs are found
-  // and only farther ones remain.
-  const pairOf: number[] = [];
+  // Every pair of changes to two questions, by their indexes in `best` (first < second),
+  // nearest first and among equals in the pool's order, so the search can stop once `limit`
+  // pairs are found and only farther ones remain.
+  const firstOf: number[] = [];
+  const secondOf: number[] = [];
   const distanceOf: number[] = [];
   for (let i = 0; i < count; i++) {
     const a = best[i] as PoolEntry;
     for (let j = i + 1; j < count; j++) {
       const b = best[j] as PoolEntry;
       if (a.entry === b.entry) continue;
-      pairOf.push(i * count + j);
+      firstOf.push(i);
+      secondOf.push(j);
       distanceOf.push(a.candidate.distance + b.candidate.distance);
     }
   }
   const nearestFirst: number[] = [];
-  for (let index = 0; index < pairOf.length; index++) nearestFirst.push(index);
+  for (let index = 0; index < distanceOf.length; index++) nearestFirst.push(index);
   nearestFirst.sort((x, y) => (distanceOf[x] as number) - (distanceOf[y] as number) || x - y);
   const pairs: Array<PairFact & { distance: number }> = [];
   for (let at = 0; at < nearestFirst.length && pairs.length < limit; ) {
@@ -630,8 +632,8 @@ export function findChangePairs(w: WhatIf, current: Outcome, limit = 3): PairFac
     for (; at < nearestFirst.length; at++) {
       const index = nearestFirst[at] as number;
       if (distanceOf[index] !== distance) break;
-      const i = Math.floor((pairOf[index] as number) / count);
-      const j = (pairOf[index] as number) % count;
+      const i = firstOf[index] as number;
+      const j = secondOf[index] as number;
       const a = prepared[i] as PreparedChange;
       const b = prepared[j] as PreparedChange;
       // The cheap checks first; the full evaluation only for the pairs that do flip it.

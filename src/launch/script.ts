@@ -21,8 +21,9 @@ export function tuneV8(): void {
 }
 
 export function bundleScript(bundle: string, cachedData?: Buffer): Script {
-  // The bundle is ASCII (the build checks): read byte for byte, it is a one-byte string, made
-  // without decoding and half the memory of the two-byte one a single other character makes.
+  // The bundle is ASCII (the build escapes anything else): read byte for byte, it is a one-byte
+  // string, made without decoding and half the memory of the two-byte one any other character
+  // makes.
   const source = readFileSync(bundle, "latin1");
   return new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,
